@@ -1,0 +1,63 @@
+"""`lrt demo`: a whole LRT cycle on a fresh store, then its minutes, deadlines and actions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..output import table
+from ..session import Session, pass_session
+
+
+@click.command()
+@pass_session
+def demo(session: Session) -> None:
+    """Build a fresh demo store and run the LRT cycle of 10 November 2023 (simulated clock)."""
+    from datetime import datetime
+
+    from lrt_app import demo as scenario
+    from lrt_app.application import Lrt
+    from lrt_app.clock import SettableClock
+    from lrt_app.settings import store_env, store_path
+    from lrt_domain.dutch_time import AMSTERDAM, local_date
+    from projections.views import Views
+
+    from .actions import REGISTER_COLUMNS
+    from .minutes import minutes_text
+    from .views import DEADLINE_COLUMNS
+
+    path = Path(store_path(session.db))
+    if path.exists():
+        existing = Lrt(env=store_env(str(path)))
+        try:
+            if not existing.simulated():
+                raise click.ClickException(f"{path} holds a real store; the demo only "
+                                           "replaces a demo store (use --db)")
+        finally:
+            existing.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+    clock = SettableClock(datetime(2023, 10, 2, tzinfo=AMSTERDAM))
+    app = Lrt(env=store_env(str(path), must_exist=False), clock=clock)
+    try:
+        click.secho(f"Demo store {path} (simulated clock)\n", bold=True)
+        meeting = scenario.run(app, clock, say=lambda line: click.echo(f"  {line}"))
+        views = Views.open(app)
+        actor = app.actor(scenario.SEC)
+        now = clock.now()
+        click.secho(f"\nThe minutes, as of {now:%Y-%m-%d}\n", bold=True)
+        click.echo(minutes_text(views.minutes(actor, meeting)))
+        click.secho("\nComment deadlines (all rounds)\n", bold=True)
+        click.echo(table(views.deadlines(now, include_closed=True), DEADLINE_COLUMNS))
+        click.secho("\nAction register\n", bold=True)
+        click.echo(table(views.actions(local_date(now), include_closed=True),
+                         REGISTER_COLUMNS))
+        click.echo(f"\nTry: lrt --db {path} --as {scenario.SEC} history {meeting}")
+    finally:
+        app.close()
+
+
+def register(group: click.Group) -> None:
+    group.add_command(demo)

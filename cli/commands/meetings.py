@@ -1,0 +1,267 @@
+"""Meetings, their agenda, documents and attendance."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..output import created, json_option, show, table
+from ..params import DATE, DATETIME, PRESENCE
+from ..session import Session, pass_session
+
+
+def meeting_text(m: dict[str, Any]) -> str:
+    lines = [f"{m['key']}  {m['table']}  {m['starts_at']}  {m['place']}  [{m['status']}]"]
+    if m["reschedules"]:
+        lines.append(f"rescheduled {m['reschedules']} time(s)")
+    lines.append("\nAgenda")
+    lines += [f"  {i['number']}. {i['title']}" for i in m["agenda"]] or ["  (empty)"]
+    if m["documents"]:
+        lines.append("\nDocuments")
+        lines.append(table(m["documents"], ["key", "title", "version", "sent_at"]))
+    if m["guests"]:
+        lines.append("\nGuests: " + ", ".join(m["guests"]))
+    if m["attendance"]:
+        lines.append("\nAttendance")
+        lines.append(table(m["attendance"], ["name", "presence", "substitute_for"]))
+    return "\n".join(lines)
+
+
+@click.group()
+def meeting() -> None:
+    """Meetings: schedule, reschedule, cancel, hold, close, show, list."""
+
+
+@meeting.command("schedule")
+@click.argument("table_code")
+@click.option("--at", "starts_at", type=DATETIME, required=True,
+              help="Date and time, Europe/Amsterdam unless an offset is given.")
+@click.option("--place", required=True, help="E.g. 'Johan de Witthuis' or 'Webex'.")
+@pass_session
+def meeting_schedule(session: Session, table_code: str, starts_at: datetime,
+                     place: str) -> None:
+    """Schedule a meeting; prints its id (e.g. LRT-2023-11-10)."""
+    created("meeting", session.app.schedule_meeting(session.user, table_code, starts_at, place))
+
+
+@meeting.command("reschedule")
+@click.argument("key")
+@click.option("--at", "starts_at", type=DATETIME, required=True)
+@click.option("--place")
+@click.option("--reason", required=True)
+@pass_session
+def meeting_reschedule(session: Session, key: str, starts_at: datetime, place: str | None,
+                       reason: str) -> None:
+    """Move a planned meeting (its id stays)."""
+    session.app.reschedule_meeting(session.user, key, starts_at, place, reason)
+    click.echo(f"meeting {key} rescheduled")
+
+
+@meeting.command("cancel")
+@click.argument("key")
+@click.option("--reason", required=True)
+@pass_session
+def meeting_cancel(session: Session, key: str, reason: str) -> None:
+    """Cancel a planned meeting."""
+    session.app.cancel_meeting(session.user, key, reason)
+    click.echo(f"meeting {key} cancelled")
+
+
+@meeting.command("hold")
+@click.argument("key")
+@pass_session
+def meeting_hold(session: Session, key: str) -> None:
+    """Record that the meeting took place."""
+    session.app.hold_meeting(session.user, key)
+    click.echo(f"meeting {key} held")
+
+
+@meeting.command("close")
+@click.argument("key")
+@pass_session
+def meeting_close(session: Session, key: str) -> None:
+    """Close a held meeting."""
+    session.app.close_meeting(session.user, key)
+    click.echo(f"meeting {key} closed")
+
+
+@meeting.command("invite")
+@click.argument("key")
+@click.argument("person")
+@pass_session
+def meeting_invite(session: Session, key: str, person: str) -> None:
+    """Invite PERSON as a guest of one meeting (they may read and comment)."""
+    session.app.invite_guest(session.user, key, person)
+    click.echo(f"{person} invited to {key}")
+
+
+@meeting.command("show")
+@click.argument("key")
+@json_option
+@pass_session
+def meeting_show(session: Session, key: str, as_json: bool) -> None:
+    """A meeting with its agenda, documents and attendance."""
+    show(session.views().meeting(key), as_json, text=meeting_text)
+
+
+@meeting.command("list")
+@click.option("--table", "table_code", metavar="CODE")
+@click.option("--since", type=DATE)
+@json_option
+@pass_session
+def meeting_list(session: Session, table_code: str | None, since: date | None,
+                 as_json: bool) -> None:
+    """The meeting calendar, with attendance counts."""
+    data = session.views().calendar(table=table_code, since=since)
+    for m in data:
+        m["present"] = sum(a["presence"] != "absent" for a in m["attendance"])
+    show(data, as_json, columns=["key", "table", "starts_at", "place", "status", "present"])
+
+
+@click.group()
+def agenda() -> None:
+    """Numbered agenda items of a meeting."""
+
+
+@agenda.command("add")
+@click.argument("meeting_key")
+@click.argument("title")
+@pass_session
+def agenda_add(session: Session, meeting_key: str, title: str) -> None:
+    """Add the next numbered item; prints its number."""
+    created("agenda item", session.app.add_agenda_item(session.user, meeting_key, title))
+
+
+@agenda.command("list")
+@click.argument("meeting_key")
+@json_option
+@pass_session
+def agenda_list(session: Session, meeting_key: str, as_json: bool) -> None:
+    """The agenda of a meeting."""
+    show(session.views().meeting(meeting_key)["agenda"], as_json, columns=["number", "title"])
+
+
+@click.group()
+def attendance() -> None:
+    """Who was present, remote ("digitaal"), absent, or a substitute."""
+
+
+@attendance.command("record")
+@click.argument("meeting_key")
+@click.argument("person")
+@click.argument("presence", type=click.Choice(PRESENCE))
+@click.option("--for", "substitute_for", metavar="PERSON",
+              help="The member a substitute stands in for.")
+@pass_session
+def attendance_record(session: Session, meeting_key: str, person: str, presence: str,
+                      substitute_for: str | None) -> None:
+    """Record one person's attendance (a later record replaces it)."""
+    from lrt_domain.meetings import Presence
+
+    session.app.record_attendance(session.user, meeting_key, person, Presence(presence),
+                                  substitute_for)
+    click.echo(f"{person}: {presence}")
+
+
+@attendance.command("list")
+@click.argument("meeting_key")
+@json_option
+@pass_session
+def attendance_list(session: Session, meeting_key: str, as_json: bool) -> None:
+    """The attendance register of a meeting."""
+    show(session.views().meeting(meeting_key)["attendance"], as_json,
+         columns=["person", "name", "presence", "substitute_for"])
+
+
+@click.group()
+def document() -> None:
+    """Meeting documents (vergaderstukken) and comment rounds on them."""
+
+
+def _text(text: str | None, file: Path | None) -> str:
+    if (text is None) == (file is None):
+        raise click.UsageError("give the text with --text or --from FILE (one of them)")
+    if file is not None:
+        try:
+            return file.read_text(encoding="utf8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise click.BadParameter(f"cannot read {file}: {e}", param_hint="'--from'")
+    assert text is not None
+    return text
+
+
+FROM_FILE = click.option("--from", "file", type=click.Path(dir_okay=False, path_type=Path),
+                         help="Read the text from a file.")
+
+
+@document.command("add")
+@click.argument("meeting_key")
+@click.argument("title")
+@click.option("--text")
+@FROM_FILE
+@click.option("--code", help="Document code, e.g. 'HLRT 15/10 B 0.1'.")
+@pass_session
+def document_add(session: Session, meeting_key: str, title: str, text: str | None,
+                 file: Path | None, code: str | None) -> None:
+    """Add a document to a meeting; prints its id (e.g. LRT-2023-11-10/D1)."""
+    created("document", session.app.add_document(session.user, meeting_key, title,
+                                                 _text(text, file), code=code))
+
+
+@document.command("revise")
+@click.argument("key")
+@click.option("--text")
+@FROM_FILE
+@pass_session
+def document_revise(session: Session, key: str, text: str | None, file: Path | None) -> None:
+    """Record a new version of a document."""
+    session.app.revise_document(session.user, key, _text(text, file))
+    click.echo(f"document {key} revised")
+
+
+@document.command("send")
+@click.argument("key")
+@click.option("--sent-at", type=DATETIME,
+              help="When it was sent, if not now (an e-mail already sent).")
+@pass_session
+def document_send(session: Session, key: str, sent_at: datetime | None) -> None:
+    """Record that the document was sent to the members."""
+    session.app.send_document(session.user, key, sent_at)
+    click.echo(f"document {key} sent")
+
+
+@document.command("round")
+@click.argument("key")
+@click.option("--deadline", type=DATETIME, required=True,
+              help="Exact deadline, e.g. '2023-11-10 12:00' (Europe/Amsterdam).")
+@pass_session
+def document_round(session: Session, key: str, deadline: datetime) -> None:
+    """Open a comment round on a document."""
+    session.app.open_comment_round(session.user, key, deadline)
+    click.echo(f"comment round on {key} open until {deadline:%Y-%m-%d %H:%M}")
+
+
+@document.command("show")
+@click.argument("key")
+@json_option
+@pass_session
+def document_show(session: Session, key: str, as_json: bool) -> None:
+    """A document with its comments."""
+    def text(d: dict[str, Any]) -> str:
+        lines = [f"{d['key']}  {d['title']}  version {d['version']}  sent {d['sent_at'] or '-'}",
+                 "", d["text"]]
+        for r in d["comment_rounds"]:
+            lines.append(f"\nComment round {r['number']} until {r['deadline']}")
+            lines += [f"  {c['received_at']}  {c['person']} ({c['organisation'] or 'guest'}): "
+                      f"{c['text']}" for c in r["comments"]] or ["  (no comments)"]
+        return "\n".join(lines)
+
+    show(session.views().document(key), as_json, text=text)
+
+
+def register(group: click.Group) -> None:
+    for command in (meeting, agenda, attendance, document):
+        group.add_command(command)

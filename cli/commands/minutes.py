@@ -1,0 +1,276 @@
+"""Minutes, comments and amendments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..output import created, json_option, show
+from ..params import DATETIME
+from ..session import Session, pass_session
+
+KIND_PREFIX = {"decision": "Besluit: ", "action": "Actie: ", "point": ""}
+
+
+def minutes_text(m: dict[str, Any]) -> str:
+    present = [a for a in m["attendance"] if a["presence"] != "absent"]
+    absent = [a for a in m["attendance"] if a["presence"] == "absent"]
+
+    def names(rows: list[dict[str, Any]]) -> str:
+        return ", ".join(a["name"] + (" (digitaal)" if a["presence"] == "remote" else "")
+                         for a in rows) or "-"
+
+    lines = [
+        f"Verslag {m['table']} {m['starts_at'][:10]}   [{m['status']}, versie {m['version']}]",
+        f"{'Omschrijving':<24}{m['table_name']}",
+        f"{'Vergaderdatum en -tijd':<24}{m['starts_at'].replace('T', ' ')}",
+        f"{'Vergaderplaats':<24}{m['place']}",
+        f"{'Aanwezig':<24}{names(present)}",
+        f"{'Afwezig':<24}{names(absent)}",
+    ]
+    for item in m["items"]:
+        lines += ["", f"{item['number']}. {item['title'].upper()}"]
+        lines += [f"  • {KIND_PREFIX[p['kind']]}{p['text']}" for p in item["points"]]
+    if m["amendments"]:
+        lines += ["", "Wijzigingen (amendments)"]
+        for a in m["amendments"]:
+            target = f"item {a['item']}" + (f" point {a['point']}" if a["point"] else "")
+            outcome = {"accepted": f"accepted in version {a['version']}",
+                       "rejected": f"rejected: {a['reason']}"}.get(a["status"], "pending")
+            lines.append(f"  {a['number']}. namens {a['organisation']}, {target}: {outcome}")
+    if m["corrections"]:
+        lines += ["", "Correcties"]
+        lines += [f"  {c['number']}. item {c['item']}: {c['reason']} (of version "
+                  f"{c['of_version']})" for c in m["corrections"]]
+    if a := m["approval"]:
+        how = ("by written procedure" if a["written_procedure"]
+               else f"at meeting {a['at_meeting']}")
+        with_ = (" with amendment(s) " + ", ".join(map(str, a["amendments"]))
+                 if a["amendments"] else "")
+        lines += ["", f"Vastgesteld {how}{with_} (version {a['version']}, "
+                      f"recorded {a['recorded_at']})"]
+    return "\n".join(lines)
+
+
+def _items(session: Session, file: Path | None, meeting: str) -> list[Any]:
+    from lrt_app.minutes_text import parse
+    from lrt_domain.meetings import Meeting
+    from lrt_domain.minutes import Item
+
+    if file is None:  # an empty draft, one item per agenda item
+        m = session.app.get(Meeting, meeting)
+        return [Item(number=i.number, title=i.title) for i in m.agenda]
+    try:
+        return parse(file.read_text(encoding="utf8"))
+    except (OSError, UnicodeDecodeError) as e:
+        raise click.BadParameter(f"cannot read {file}: {e}", param_hint="'--from'")
+
+
+FROM_FILE = click.option(
+    "--from", "file", type=click.Path(dir_okay=False, path_type=Path),
+    help="The text: '## N. Title' per agenda item, '- ' per point ('Besluit:', 'Actie:').")
+
+
+@click.group()
+def minutes() -> None:
+    """Minutes: draft, revise, circulate, approve, correct, show."""
+
+
+@minutes.command("draft")
+@click.argument("meeting")
+@FROM_FILE
+@pass_session
+def minutes_draft(session: Session, meeting: str, file: Path | None) -> None:
+    """Draft the minutes of a held MEETING (empty per agenda item without --from)."""
+    created("minutes", session.app.draft_minutes(session.user, meeting,
+                                                 _items(session, file, meeting)))
+
+
+@minutes.command("revise")
+@click.argument("meeting")
+@FROM_FILE
+@click.option("--note", help="What changed.")
+@click.option("--base-version", type=int,
+              help="Refuse if someone revised the minutes after this version.")
+@pass_session
+def minutes_revise(session: Session, meeting: str, file: Path | None, note: str | None,
+                   base_version: int | None) -> None:
+    """Record a new version of the minutes."""
+    if file is None:
+        raise click.UsageError("give the new text with --from FILE")
+    session.app.revise_minutes(session.user, meeting, _items(session, file, meeting),
+                               note=note, base_version=base_version)
+    click.echo(f"minutes {meeting} revised")
+
+
+@minutes.command("circulate")
+@click.argument("meeting")
+@click.option("--deadline", type=DATETIME, required=True,
+              help="Comments until, e.g. '2023-11-21 12:00' (Europe/Amsterdam).")
+@pass_session
+def minutes_circulate(session: Session, meeting: str, deadline: datetime) -> None:
+    """Send the draft to the members and open a comment round."""
+    session.app.circulate_minutes(session.user, meeting, deadline)
+    click.echo(f"minutes {meeting} circulated; comments until {deadline:%Y-%m-%d %H:%M}")
+
+
+@minutes.command("procedure")
+@click.argument("meeting")
+@click.option("--deadline", type=DATETIME, required=True,
+              help="Objections until; tacit consent after.")
+@pass_session
+def minutes_procedure(session: Session, meeting: str, deadline: datetime) -> None:
+    """Start a written procedure (schriftelijke vaststelling)."""
+    session.app.start_written_procedure(session.user, meeting, deadline)
+    click.echo(f"written procedure for {meeting} runs until {deadline:%Y-%m-%d %H:%M}")
+
+
+@minutes.command("object")
+@click.argument("meeting")
+@click.option("--text", required=True)
+@click.option("--for", "for_person", metavar="PERSON",
+              help="(secretariat) the member whose objection this is.")
+@pass_session
+def minutes_object(session: Session, meeting: str, text: str, for_person: str | None) -> None:
+    """Object to approval by written procedure."""
+    session.app.object_to_minutes(session.user, meeting, text, for_person=for_person)
+    click.echo(f"objection to {meeting} recorded")
+
+
+@minutes.command("approve")
+@click.argument("meeting")
+@click.option("--at-meeting", metavar="MEETING", help="The later meeting that approved them.")
+@click.option("--written-procedure", is_flag=True,
+              help="Approved by tacit consent: the procedure ended without objection.")
+@pass_session
+def minutes_approve(session: Session, meeting: str, at_meeting: str | None,
+                    written_procedure: bool) -> None:
+    """Record the approval (vaststelling) of the minutes."""
+    session.app.approve_minutes(session.user, meeting, at_meeting=at_meeting,
+                                written_procedure=written_procedure)
+    click.echo(f"minutes {meeting} approved")
+
+
+@minutes.command("correct")
+@click.argument("meeting")
+@click.option("--item", type=int, required=True)
+@click.option("--point", type=int, help="The point replaced [default: a new point].")
+@click.option("--text", required=True)
+@click.option("--reason", required=True)
+@pass_session
+def minutes_correct(session: Session, meeting: str, item: int, point: int | None, text: str,
+                    reason: str) -> None:
+    """Record a correction of approved minutes (never an edit)."""
+    created("correction", session.app.correct_minutes(session.user, meeting, item=item,
+                                                      point=point, text=text, reason=reason))
+
+
+@minutes.command("show")
+@click.argument("meeting")
+@json_option
+@pass_session
+def minutes_show(session: Session, meeting: str, as_json: bool) -> None:
+    """The current minutes: status, version, text per agenda item, amendments."""
+    show(session.views().minutes(session.actor(), meeting), as_json, text=minutes_text)
+
+
+@minutes.command("list")
+@click.option("--table", "table_code", metavar="CODE")
+@json_option
+@pass_session
+def minutes_list(session: Session, table_code: str | None, as_json: bool) -> None:
+    """All minutes with their status and version."""
+    show(session.views().minutes_list(table_code), as_json,
+         columns=["meeting", "table", "date", "status", "version"])
+
+
+@click.group()
+def comment() -> None:
+    """Comments in a comment round, on minutes or on a document."""
+
+
+@comment.command("add")
+@click.argument("on", metavar="MINUTES_OR_DOCUMENT")
+@click.option("--text", required=True)
+@click.option("--for", "for_person", metavar="PERSON",
+              help="(secretariat) the member who sent the comment.")
+@click.option("--received-at", type=DATETIME,
+              help="(secretariat) when the comment was received [default: now].")
+@pass_session
+def comment_add(session: Session, on: str, text: str, for_person: str | None,
+                received_at: datetime | None) -> None:
+    """Comment on minutes (by meeting id) or a document (e.g. LRT-2023-11-10/D1)."""
+    if received_at is not None and for_person is None:
+        raise click.UsageError("--received-at goes with --for (a comment recorded for someone)")
+    created("comment", session.app.comment(session.user, on, text, for_person=for_person,
+                                           received_at=received_at))
+
+
+@comment.command("list")
+@click.argument("on", metavar="MINUTES_OR_DOCUMENT")
+@json_option
+@pass_session
+def comment_list(session: Session, on: str, as_json: bool) -> None:
+    """Every comment, round by round."""
+    data = session.views().comments(session.actor(), on)
+    show(data, as_json, columns=["round", "number", "person", "organisation", "received_at",
+                                 "text"])
+
+
+@click.group()
+def amendment() -> None:
+    """Amendments (wijzigingen) to circulated minutes."""
+
+
+@amendment.command("propose")
+@click.argument("meeting")
+@click.option("--item", type=int, required=True, help="Agenda item number.")
+@click.option("--point", type=int, help="The point to replace [default: add a new point].")
+@click.option("--text", required=True, help="The proposed text.")
+@click.option("--on-behalf-of", metavar="CODE",
+              help="(secretariat) the organisation proposing it; members propose for their own.")
+@pass_session
+def amendment_propose(session: Session, meeting: str, item: int, point: int | None,
+                      text: str, on_behalf_of: str | None) -> None:
+    """Propose an amendment; prints its number."""
+    created("amendment", session.app.propose_amendment(
+        session.user, meeting, item=item, point=point, text=text, on_behalf_of=on_behalf_of))
+
+
+@amendment.command("accept")
+@click.argument("meeting")
+@click.argument("number", type=int)
+@pass_session
+def amendment_accept(session: Session, meeting: str, number: int) -> None:
+    """Accept an amendment: the text changes in a new version."""
+    session.app.accept_amendment(session.user, meeting, number)
+    click.echo(f"amendment {number} of {meeting} accepted")
+
+
+@amendment.command("reject")
+@click.argument("meeting")
+@click.argument("number", type=int)
+@click.option("--reason", required=True)
+@pass_session
+def amendment_reject(session: Session, meeting: str, number: int, reason: str) -> None:
+    """Reject an amendment with a reason."""
+    session.app.reject_amendment(session.user, meeting, number, reason)
+    click.echo(f"amendment {number} of {meeting} rejected")
+
+
+@amendment.command("list")
+@click.argument("meeting")
+@json_option
+@pass_session
+def amendment_list(session: Session, meeting: str, as_json: bool) -> None:
+    """The amendments of a set of minutes."""
+    data = session.views().minutes(session.actor(), meeting)["amendments"]
+    show(data, as_json, columns=["number", "organisation", "item", "point", "status", "text"])
+
+
+def register(group: click.Group) -> None:
+    for command in (minutes, comment, amendment):
+        group.add_command(command)

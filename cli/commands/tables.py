@@ -1,0 +1,130 @@
+"""Tables and their members."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from ..output import created, json_option, show
+from ..params import DATE, TABLE_KINDS
+from ..session import Session, pass_session
+
+
+@click.group()
+def table() -> None:
+    """Tables: LRT, HLRT, provincial tables."""
+
+
+@table.command("add")
+@click.argument("code")
+@click.argument("name")
+@click.option("--kind", type=click.Choice(TABLE_KINDS), default="national", show_default=True)
+@click.option("--secretariat", required=True, metavar="CODE",
+              help="The organisation that runs the table.")
+@click.option("--meetings-per-year", type=click.IntRange(min=1), default=4, show_default=True)
+@pass_session
+def table_add(session: Session, code: str, name: str, kind: str, secretariat: str,
+              meetings_per_year: int) -> None:
+    """Register a table under a short CODE (e.g. LRT)."""
+    from lrt_domain.tables import TableKind
+
+    created("table", session.app.register_table(
+        session.user, code, name, kind=TableKind(kind), secretariat=secretariat,
+        meetings_per_year=meetings_per_year))
+
+
+@table.command("chair")
+@click.argument("code")
+@click.argument("person")
+@pass_session
+def table_chair(session: Session, code: str, person: str) -> None:
+    """Appoint PERSON as chair of the table."""
+    session.app.appoint_chair(session.user, code, person)
+    click.echo(f"{person} chairs {code}")
+
+
+@table.command("rhythm")
+@click.argument("code")
+@click.argument("meetings_per_year", type=click.IntRange(min=1))
+@pass_session
+def table_rhythm(session: Session, code: str, meetings_per_year: int) -> None:
+    """Change how many meetings a year the table has."""
+    session.app.change_rhythm(session.user, code, meetings_per_year)
+    click.echo(f"{code} now meets {meetings_per_year} times a year")
+
+
+@table.command("list")
+@json_option
+@pass_session
+def table_list(session: Session, as_json: bool) -> None:
+    """The tables."""
+    show(session.views().tables(), as_json,
+         columns=["code", "name", "kind", "secretariat", "chair", "meetings_per_year"])
+
+
+@table.command("show")
+@click.argument("code")
+@json_option
+@pass_session
+def table_show(session: Session, code: str, as_json: bool) -> None:
+    """One table."""
+    data = session.views().table(code)
+    show(data, as_json, text=lambda d: "\n".join(f"{k:<18} {v if v is not None else ''}"
+                                                 for k, v in d.items()))
+
+
+@click.group()
+def member() -> None:
+    """Memberships: who represents which organisation at a table, from when until when."""
+
+
+@member.command("add")
+@click.argument("table_code")
+@click.argument("person")
+@click.option("--organisation", required=True, metavar="CODE")
+@click.option("--function", "function", required=True,
+              help="E.g. 'Minister van BZK', 'bestuurder VNG'.")
+@click.option("--since", type=DATE, required=True)
+@click.option("--until", type=DATE)
+@click.option("--office-holder/--civil-servant", default=False, show_default=True,
+              help="Office holders are named in publications; civil servants redacted.")
+@pass_session
+def member_add(session: Session, table_code: str, person: str, organisation: str,
+               function: str, since: date, until: date | None, office_holder: bool) -> None:
+    """Record that PERSON represents an organisation at TABLE_CODE."""
+    number = session.app.add_member(session.user, table_code, person=person,
+                                    organisation=organisation, function=function,
+                                    since=since, until=until, office_holder=office_holder)
+    created("membership", number)
+
+
+@member.command("end")
+@click.argument("table_code")
+@click.argument("number", type=int)
+@click.option("--until", type=DATE, required=True)
+@pass_session
+def member_end(session: Session, table_code: str, number: int, until: date) -> None:
+    """End membership NUMBER of a table on a date."""
+    session.app.end_membership(session.user, table_code, number, until)
+    click.echo(f"membership {number} of {table_code} ends on {until}")
+
+
+@member.command("list")
+@click.argument("table_code")
+@click.option("--on", "on", type=DATE, help="Members on this date [default: today].")
+@json_option
+@pass_session
+def member_list(session: Session, table_code: str, on: date | None, as_json: bool) -> None:
+    """The members of a table on a date."""
+    from lrt_domain.dutch_time import local_date
+
+    views = session.views()
+    show(views.members(table_code, on or local_date(session.now())), as_json,
+         columns=["number", "person", "name", "organisation", "function", "since", "until",
+                  "office_holder"])
+
+
+def register(group: click.Group) -> None:
+    for command in (table, member):
+        group.add_command(command)

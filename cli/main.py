@@ -1,0 +1,79 @@
+"""`lrt`: the command line of the LRT minutes cycle."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from lrt_app import __version__
+
+from .session import Session
+
+COMMAND_MODULES = ("admin", "directory", "tables", "meetings", "minutes", "actions", "views",
+                   "demo")
+
+
+def _fail(message: str, code: int) -> int:
+    click.echo(f"Error: {message}", err=True)
+    return code
+
+
+class LrtGroup(click.Group):
+    """Every mistake is one line on stderr: 2 for usage, 1 for a refused command."""
+
+    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        from lrt_domain.errors import DomainError
+
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.ClickException as e:
+            code = _fail(e.format_message().replace("\n", " "), e.exit_code)
+        except click.Abort:
+            code = _fail("aborted", 1)
+        except DomainError as e:
+            code = _fail(str(e).replace("\n", " "), 1)
+        except Exception as e:
+            if type(e).__module__.startswith("eventsourcing"):
+                code = _fail(f"store: {e}".replace("\n", " "), 1)
+            else:
+                raise
+        code = code if isinstance(code, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+@click.group(cls=LrtGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="lrt")
+@click.option("--db", envvar="LRT_DB", metavar="PATH",
+              help="The store: a SQLite file [default: lrt.sqlite; env LRT_DB].")
+@click.option("--as", "user", envvar="LRT_USER", metavar="USER",
+              help="The registered user who acts [env LRT_USER].")
+@click.pass_context
+def lrt(ctx: click.Context, db: str | None, user: str | None) -> None:
+    """Minutes, comment rounds, amendments, approvals and actions of the Landelijke
+    Regietafel Migratie & Integratie, recorded as events.
+
+    Start with `lrt init`, or see a whole cycle with `lrt demo`."""
+    session = ctx.obj if isinstance(ctx.obj, Session) else Session()
+    session.db = db or session.db
+    session.user = user or session.user
+    ctx.obj = session
+    ctx.call_on_close(session.close)
+
+
+def _register() -> None:
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"cli.commands.{name}").register(lrt)
+
+
+_register()
+
+
+def main() -> None:
+    lrt.main(prog_name="lrt")

@@ -1,0 +1,62 @@
+"""One set of output options for every command that shows something (as sqlite-utils does):
+`--json` for a stable machine-readable shape, otherwise an aligned table or readable text."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import click
+
+json_option = click.option("--json", "as_json", is_flag=True,
+                           help="Print JSON (a stable shape, documented in the README).")
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(cell(v) for v in value)
+    return str(value).replace("\n", " ")
+
+
+def table(rows: Sequence[dict[str, Any]], columns: Sequence[str],
+          headers: Sequence[str] | None = None) -> str:
+    """An aligned text table; the last column is not padded."""
+    headers = list(headers or [c.replace("_", " ") for c in columns])
+    cells = [[cell(r.get(c)) for c in columns] for r in rows]
+    widths = [max([len(h), *(len(row[i]) for row in cells)]) for i, h in enumerate(headers)]
+
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(v.ljust(w) for v, w in zip(values, widths)).rstrip()
+
+    out = [line(headers), line(["-" * w for w in widths])]
+    out += [line(row) for row in cells]
+    return "\n".join(out)
+
+
+def show(data: Any, as_json: bool, *, columns: Sequence[str] | None = None,
+         text: Callable[[Any], str] | None = None, empty: str = "(none)") -> None:
+    """Print `data` as JSON, as a table of `columns`, or through `text`."""
+    if as_json:
+        emit_json(data)
+    elif text is not None:
+        click.echo(text(data))
+    elif not data:
+        click.echo(empty)
+    else:
+        assert columns is not None
+        click.echo(table(data, columns))
+
+
+def created(kind: str, key: Any) -> None:
+    """Every command that creates something prints the new id (alone, for scripts)."""
+    click.echo(key)
+    click.echo(f"{kind} {key} recorded", err=True)

@@ -1,0 +1,47 @@
+"""Parameter types for world dates and times. A time without an offset is read in
+Europe/Amsterdam, the time of the tables; a malformed value is a usage error naming it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import click
+
+
+class WorldDateTime(click.ParamType):
+    name = "datetime"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        text = str(value).strip()
+        try:
+            moment = datetime.fromisoformat(text.replace(" ", "T", 1))
+        except ValueError:
+            self.fail(f"{value!r} is not a date and time (YYYY-MM-DD HH:MM, optional "
+                      "offset such as +01:00)", param, ctx)
+        if moment.tzinfo is None:
+            from zoneinfo import ZoneInfo
+
+            moment = moment.replace(tzinfo=ZoneInfo("Europe/Amsterdam"))
+        return moment
+
+
+class WorldDate(click.ParamType):
+    name = "date"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not a date (YYYY-MM-DD)", param, ctx)
+
+
+DATETIME = WorldDateTime()
+DATE = WorldDate()
+ROLES = ("secretariat", "chair", "member", "guest", "auditor")
+PRESENCE = ("present", "remote", "absent", "substitute")
+TABLE_KINDS = ("national", "preparatory", "provincial")

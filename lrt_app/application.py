@@ -1,0 +1,466 @@
+"""The command side: one thin method per command.
+
+Each method names the acting user, loads what the rule needs, asks the domain for its
+decision (the events, or a refusal), and saves the events in one transaction. When someone
+else saved to the same aggregate in between, the library refuses the stale write; the
+command is then decided again on the fresh state, so no update is ever lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
+
+from lrt_domain import permissions
+from lrt_domain.actions import Action
+from lrt_domain.base import Actor, Aggregate, Context, DomainEvent, Role, project
+from lrt_domain.comment_rounds import Commentable
+from lrt_domain.directory import Organisation, Person, Store, User
+from lrt_domain.documents import Document
+from lrt_domain.dutch_time import local_date
+from lrt_domain.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from lrt_domain.meetings import Meeting, Presence
+from lrt_domain.minutes import Item, Minutes
+from lrt_domain.tables import Table, TableKind
+
+from .clock import Clock, SystemClock
+from .persistence import JSONTranscoder, PydanticMapper
+
+T = TypeVar("T", bound=Aggregate)
+
+RETRIES = 10
+
+
+class Lrt(Application[UUID]):
+    name = "LRT"
+
+    def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None):
+        super().__init__(env)
+        self.clock: Clock = clock or SystemClock()
+
+    def construct_transcoder(self) -> Transcoder:
+        return JSONTranscoder()
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return self.factory.mapper(transcoder=self.construct_transcoder(),
+                                   mapper_class=PydanticMapper)
+
+    # --- plumbing -----------------------------------------------------------------
+
+    def get(self, cls: type[T], key: str, *, version: int | None = None) -> T:
+        try:
+            return self.repository.get(cls.id_for(key), version=version,
+                                       projector_func=project)
+        except AggregateNotFoundError:
+            raise NotFound(f"{cls.KIND}: no {cls.KIND} {key!r}") from None
+
+    def exists(self, cls: type[Aggregate], key: str) -> bool:
+        return bool(list(self.events.get(cls.id_for(key), limit=1)))
+
+    def events_of(self, aggregate_id: UUID) -> list[DomainEvent]:
+        return list(self.events.get(aggregate_id))  # type: ignore[arg-type]
+
+    def actor(self, login: str | None) -> Actor:
+        if not login:
+            raise NotFound("user: name the acting user with --as or LRT_USER")
+        try:
+            user = self.get(User, login)
+        except NotFound:
+            raise NotFound(f"user: no user {login!r}; register one with 'lrt user add'") \
+                from None
+        if not user.active:
+            raise Forbidden(f"user {login} was deactivated")
+        return user.as_actor
+
+    def simulated(self) -> bool:
+        return self.exists(Store, "store") and self.get(Store, "store").simulated
+
+    def _run(self, login: str, decide: Callable[[Context], Iterable[DomainEvent] |
+                                                 DomainEvent]) -> list[DomainEvent]:
+        """Decide and save; on a concurrent write, decide again on the fresh state."""
+        actor = self.actor(login)
+        for _ in range(RETRIES):
+            decided = decide(Context(actor=actor, now=self.clock.now()))
+            events = [decided] if isinstance(decided, DomainEvent) else list(decided)
+            try:
+                self.save(*events)
+            except IntegrityError:
+                continue
+            return events
+        raise Conflict("someone else changed the same thing at the same time; try again")
+
+    def _new(self, cls: type[Aggregate], key: str) -> None:
+        if self.exists(cls, key):
+            raise Conflict(f"{cls.KIND} {key} already exists")
+
+    def _free_key(self, cls: type[Aggregate], key_for: Callable[[int], str]) -> str:
+        """The first unused key of a numbered series: 'LRT-2023-11-10', 'M/A1', 'M/A2'."""
+        n = 1
+        while self.exists(cls, key_for(n)):
+            n += 1
+        return key_for(n)
+
+    def _manager(self, ctx: Context, table_key: str, what: str) -> Table:
+        table = self.get(Table, table_key)
+        permissions.require_manager(ctx.actor, table, what)
+        return table
+
+    def _person(self, key: str) -> Person:
+        return self.get(Person, key)
+
+    def _organisation(self, code: str) -> Organisation:
+        return self.get(Organisation, code)
+
+    # --- the store and its users --------------------------------------------------
+
+    def initialise(self, *, admin: str, organisation: str, organisation_name: str,
+                   simulated: bool = False) -> None:
+        """Set up a new store with its first secretariat user."""
+        if self.exists(Store, "store"):
+            raise Conflict("the store was already initialised")
+        ctx = Context(actor=Actor(user=admin, role=Role.SECRETARIAT,
+                                  organisation=organisation), now=self.clock.now())
+        self.save(Store.initialise(ctx, simulated=simulated),
+                  Organisation.register(ctx, organisation, organisation_name),
+                  User.register(ctx, admin, Role.SECRETARIAT, organisation=organisation,
+                                person=None))
+
+    def register_organisation(self, login: str, code: str, name: str) -> str:
+        def decide(ctx: Context) -> DomainEvent:
+            permissions.require_administrator(ctx.actor, "register organisations")
+            event = Organisation.register(ctx, code, name)
+            self._new(Organisation, event.key)
+            return event
+
+        return self._run(login, decide)[0].key
+
+    def register_person(self, login: str, name: str, *, person_key: str | None = None,
+                        title: str | None = None) -> str:
+        def decide(ctx: Context) -> DomainEvent:
+            permissions.require_administrator(ctx.actor, "register persons")
+            event = Person.register(ctx, name, person_key=person_key, title=title)
+            self._new(Person, event.key)
+            return event
+
+        return self._run(login, decide)[0].key
+
+    def register_user(self, login: str, user: str, role: Role, *,
+                      organisation: str | None = None, person: str | None = None) -> str:
+        def decide(ctx: Context) -> DomainEvent:
+            permissions.require_administrator(ctx.actor, "register users")
+            if organisation:
+                self._organisation(organisation)
+            if person:
+                self._person(person)
+            event = User.register(ctx, user, role, organisation=organisation, person=person)
+            self._new(User, event.key)
+            return event
+
+        return self._run(login, decide)[0].key
+
+    def deactivate_user(self, login: str, user: str, reason: str) -> None:
+        def decide(ctx: Context) -> DomainEvent:
+            permissions.require_administrator(ctx.actor, "deactivate users")
+            return self.get(User, user).deactivate(ctx, reason)
+
+        self._run(login, decide)
+
+    # --- tables and memberships ---------------------------------------------------
+
+    def register_table(self, login: str, code: str, name: str, *, kind: TableKind,
+                       secretariat: str, meetings_per_year: int = 4) -> str:
+        def decide(ctx: Context) -> DomainEvent:
+            permissions.require_administrator(ctx.actor, "register tables")
+            self._organisation(secretariat)
+            event = Table.register(ctx, code, name, kind=kind, secretariat=secretariat,
+                                   meetings_per_year=meetings_per_year)
+            self._new(Table, event.key)
+            return event
+
+        return self._run(login, decide)[0].key
+
+    def appoint_chair(self, login: str, table: str, person: str) -> None:
+        def decide(ctx: Context) -> DomainEvent:
+            self._person(person)
+            return self._manager(ctx, table, "appoint a chair").appoint_chair(ctx, person)
+
+        self._run(login, decide)
+
+    def change_rhythm(self, login: str, table: str, meetings_per_year: int) -> None:
+        self._run(login, lambda ctx: self._manager(ctx, table, "change the rhythm")
+                  .change_rhythm(ctx, meetings_per_year))
+
+    def add_member(self, login: str, table: str, *, person: str, organisation: str,
+                   function: str, since: date, until: date | None = None,
+                   office_holder: bool = False) -> int:
+        def decide(ctx: Context) -> DomainEvent:
+            t = self._manager(ctx, table, "change memberships")
+            self._person(person)
+            self._organisation(organisation)
+            return t.add_member(ctx, person=person, organisation=organisation,
+                                function=function, since=since, until=until,
+                                office_holder=office_holder)
+
+        return self._run(login, decide)[0].membership.number
+
+    def end_membership(self, login: str, table: str, number: int, until: date) -> None:
+        self._run(login, lambda ctx: self._manager(ctx, table, "change memberships")
+                  .end_membership(ctx, number, until))
+
+    # --- meetings -----------------------------------------------------------------
+
+    def schedule_meeting(self, login: str, table: str, starts_at: datetime,
+                         place: str) -> str:
+        def decide(ctx: Context) -> DomainEvent:
+            self._manager(ctx, table, "schedule meetings")
+            day = f"{table}-{local_date(starts_at):%Y-%m-%d}"
+            key = self._free_key(Meeting, lambda n: day if n == 1 else f"{day}-{n}")
+            return Meeting.schedule(ctx, key, table=table, starts_at=starts_at, place=place)
+
+        return self._run(login, decide)[0].key
+
+    def _meeting_command(self, login: str, meeting: str, what: str,
+                         command: Callable[[Meeting, Context], DomainEvent]
+                         ) -> list[DomainEvent]:
+        def decide(ctx: Context) -> DomainEvent:
+            m = self.get(Meeting, meeting)
+            self._manager(ctx, m.table, what)
+            return command(m, ctx)
+
+        return self._run(login, decide)
+
+    def reschedule_meeting(self, login: str, meeting: str, starts_at: datetime,
+                           place: str | None, reason: str) -> None:
+        self._meeting_command(login, meeting, "reschedule meetings", lambda m, ctx: m.reschedule(
+            ctx, starts_at=starts_at, place=place, reason=reason))
+
+    def cancel_meeting(self, login: str, meeting: str, reason: str) -> None:
+        self._meeting_command(login, meeting, "cancel meetings",
+                              lambda m, ctx: m.cancel(ctx, reason))
+
+    def hold_meeting(self, login: str, meeting: str) -> None:
+        self._meeting_command(login, meeting, "hold meetings", lambda m, ctx: m.hold(ctx))
+
+    def close_meeting(self, login: str, meeting: str) -> None:
+        self._meeting_command(login, meeting, "close meetings", lambda m, ctx: m.close(ctx))
+
+    def add_agenda_item(self, login: str, meeting: str, title: str) -> int:
+        events = self._meeting_command(login, meeting, "change agendas",
+                                       lambda m, ctx: m.add_agenda_item(ctx, title))
+        return events[0].item.number
+
+    def invite_guest(self, login: str, meeting: str, person: str) -> None:
+        self._person(person)
+        self._meeting_command(login, meeting, "invite guests",
+                              lambda m, ctx: m.invite_guest(ctx, person))
+
+    def record_attendance(self, login: str, meeting: str, person: str, presence: Presence,
+                          substitute_for: str | None = None) -> None:
+        self._person(person)
+        if substitute_for:
+            self._person(substitute_for)
+        self._meeting_command(login, meeting, "record attendance", lambda m, ctx:
+                              m.record_attendance(ctx, person, presence, substitute_for))
+
+    # --- documents ----------------------------------------------------------------
+
+    def add_document(self, login: str, meeting: str, title: str, text: str, *,
+                     code: str | None = None) -> str:
+        def decide(ctx: Context) -> DomainEvent:
+            m = self.get(Meeting, meeting)
+            self._manager(ctx, m.table, "add documents")
+            key = self._free_key(Document, lambda n: f"{meeting}/D{n}")
+            return Document.add(ctx, key, table=m.table, meeting=meeting, title=title,
+                                text=text, code=code)
+
+        return self._run(login, decide)[0].key
+
+    def _document_command(self, login: str, document: str, what: str,
+                          command: Callable[[Document, Context], DomainEvent]) -> None:
+        def decide(ctx: Context) -> DomainEvent:
+            d = self.get(Document, document)
+            self._manager(ctx, d.table, what)
+            return command(d, ctx)
+
+        self._run(login, decide)
+
+    def revise_document(self, login: str, document: str, text: str) -> None:
+        self._document_command(login, document, "revise documents",
+                               lambda d, ctx: d.revise(ctx, text))
+
+    def send_document(self, login: str, document: str, sent_at: datetime | None = None
+                      ) -> None:
+        self._document_command(login, document, "send documents",
+                               lambda d, ctx: d.send(ctx, sent_at))
+
+    def open_comment_round(self, login: str, document: str, deadline: datetime) -> None:
+        self._document_command(login, document, "open comment rounds",
+                               lambda d, ctx: d.open_round(ctx, deadline))
+
+    # --- comments (on minutes and documents) ----------------------------------------
+
+    def commentable(self, key: str) -> Commentable:
+        for cls in (Document, Minutes):
+            if self.exists(cls, key):
+                return self.get(cls, key)
+        raise NotFound(f"id: no minutes or document {key!r}")
+
+    def comment(self, login: str, on: str, text: str, *, for_person: str | None = None,
+                received_at: datetime | None = None) -> int:
+        def decide(ctx: Context) -> DomainEvent:
+            target = self.commentable(on)
+            table = self.get(Table, target.table)
+            person = permissions.commenter(ctx.actor, table, for_person)
+            self._person(person)
+            return target.submit_comment(ctx, table=table,
+                                         meeting=self.get(Meeting, target.meeting),
+                                         person=person, text=text,
+                                         received_at=received_at
+                                         if permissions.manages(ctx.actor, table) else None)
+
+        return self._run(login, decide)[0].comment.number
+
+    # --- minutes ------------------------------------------------------------------
+
+    def _minutes_command(self, login: str, meeting: str, what: str,
+                         command: Callable[[Minutes, Context], DomainEvent]
+                         ) -> list[DomainEvent]:
+        def decide(ctx: Context) -> DomainEvent:
+            m = self.get(Minutes, meeting)
+            self._manager(ctx, m.table, what)
+            return command(m, ctx)
+
+        return self._run(login, decide)
+
+    def draft_minutes(self, login: str, meeting: str, items: list[Item]) -> str:
+        def decide(ctx: Context) -> DomainEvent:
+            m = self.get(Meeting, meeting)
+            self._manager(ctx, m.table, "draft minutes")
+            self._new(Minutes, meeting)
+            return Minutes.draft(ctx, m, items)
+
+        return self._run(login, decide)[0].key
+
+    def revise_minutes(self, login: str, meeting: str, items: list[Item], *,
+                       note: str | None = None, base_version: int | None = None) -> int:
+        events = self._minutes_command(
+            login, meeting, "revise minutes", lambda m, ctx: m.revise(
+                ctx, self.get(Meeting, meeting), items, note=note, base_version=base_version))
+        return events[0].originator_version
+
+    def circulate_minutes(self, login: str, meeting: str, deadline: datetime) -> None:
+        self._minutes_command(login, meeting, "circulate minutes",
+                              lambda m, ctx: m.circulate(ctx, deadline))
+
+    def propose_amendment(self, login: str, meeting: str, *, item: int, point: int | None,
+                          text: str, on_behalf_of: str | None = None) -> int:
+        def decide(ctx: Context) -> DomainEvent:
+            m = self.get(Minutes, meeting)
+            table = self.get(Table, m.table)
+            organisation = permissions.amending_organisation(
+                ctx.actor, table, on_behalf_of, local_date(ctx.now))
+            self._organisation(organisation)
+            return m.propose_amendment(ctx, organisation=organisation, item=item,
+                                       point=point, text=text)
+
+        return self._run(login, decide)[0].amendment.number
+
+    def accept_amendment(self, login: str, meeting: str, number: int) -> None:
+        self._minutes_command(login, meeting, "decide on amendments",
+                              lambda m, ctx: m.accept_amendment(ctx, number))
+
+    def reject_amendment(self, login: str, meeting: str, number: int, reason: str) -> None:
+        self._minutes_command(login, meeting, "decide on amendments",
+                              lambda m, ctx: m.reject_amendment(ctx, number, reason))
+
+    def start_written_procedure(self, login: str, meeting: str, deadline: datetime) -> None:
+        self._minutes_command(login, meeting, "start written procedures",
+                              lambda m, ctx: m.start_written_procedure(ctx, deadline))
+
+    def object_to_minutes(self, login: str, meeting: str, text: str, *,
+                          for_person: str | None = None) -> None:
+        def decide(ctx: Context) -> DomainEvent:
+            m = self.get(Minutes, meeting)
+            table = self.get(Table, m.table)
+            person = permissions.commenter(ctx.actor, table, for_person)
+            membership = table.membership_of(person, local_date(ctx.now))
+            if membership is None:
+                raise Forbidden(f"{person} is not a member of {table.key}")
+            return m.raise_objection(ctx, person=person,
+                                     organisation=membership.organisation, text=text)
+
+        self._run(login, decide)
+
+    def approve_minutes(self, login: str, meeting: str, *, at_meeting: str | None = None,
+                        written_procedure: bool = False) -> None:
+        if (at_meeting is None) == (not written_procedure):
+            raise InvalidInput("approve: give either --at-meeting or --written-procedure")
+
+        def command(m: Minutes, ctx: Context) -> DomainEvent:
+            if written_procedure:
+                return m.approve_by_written_procedure(ctx)
+            assert at_meeting is not None
+            return m.approve_at_meeting(ctx, self.get(Meeting, meeting),
+                                        self.get(Meeting, at_meeting))
+
+        self._minutes_command(login, meeting, "approve minutes", command)
+
+    def correct_minutes(self, login: str, meeting: str, *, item: int, point: int | None,
+                        text: str, reason: str) -> int:
+        events = self._minutes_command(login, meeting, "correct minutes", lambda m, ctx:
+                                       m.correct(ctx, item=item, point=point, text=text,
+                                                 reason=reason))
+        return events[0].correction.number
+
+    # --- actions ------------------------------------------------------------------
+
+    def agree_action(self, login: str, meeting: str, *, item: int, text: str,
+                     owners: list[str], due: date | None = None) -> str:
+        def decide(ctx: Context) -> DomainEvent:
+            m = self.get(Meeting, meeting)
+            self._manager(ctx, m.table, "add actions")
+            for owner in owners:
+                self._organisation(owner)
+            key = self._free_key(Action, lambda n: f"{meeting}/A{n}")
+            return Action.agree(ctx, key, meeting=m, item=item, text=text, owners=owners,
+                                due=due)
+
+        return self._run(login, decide)[0].key
+
+    def report_progress(self, login: str, action: str, note: str) -> None:
+        def decide(ctx: Context) -> DomainEvent:
+            a = self.get(Action, action)
+            permissions.require_progress_reporter(ctx.actor, self.get(Table, a.table), a)
+            return a.report_progress(ctx, note)
+
+        self._run(login, decide)
+
+    def _action_command(self, login: str, action: str, what: str,
+                        command: Callable[[Action, Context], DomainEvent]) -> None:
+        def decide(ctx: Context) -> DomainEvent:
+            a = self.get(Action, action)
+            self._manager(ctx, a.table, what)
+            return command(a, ctx)
+
+        self._run(login, decide)
+
+    def complete_action(self, login: str, action: str, note: str | None = None) -> None:
+        self._action_command(login, action, "complete actions",
+                             lambda a, ctx: a.complete(ctx, note))
+
+    def cancel_action(self, login: str, action: str, reason: str) -> None:
+        self._action_command(login, action, "cancel actions",
+                             lambda a, ctx: a.cancel(ctx, reason))
+
+    def carry_over_action(self, login: str, action: str, to_meeting: str,
+                          due: date | None = None) -> None:
+        self._action_command(login, action, "carry actions over", lambda a, ctx: a.carry_over(
+            ctx, self.get(Meeting, a.meeting), self.get(Meeting, to_meeting), due))
+
+
+__all__ = ["Lrt", "DomainError"]

@@ -1,0 +1,14 @@
+"""Every kind of aggregate, by the name its ids are made from."""
+
+from .actions import Action
+from .base import Aggregate
+from .directory import Organisation, Person, Store, User
+from .documents import Document
+from .meetings import Meeting
+from .minutes import Minutes
+from .tables import Table
+
+AGGREGATES: dict[str, type[Aggregate]] = {
+    cls.KIND: cls
+    for cls in (Store, Organisation, Person, User, Table, Meeting, Document, Minutes, Action)
+}

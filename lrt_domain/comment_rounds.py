@@ -1,0 +1,105 @@
+"""Comment rounds (commentaarrondes) on minutes and on meeting documents.
+
+A round has an exact deadline ("tot 12u op 10 november"). Until then members of the table,
+and guests invited to the meeting, may comment; the secretariat may record a comment that
+reached it on a member's behalf, with the time it was received. After the deadline every
+comment is refused. One round is open at a time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from . import checks
+from .base import Aggregate, Context, DomainEvent, Model
+from .dutch_time import local, local_date
+from .errors import Forbidden, RuleViolation
+from .meetings import Meeting
+from .tables import Table
+
+
+class Comment(Model):
+    number: int
+    person: str
+    organisation: str | None
+    text: str
+    received_at: datetime
+
+
+class CommentRound(Model):
+    number: int
+    opened_at: datetime
+    deadline: datetime
+    comments: tuple[Comment, ...] = ()
+
+    def is_open(self, at: datetime) -> bool:
+        return at <= self.deadline
+
+
+class RoundOpened(DomainEvent):
+    TOPIC: ClassVar[str] = "lrt.CommentRound.Opened"
+    round: CommentRound
+
+    def apply(self, state: Commentable) -> Commentable:
+        return state.with_(rounds=(*state.rounds, self.round))
+
+
+class CommentSubmitted(DomainEvent):
+    TOPIC: ClassVar[str] = "lrt.CommentRound.CommentSubmitted"
+    comment: Comment
+
+    def apply(self, state: Commentable) -> Commentable:
+        last = state.rounds[-1]
+        last = last.model_copy(update={"comments": (*last.comments, self.comment)})
+        return state.with_(rounds=(*state.rounds[:-1], last))
+
+
+class Commentable(Aggregate):
+    """Minutes and documents: things a comment round can be opened on."""
+
+    table: str
+    meeting: str
+    rounds: tuple[CommentRound, ...] = ()
+
+    @property
+    def current_round(self) -> CommentRound | None:
+        return self.rounds[-1] if self.rounds else None
+
+    def round_open(self, at: datetime) -> bool:
+        return self.current_round is not None and self.current_round.is_open(at)
+
+    def open_round(self, ctx: Context, deadline: datetime,
+                   event_class: type[RoundOpened] = RoundOpened) -> RoundOpened:
+        checks.in_future("deadline", deadline, ctx.now)
+        if self.round_open(ctx.now):
+            raise RuleViolation(
+                f"a comment round on {self.key} is already open until "
+                f"{local(self.current_round.deadline):%Y-%m-%d %H:%M}")
+        return self.trigger(event_class, ctx, round=CommentRound(
+            number=len(self.rounds) + 1, opened_at=ctx.now, deadline=deadline))
+
+    def submit_comment(self, ctx: Context, *, table: Table, meeting: Meeting, person: str,
+                       text: str, received_at: datetime | None = None) -> CommentSubmitted:
+        """A comment by `person`; the secretariat may record one received earlier."""
+        if received_at is None:
+            received_at = ctx.now
+        else:
+            checks.not_in_future("received at", received_at, ctx.now)
+        rnd = self.current_round
+        if rnd is None:
+            raise RuleViolation(f"no comment round was opened on {self.key}")
+        if not rnd.is_open(received_at):
+            raise RuleViolation(
+                f"the comment round on {self.key} closed at "
+                f"{local(rnd.deadline):%Y-%m-%d %H:%M}; comments are no longer accepted")
+        membership = table.membership_of(person, local_date(received_at))
+        if membership is None and person not in meeting.guests:
+            raise Forbidden(f"{person} is not a member of {table.key} nor a guest of "
+                            f"{meeting.key} on {local_date(received_at)}")
+        comment = Comment(number=len(rnd.comments) + 1, person=person,
+                          organisation=membership.organisation if membership else None,
+                          text=checks.text("text", text), received_at=received_at)
+        return self.trigger(CommentSubmitted, ctx, comment=comment,
+                            on_behalf_of=comment.organisation)
+

@@ -1,0 +1,160 @@
+"""Who takes part: organisations, persons and the users who act in the system.
+
+Keys are readable and chosen once: an organisation's code ("VNG"), a person's slug
+("liesbeth-spies"), a user's login. Registering a key twice is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from . import checks
+from .base import Actor, Aggregate, Context, DomainEvent, Role
+from .errors import InvalidInput, RuleViolation
+
+KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.&'-]{0,63}$")
+
+
+def key(field: str, value: str) -> str:
+    value = (value or "").strip()
+    if not KEY.match(value):
+        raise InvalidInput(
+            f"{field}: {value!r} is not a valid id (letters, digits, - _ . & ', at most 64)"
+        )
+    return value
+
+
+def slug(name: str) -> str:
+    """A person's default key: 'Liesbeth Spies' -> 'liesbeth-spies'."""
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:64] or "person"
+
+
+# --- the store itself -----------------------------------------------------------------
+
+
+class Store(Aggregate):
+    """One per store: when it was set up, and whether its clock is a simulation (the demo)."""
+
+    KIND: ClassVar[str] = "store"
+    simulated: bool
+
+    class Initialised(DomainEvent):
+        TOPIC: ClassVar[str] = "lrt.Store.Initialised"
+        key: str
+        simulated: bool
+
+        def apply(self, state: None) -> Store:
+            return Store.born(self, key=self.key, simulated=self.simulated)
+
+    @classmethod
+    def initialise(cls, ctx: Context, *, simulated: bool) -> Initialised:
+        return cls.start(cls.Initialised, ctx, "store", simulated=simulated)
+
+
+# --- organisations ----------------------------------------------------------------
+
+
+class Organisation(Aggregate):
+    KIND: ClassVar[str] = "organisation"
+    name: str
+
+    class Registered(DomainEvent):
+        TOPIC: ClassVar[str] = "lrt.Organisation.Registered"
+        key: str
+        name: str
+
+        def apply(self, state: None) -> Organisation:
+            return Organisation.born(self, key=self.key, name=self.name)
+
+    @classmethod
+    def register(cls, ctx: Context, code: str, name: str) -> Registered:
+        return cls.start(
+            cls.Registered, ctx, key("organisation code", code), name=checks.line("name", name)
+        )
+
+
+# --- persons ----------------------------------------------------------------------
+
+
+class Person(Aggregate):
+    KIND: ClassVar[str] = "person"
+    name: str
+    title: str | None = None  # "Dhr.", "Mevr.", "minister"
+
+    class Registered(DomainEvent):
+        TOPIC: ClassVar[str] = "lrt.Person.Registered"
+        key: str
+        name: str
+        title: str | None = None
+
+        def apply(self, state: None) -> Person:
+            return Person.born(self, key=self.key, name=self.name, title=self.title)
+
+    @classmethod
+    def register(cls, ctx: Context, name: str, *, person_key: str | None = None,
+                 title: str | None = None) -> Registered:
+        name = checks.line("name", name, max_length=200)
+        return cls.start(
+            cls.Registered, ctx, key("person id", person_key or slug(name)), name=name,
+            title=checks.line("title", title) if title else None,
+        )
+
+
+# --- users ------------------------------------------------------------------------
+
+
+class User(Aggregate):
+    """A login and the role in which it acts. Members and guests act for a person;
+    members and secretariats belong to an organisation."""
+
+    KIND: ClassVar[str] = "user"
+    role: Role
+    organisation: str | None = None
+    person: str | None = None
+    active: bool = True
+
+    class Registered(DomainEvent):
+        TOPIC: ClassVar[str] = "lrt.User.Registered"
+        key: str
+        user_role: Role
+        organisation: str | None = None
+        person: str | None = None
+
+        def apply(self, state: None) -> User:
+            return User.born(self, key=self.key, role=self.user_role,
+                             organisation=self.organisation, person=self.person)
+
+    class Deactivated(DomainEvent):
+        TOPIC: ClassVar[str] = "lrt.User.Deactivated"
+        reason: str
+
+        def apply(self, state: User) -> User:
+            return state.with_(active=False)
+
+    # Which roles need what: a member speaks for a person of an organisation.
+    NEEDS_ORGANISATION: ClassVar[set[Role]] = {Role.SECRETARIAT, Role.MEMBER}
+    NEEDS_PERSON: ClassVar[set[Role]] = {Role.MEMBER, Role.GUEST, Role.CHAIR}
+
+    @classmethod
+    def register(cls, ctx: Context, login: str, role: Role, *, organisation: str | None,
+                 person: str | None) -> Registered:
+        if role in cls.NEEDS_ORGANISATION and not organisation:
+            raise InvalidInput(f"organisation: a {role} user needs an organisation")
+        if role in cls.NEEDS_PERSON and not person:
+            raise InvalidInput(f"person: a {role} user needs a person")
+        return cls.start(cls.Registered, ctx, key("user", login), user_role=role,
+                         organisation=organisation, person=person)
+
+    def deactivate(self, ctx: Context, reason: str) -> Deactivated:
+        if not self.active:
+            raise RuleViolation(f"user {self.key} is already deactivated")
+        return self.trigger(self.Deactivated, ctx, reason=checks.line("reason", reason))
+
+    @property
+    def as_actor(self) -> Actor:
+        return Actor(user=self.key, role=self.role, organisation=self.organisation,
+                     person=self.person)

@@ -1,0 +1,395 @@
+"""Minutes (verslagen): one per meeting, structured by agenda item into points.
+
+draft -> circulated -> revised -> approved. Circulating opens a comment round. Members
+propose amendments on behalf of their organisation; the secretariat accepts one (the text
+changes in a new version) or rejects it with a reason. Approval happens once: at a later
+meeting of the same table that took place, or by written procedure when its deadline passed
+without objection. Approved minutes are final: only a recorded correction can follow.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import ClassVar
+
+from . import checks
+from .base import Context, DomainEvent, Model
+from .comment_rounds import Commentable, RoundOpened
+from .dutch_time import local
+from .errors import Conflict, InvalidInput, NotFound, RuleViolation
+from .meetings import Meeting
+
+
+class MinutesStatus(StrEnum):
+    DRAFT = "draft"
+    CIRCULATED = "circulated"
+    REVISED = "revised"
+    APPROVED = "approved"
+
+
+class PointKind(StrEnum):
+    POINT = "point"
+    DECISION = "decision"
+    ACTION = "action"
+
+
+class Point(Model):
+    kind: PointKind = PointKind.POINT
+    text: str
+
+
+class Item(Model):
+    """The minutes of one agenda item."""
+
+    number: int
+    title: str
+    points: tuple[Point, ...] = ()
+
+
+class AmendmentStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class Amendment(Model):
+    number: int
+    organisation: str
+    item: int
+    point: int | None  # None: a new point at the end of the item
+    text: str
+    status: AmendmentStatus = AmendmentStatus.PENDING
+    reason: str | None = None  # why it was rejected
+    version: int | None = None  # the text version it produced when accepted
+
+
+class Objection(Model):
+    person: str
+    organisation: str | None
+    text: str
+
+
+class WrittenProcedure(Model):
+    started_at: datetime
+    deadline: datetime
+    objections: tuple[Objection, ...] = ()
+
+
+class Approval(Model):
+    at_meeting: str | None  # None: by written procedure
+    text_version: int
+    amendments: tuple[int, ...]  # accepted amendments ("met een wijziging namens VNG")
+    approved_at: datetime
+
+
+class Correction(Model):
+    number: int
+    item: int
+    point: int | None
+    text: str
+    reason: str
+    of_version: int  # the approved text version it corrects
+
+
+def replace_point(items: tuple[Item, ...], item: int, point: int | None,
+                  new: Point) -> tuple[Item, ...]:
+    """The items with one point replaced, or appended when `point` is None."""
+    out = []
+    for it in items:
+        if it.number == item:
+            points = list(it.points)
+            if point is None:
+                points.append(new)
+            else:
+                points[point - 1] = new
+            it = it.model_copy(update={"points": tuple(points)})
+        out.append(it)
+    return tuple(out)
+
+
+class Minutes(Commentable):
+    KIND: ClassVar[str] = "minutes"
+    items: tuple[Item, ...]
+    text_version: int = 1
+    status: MinutesStatus = MinutesStatus.DRAFT
+    amendments: tuple[Amendment, ...] = ()
+    written_procedure: WrittenProcedure | None = None
+    approval: Approval | None = None
+    corrections: tuple[Correction, ...] = ()
+
+    # --- events -------------------------------------------------------------------
+
+    class Drafted(DomainEvent):
+        TOPIC: ClassVar[str] = "lrt.Minutes.Drafted"
+        key: str
+        table: str
+        meeting: str
+        items: tuple[Item, ...]
+
+        def apply(self, state: None) -> Minutes:
+            return Minutes.born(self, key=self.key, table=self.table, meeting=self.meeting,
+                                items=self.items)
+
+    class Revised(DomainEvent):
+        TOPIC: ClassVar[str] = "lrt.Minutes.Revised"
+        items: tuple[Item, ...]
+        note: str | None = None
+
+        def apply(self, state: Minutes) -> Minutes:
+            return state.with_(items=self.items, text_version=state.text_version + 1,
+                               status=state.status_after_change)
+
+    class Circulated(RoundOpened):
+        TOPIC: ClassVar[str] = "lrt.Minutes.Circulated"
+
+        def apply(self, state: Minutes) -> Minutes:
+            return super().apply(state).with_(status=MinutesStatus.CIRCULATED)
+
+    class AmendmentProposed(DomainEvent):
+        TOPIC: ClassVar[str] = "lrt.Minutes.AmendmentProposed"
+        amendment: Amendment
+
+        def apply(self, state: Minutes) -> Minutes:
+            return state.with_(amendments=(*state.amendments, self.amendment))
+
+    class AmendmentAccepted(DomainEvent):
+        TOPIC: ClassVar[str] = "lrt.Minutes.AmendmentAccepted"
+        number: int
+
+        def apply(self, state: Minutes) -> Minutes:
+            a = state.amendment(self.number)
+            version = state.text_version + 1
+            return state.with_(
+                items=replace_point(state.items, a.item, a.point, Point(text=a.text)),
+                text_version=version, status=state.status_after_change,
+                amendments=state._amendment_updated(
+                    self.number, status=AmendmentStatus.ACCEPTED, version=version))
+
+    class AmendmentRejected(DomainEvent):
+        TOPIC: ClassVar[str] = "lrt.Minutes.AmendmentRejected"
+        number: int
+        reason: str
+
+        def apply(self, state: Minutes) -> Minutes:
+            return state.with_(amendments=state._amendment_updated(
+                self.number, status=AmendmentStatus.REJECTED, reason=self.reason))
+
+    class WrittenProcedureStarted(DomainEvent):
+        TOPIC: ClassVar[str] = "lrt.Minutes.WrittenProcedureStarted"
+        procedure: WrittenProcedure
+
+        def apply(self, state: Minutes) -> Minutes:
+            return state.with_(written_procedure=self.procedure)
+
+    class ObjectionRaised(DomainEvent):
+        TOPIC: ClassVar[str] = "lrt.Minutes.ObjectionRaised"
+        objection: Objection
+
+        def apply(self, state: Minutes) -> Minutes:
+            wp = state.written_procedure
+            assert wp is not None
+            return state.with_(written_procedure=wp.model_copy(
+                update={"objections": (*wp.objections, self.objection)}))
+
+    class Approved(DomainEvent):
+        TOPIC: ClassVar[str] = "lrt.Minutes.Approved"
+        approval: Approval
+
+        def apply(self, state: Minutes) -> Minutes:
+            return state.with_(approval=self.approval, status=MinutesStatus.APPROVED)
+
+    class Corrected(DomainEvent):
+        TOPIC: ClassVar[str] = "lrt.Minutes.Corrected"
+        correction: Correction
+
+        def apply(self, state: Minutes) -> Minutes:
+            c = self.correction
+            return state.with_(items=replace_point(state.items, c.item, c.point,
+                                                   Point(text=c.text)),
+                               text_version=state.text_version + 1,
+                               corrections=(*state.corrections, c))
+
+    # --- commands -----------------------------------------------------------------
+
+    @classmethod
+    def draft(cls, ctx: Context, meeting: Meeting, items: list[Item]) -> Drafted:
+        if not meeting.took_place:
+            raise RuleViolation(f"meeting {meeting.key} is {meeting.status}; minutes are "
+                                "drafted for a meeting that was held")
+        return cls.start(cls.Drafted, ctx, meeting.key, table=meeting.table,
+                         meeting=meeting.key, items=cls._checked_items(meeting, items))
+
+    def revise(self, ctx: Context, meeting: Meeting, items: list[Item], *,
+               note: str | None = None, base_version: int | None = None) -> Revised:
+        self._require_not_approved("revise")
+        if base_version is not None and base_version != self.text_version:
+            raise Conflict(f"minutes {self.key} are at version {self.text_version}, not "
+                           f"{base_version}: someone revised them meanwhile; review and retry")
+        checked = self._checked_items(meeting, items)
+        if checked == self.items:
+            raise RuleViolation(f"minutes {self.key}: the revision changes nothing")
+        return self.trigger(self.Revised, ctx, items=checked,
+                            note=checks.line("note", note) if note else None)
+
+    def circulate(self, ctx: Context, deadline: datetime) -> Circulated:
+        self._require_not_approved("circulate")
+        return self.open_round(ctx, deadline, self.Circulated)
+
+    def propose_amendment(self, ctx: Context, *, organisation: str, item: int,
+                          point: int | None, text: str) -> AmendmentProposed:
+        self._require_not_approved("amend")
+        if self.status is MinutesStatus.DRAFT:
+            raise RuleViolation(f"minutes {self.key} were not circulated yet")
+        self._check_target(item, point)
+        amendment = Amendment(number=len(self.amendments) + 1, organisation=organisation,
+                              item=item, point=point, text=checks.text("text", text))
+        return self.trigger(self.AmendmentProposed, ctx, amendment=amendment,
+                            on_behalf_of=organisation)
+
+    def accept_amendment(self, ctx: Context, number: int) -> AmendmentAccepted:
+        a = self._pending_amendment(number)
+        self._check_target(a.item, a.point)
+        return self.trigger(self.AmendmentAccepted, ctx, number=number,
+                            on_behalf_of=a.organisation)
+
+    def reject_amendment(self, ctx: Context, number: int, reason: str) -> AmendmentRejected:
+        a = self._pending_amendment(number)
+        return self.trigger(self.AmendmentRejected, ctx, number=number,
+                            reason=checks.line("reason", reason, max_length=2000),
+                            on_behalf_of=a.organisation)
+
+    def start_written_procedure(self, ctx: Context, deadline: datetime
+                                ) -> WrittenProcedureStarted:
+        self._require_circulated("start a written procedure for")
+        checks.in_future("deadline", deadline, ctx.now)
+        if self.written_procedure and ctx.now <= self.written_procedure.deadline:
+            raise RuleViolation(f"a written procedure for {self.key} is already running")
+        return self.trigger(self.WrittenProcedureStarted, ctx, procedure=WrittenProcedure(
+            started_at=ctx.now, deadline=deadline))
+
+    def raise_objection(self, ctx: Context, *, person: str, organisation: str | None,
+                        text: str) -> ObjectionRaised:
+        self._require_not_approved("object to")
+        wp = self.written_procedure
+        if wp is None:
+            raise RuleViolation(f"no written procedure runs for minutes {self.key}")
+        if ctx.now > wp.deadline:
+            raise RuleViolation(f"the written procedure for {self.key} ended at "
+                                f"{local(wp.deadline):%Y-%m-%d %H:%M}")
+        return self.trigger(self.ObjectionRaised, ctx, on_behalf_of=organisation,
+                            objection=Objection(person=person, organisation=organisation,
+                                                text=checks.text("text", text)))
+
+    def approve_at_meeting(self, ctx: Context, own: Meeting, at: Meeting) -> Approved:
+        self._check_approvable(ctx)
+        if at.table != self.table:
+            raise RuleViolation(f"meeting {at.key} is of table {at.table}, not {self.table}")
+        if at.starts_at <= own.starts_at:
+            raise RuleViolation(f"minutes are approved at a later meeting; {at.key} is not "
+                                f"later than {own.key}")
+        if not at.took_place:
+            raise RuleViolation(f"meeting {at.key} is {at.status}; approval is recorded at a "
+                                "meeting that was held")
+        return self._approved(ctx, at.key)
+
+    def approve_by_written_procedure(self, ctx: Context) -> Approved:
+        self._check_approvable(ctx)
+        wp = self.written_procedure
+        if wp is None:
+            raise RuleViolation(f"no written procedure was started for minutes {self.key}")
+        if ctx.now <= wp.deadline:
+            raise RuleViolation(f"the written procedure for {self.key} runs until "
+                                f"{local(wp.deadline):%Y-%m-%d %H:%M}")
+        if wp.objections:
+            raise RuleViolation(f"{len(wp.objections)} objection(s) were raised in the written "
+                                f"procedure; approve minutes {self.key} at a meeting")
+        return self._approved(ctx, None)
+
+    def correct(self, ctx: Context, *, item: int, point: int | None, text: str,
+                reason: str) -> Corrected:
+        if self.status is not MinutesStatus.APPROVED:
+            raise RuleViolation(f"minutes {self.key} are {self.status}: revise them instead; "
+                                "only approved minutes are corrected")
+        self._check_target(item, point)
+        assert self.approval is not None
+        return self.trigger(self.Corrected, ctx, correction=Correction(
+            number=len(self.corrections) + 1, item=item, point=point,
+            text=checks.text("text", text), reason=checks.line("reason", reason),
+            of_version=self.approval.text_version))
+
+    # --- questions and helpers ----------------------------------------------------
+
+    @property
+    def status_after_change(self) -> MinutesStatus:
+        return MinutesStatus.DRAFT if self.status is MinutesStatus.DRAFT \
+            else MinutesStatus.REVISED
+
+    def amendment(self, number: int) -> Amendment:
+        for a in self.amendments:
+            if a.number == number:
+                return a
+        raise NotFound(f"amendment: minutes {self.key} have no amendment {number}")
+
+    def item(self, number: int) -> Item:
+        for it in self.items:
+            if it.number == number:
+                return it
+        raise NotFound(f"item: minutes {self.key} have no item {number}")
+
+    def _amendment_updated(self, number: int, **changes: object) -> tuple[Amendment, ...]:
+        return tuple(a.model_copy(update=changes) if a.number == number else a
+                     for a in self.amendments)
+
+    def _pending_amendment(self, number: int) -> Amendment:
+        self._require_not_approved("amend")
+        a = self.amendment(number)
+        if a.status is not AmendmentStatus.PENDING:
+            raise RuleViolation(f"amendment {number} of {self.key} was already {a.status}")
+        return a
+
+    def _check_target(self, item: int, point: int | None) -> None:
+        it = self.item(item)
+        if point is not None and not 1 <= point <= len(it.points):
+            raise NotFound(f"point: item {item} of {self.key} has no point {point}")
+
+    def _require_not_approved(self, verb: str) -> None:
+        if self.status is MinutesStatus.APPROVED:
+            raise RuleViolation(f"minutes {self.key} are approved and final; cannot {verb} "
+                                "them (record a correction instead)")
+
+    def _require_circulated(self, verb: str) -> None:
+        self._require_not_approved(verb)
+        if self.status is MinutesStatus.DRAFT:
+            raise RuleViolation(f"minutes {self.key} were never circulated; cannot {verb} them")
+
+    def _check_approvable(self, ctx: Context) -> None:
+        self._require_circulated("approve")
+        if self.round_open(ctx.now):
+            raise RuleViolation(f"the comment round on {self.key} is open until "
+                                f"{local(self.current_round.deadline):%Y-%m-%d %H:%M}")
+        pending = [a.number for a in self.amendments if a.status is AmendmentStatus.PENDING]
+        if pending:
+            raise RuleViolation(f"amendment {pending[0]} of {self.key} is still pending; "
+                                "accept or reject it first")
+
+    def _approved(self, ctx: Context, at_meeting: str | None) -> Approved:
+        accepted = tuple(a.number for a in self.amendments
+                         if a.status is AmendmentStatus.ACCEPTED)
+        return self.trigger(self.Approved, ctx, approval=Approval(
+            at_meeting=at_meeting, text_version=self.text_version, amendments=accepted,
+            approved_at=ctx.now))
+
+    @staticmethod
+    def _checked_items(meeting: Meeting, items: list[Item]) -> tuple[Item, ...]:
+        if not items:
+            raise InvalidInput("items: minutes need at least one agenda item")
+        seen: set[int] = set()
+        for it in items:
+            meeting.agenda_item(it.number)  # refuses an item not on the agenda
+            if it.number in seen:
+                raise InvalidInput(f"items: agenda item {it.number} appears twice")
+            seen.add(it.number)
+            for p in it.points:
+                checks.text(f"item {it.number} point", p.text)
+        return tuple(sorted(items, key=lambda it: it.number))

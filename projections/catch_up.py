@@ -1,0 +1,49 @@
+"""Bringing the read model up to date: from its last position, in batches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from eventsourcing.persistence import IntegrityError, OperationalError
+
+from lrt_app.application import Lrt
+
+from .read_model import ReadModel, StalePosition
+
+BATCH = 500
+
+
+def open_read_model(app: Lrt) -> ReadModel:
+    """The read model in the application's own store (same file, same connection pool)."""
+    return app.factory.tracking_recorder(ReadModel)  # type: ignore[return-value]
+
+
+def pending(app: Lrt, model: ReadModel) -> int:
+    """How many events the read model has not seen yet."""
+    return (app.recorder.max_notification_id() or 0) - (model.max_tracking_id(app.name) or 0)
+
+
+def catch_up(app: Lrt, model: ReadModel, *, batch: int = BATCH,
+             progress: Callable[[int], None] | None = None) -> int:
+    """Apply every event recorded after the read model's position; return how many."""
+    done = 0
+    while True:
+        position = model.max_tracking_id(app.name)
+        notifications = app.recorder.select_notifications(
+            start=position or 0, limit=batch, inclusive_of_start=False)
+        if not notifications:
+            return done
+        events = [(app.mapper.to_domain_event(n), n.id) for n in notifications]
+        try:
+            model.process(app.name, position, events)  # type: ignore[arg-type]
+        except (StalePosition, IntegrityError, OperationalError):
+            continue  # another process moved the view on; start again from its position
+        done += len(events)
+        if progress:
+            progress(len(events))
+
+
+def rebuild(app: Lrt, model: ReadModel, *,
+            progress: Callable[[int], None] | None = None) -> int:
+    model.reset(app.name)
+    return catch_up(app, model, progress=progress)

@@ -1,0 +1,253 @@
+"""What people read: the current minutes, the comment deadlines, the action register, the
+meeting calendar with attendance, the members of a table.
+
+`Views.open` catches the read model up from its last position, then every query reads the
+view tables only. Results are plain dicts of JSON values: the `--json` output of the CLI.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from lrt_app.application import Lrt
+from lrt_domain import permissions
+from lrt_domain.actions import Action
+from lrt_domain.base import Actor, Aggregate
+from lrt_domain.directory import Organisation, Person, User
+from lrt_domain.documents import Document
+from lrt_domain.dutch_time import local, local_date
+from lrt_domain.errors import NotFound
+from lrt_domain.meetings import Meeting
+from lrt_domain.minutes import Minutes, MinutesStatus
+from lrt_domain.tables import Table
+
+from .catch_up import catch_up, open_read_model
+from .read_model import ReadModel, stamp
+
+
+def when(moment: datetime | None) -> str | None:
+    """A record or world time as people read it: Europe/Amsterdam, with its offset."""
+    return local(moment).isoformat(timespec="minutes") if moment else None
+
+
+class Views:
+    def __init__(self, app: Lrt, model: ReadModel):
+        self.app = app
+        self.model = model
+
+    @classmethod
+    def open(cls, app: Lrt, *, catch_up_first: bool = True) -> Views:
+        model = open_read_model(app)
+        if catch_up_first:
+            catch_up(app, model)
+        return cls(app, model)
+
+    def _get(self, cls: type[Aggregate], key: str) -> Any:
+        state = self.model.state(cls, key)
+        if state is None:
+            raise NotFound(f"{cls.KIND}: no {cls.KIND} {key!r}")
+        return state
+
+    # --- minutes ------------------------------------------------------------------
+
+    def minutes(self, actor: Actor, key: str) -> dict[str, Any]:
+        m: Minutes = self._get(Minutes, key)
+        meeting: Meeting = self._get(Meeting, m.meeting)
+        table: Table = self._get(Table, m.table)
+        if m.status is not MinutesStatus.APPROVED:
+            permissions.require_draft_reader(actor, table, meeting,
+                                             local_date(self.app.clock.now()))
+        return {
+            "meeting": m.meeting, "table": m.table, "table_name": table.name,
+            "starts_at": when(meeting.starts_at), "place": meeting.place,
+            "status": m.status.value, "version": m.text_version,
+            "attendance": self._attendance(meeting),
+            "items": [{"number": it.number, "title": it.title,
+                       "points": [{"kind": p.kind.value, "text": p.text} for p in it.points]}
+                      for it in m.items],
+            "amendments": [{"number": a.number, "organisation": a.organisation,
+                            "item": a.item, "point": a.point, "text": a.text,
+                            "status": a.status.value, "reason": a.reason,
+                            "version": a.version} for a in m.amendments],
+            "comment_rounds": [{"number": r.number, "deadline": when(r.deadline),
+                                "comments": len(r.comments)} for r in m.rounds],
+            "approval": None if m.approval is None else {
+                "at_meeting": m.approval.at_meeting,
+                "written_procedure": m.approval.at_meeting is None,
+                "version": m.approval.text_version,
+                "amendments": list(m.approval.amendments),
+                "recorded_at": when(m.approval.approved_at)},
+            "corrections": [{"number": c.number, "item": c.item, "point": c.point,
+                             "text": c.text, "reason": c.reason,
+                             "of_version": c.of_version} for c in m.corrections],
+        }
+
+    def minutes_list(self, table: str | None = None) -> list[dict[str, Any]]:
+        return self.model.query(
+            "SELECT n.key AS meeting, n.table_code AS \"table\", n.status, "
+            "n.text_version AS version, m.day AS date FROM view_minutes n "
+            "JOIN view_meetings m ON m.key = n.meeting "
+            "WHERE ? IS NULL OR n.table_code = ? ORDER BY m.starts_at", (table, table))
+
+    def _attendance(self, meeting: Meeting) -> list[dict[str, Any]]:
+        persons = {p.key: p for p in self.model.states(
+            Person, [a.person for a in meeting.attendance])}
+        return [{"person": a.person,
+                 "name": persons[a.person].name if a.person in persons else a.person,
+                 "presence": a.presence.value, "substitute_for": a.substitute_for}
+                for a in meeting.attendance]
+
+    def comments(self, actor: Actor, key: str) -> list[dict[str, Any]]:
+        """Every comment on minutes or a document, round by round."""
+        subject = self.model.state(Document, key) or self.model.state(Minutes, key)
+        if subject is None:
+            raise NotFound(f"id: no minutes or document {key!r}")
+        permissions.require_draft_reader(actor, self._get(Table, subject.table),
+                                         self._get(Meeting, subject.meeting),
+                                         local_date(self.app.clock.now()))
+        return [{"round": r.number, "number": c.number, "person": c.person,
+                 "organisation": c.organisation, "received_at": when(c.received_at),
+                 "text": c.text} for r in subject.rounds for c in r.comments]
+
+    # --- comment deadlines --------------------------------------------------------
+
+    def deadlines(self, now: datetime, *, table: str | None = None,
+                  include_closed: bool = False) -> list[dict[str, Any]]:
+        """Comment rounds, soonest deadline first: who commented and who did not yet."""
+        rows = self.model.query(
+            "SELECT * FROM view_rounds WHERE (? OR deadline >= ?) "
+            "AND (? IS NULL OR table_code = ?) "
+            "AND number = (SELECT MAX(number) FROM view_rounds r2 WHERE r2.subject = "
+            "view_rounds.subject) ORDER BY deadline",
+            (include_closed, stamp(now), table, table))
+        out = []
+        tables: dict[str, Table] = {}
+        for row in rows:
+            cls = Minutes if row["subject_kind"] == Minutes.KIND else Document
+            subject = self._get(cls, row["subject"])
+            t = tables.setdefault(row["table_code"], self._get(Table, row["table_code"]))
+            rnd = subject.rounds[row["number"] - 1]
+            commented = sorted({c.person for c in rnd.comments})
+            day = min(local_date(now), local_date(rnd.deadline))
+            members = sorted({m.person for m in t.members_on(day)})
+            out.append({
+                "subject": subject.key, "kind": cls.KIND,
+                "title": getattr(subject, "title", f"verslag {subject.meeting}"),
+                "table": t.key, "round": rnd.number, "deadline": when(rnd.deadline),
+                "open": rnd.is_open(now), "comments": len(rnd.comments),
+                "commented": commented,
+                "not_commented": [p for p in members if p not in commented],
+            })
+        return out
+
+    # --- the action register ------------------------------------------------------
+
+    def actions(self, today: date, *, table: str | None = None, owner: str | None = None,
+                include_closed: bool = False) -> list[dict[str, Any]]:
+        """Per owner and table, overdue first. 'Before the next meeting' is due on the date
+        of the table's next meeting that is not cancelled (unknown until one is planned)."""
+        rows = self.model.query(
+            """
+            SELECT a.key, a.table_code AS "table", a.meeting, a.item, a.text, a.status,
+                   a.carried_over, a.due IS NULL AS before_next_meeting,
+                   COALESCE(a.due, (
+                       SELECT n.day FROM view_meetings n
+                       WHERE n.table_code = a.table_code AND n.status != 'cancelled'
+                         AND n.starts_at > m.starts_at
+                       ORDER BY n.starts_at LIMIT 1)) AS due,
+                   (SELECT group_concat(o.organisation, ',') FROM view_action_owners o
+                     WHERE o.source = a.source) AS owners
+            FROM view_actions a JOIN view_meetings m ON m.key = a.meeting
+            WHERE (? OR a.outstanding = 1) AND (? IS NULL OR a.table_code = ?)
+              AND (? IS NULL OR EXISTS (SELECT 1 FROM view_action_owners o
+                                         WHERE o.source = a.source AND o.organisation = ?))
+            """, (include_closed, table, table, owner, owner))
+        today_s = today.isoformat()
+        for r in rows:
+            r["owners"] = sorted((r["owners"] or "").split(","))
+            r["before_next_meeting"] = bool(r["before_next_meeting"])
+            r["overdue"] = bool(r["status"] in ("open", "carried over") and r["due"]
+                                and r["due"] < today_s)
+        rows.sort(key=lambda r: (not r["overdue"], r["due"] is None, r["due"] or "",
+                                 r["table"], r["key"]))
+        return rows
+
+    def action(self, key: str) -> dict[str, Any]:
+        a: Action = self._get(Action, key)
+        return {**a.model_dump(mode="json", exclude={"id", "created_on", "modified_on"}),
+                "progress": [{"reported_at": when(p.reported_at), "by": p.by,
+                              "organisation": p.organisation, "note": p.note}
+                             for p in a.progress]}
+
+    # --- meetings -----------------------------------------------------------------
+
+    def calendar(self, *, table: str | None = None, since: date | None = None
+                 ) -> list[dict[str, Any]]:
+        rows = self.model.query(
+            "SELECT key FROM view_meetings WHERE (? IS NULL OR table_code = ?) "
+            "AND (? IS NULL OR day >= ?) ORDER BY starts_at",
+            (table, table, since and since.isoformat(), since and since.isoformat()))
+        meetings = {m.key: m for m in self.model.states(Meeting, [r["key"] for r in rows])}
+        return [self._meeting(meetings[r["key"]]) for r in rows]
+
+    def meeting(self, key: str) -> dict[str, Any]:
+        return self._meeting(self._get(Meeting, key))
+
+    def _meeting(self, m: Meeting) -> dict[str, Any]:
+        documents = self.model.query(
+            "SELECT key FROM view_state WHERE kind = 'document' AND key LIKE ? ORDER BY key",
+            (m.key + "/D%",))
+        docs = self.model.states(Document, [d["key"] for d in documents])
+        return {"key": m.key, "table": m.table, "starts_at": when(m.starts_at),
+                "place": m.place, "status": m.status.value, "reschedules": m.reschedules,
+                "agenda": [{"number": i.number, "title": i.title} for i in m.agenda],
+                "guests": list(m.guests), "attendance": self._attendance(m),
+                "documents": [{"key": d.key, "title": d.title, "code": d.code,
+                               "version": d.text_version, "sent_at": when(d.sent_at)}
+                              for d in docs if d.meeting == m.key]}
+
+    def document(self, key: str) -> dict[str, Any]:
+        d: Document = self._get(Document, key)
+        return {"key": d.key, "meeting": d.meeting, "table": d.table, "title": d.title,
+                "code": d.code, "version": d.text_version, "sent_at": when(d.sent_at),
+                "text": d.text,
+                "comment_rounds": [{"number": r.number, "deadline": when(r.deadline),
+                                    "comments": [{"person": c.person,
+                                                  "organisation": c.organisation,
+                                                  "text": c.text,
+                                                  "received_at": when(c.received_at)}
+                                                 for c in r.comments]}
+                                   for r in d.rounds]}
+
+    # --- tables, members and the directory ----------------------------------------
+
+    def members(self, table: str, on: date) -> list[dict[str, Any]]:
+        t: Table = self._get(Table, table)
+        persons = {p.key: p for p in self.model.states(
+            Person, [m.person for m in t.memberships])}
+        return [{"number": m.number, "person": m.person,
+                 "name": persons[m.person].name if m.person in persons else m.person,
+                 "organisation": m.organisation, "function": m.function,
+                 "since": m.since.isoformat(), "until": m.until and m.until.isoformat(),
+                 "office_holder": m.office_holder} for m in t.members_on(on)]
+
+    def table(self, key: str) -> dict[str, Any]:
+        t: Table = self._get(Table, key)
+        return {"code": t.key, "name": t.name, "kind": t.kind.value,
+                "secretariat": t.secretariat, "chair": t.chair,
+                "meetings_per_year": t.meetings_per_year}
+
+    def tables(self) -> list[dict[str, Any]]:
+        return [self.table(t.key) for t in self.model.states(Table)]
+
+    def organisations(self) -> list[dict[str, Any]]:
+        return [{"code": o.key, "name": o.name} for o in self.model.states(Organisation)]
+
+    def persons(self) -> list[dict[str, Any]]:
+        return [{"id": p.key, "name": p.name, "title": p.title}
+                for p in self.model.states(Person)]
+
+    def users(self) -> list[dict[str, Any]]:
+        return [{"user": u.key, "role": u.role.value, "organisation": u.organisation,
+                 "person": u.person, "active": u.active} for u in self.model.states(User)]
