@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from typing import Any
 
@@ -29,6 +30,9 @@ class LrtGroup(click.Group):
 
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as e:
+            e.show()  # `lrt` or `lrt meeting` alone: the help, readable, as click shows it
+            code = e.exit_code
         except click.ClickException as e:
             code = _fail(e.format_message().replace("\n", " "), e.exit_code)
         except click.Abort:
@@ -36,7 +40,8 @@ class LrtGroup(click.Group):
         except DomainError as e:
             code = _fail(str(e).replace("\n", " "), 1)
         except Exception as e:
-            if type(e).__module__.startswith("eventsourcing"):
+            # sqlite3: a --db file that is not a SQLite database, or cannot be read
+            if type(e).__module__.startswith("eventsourcing") or isinstance(e, sqlite3.Error):
                 code = _fail(f"store: {e}".replace("\n", " "), 1)
             else:
                 raise

@@ -45,3 +45,18 @@ DATE = WorldDate()
 ROLES = ("secretariat", "chair", "member", "guest", "auditor")
 PRESENCE = ("present", "remote", "absent", "substitute")
 TABLE_KINDS = ("national", "preparatory", "provincial")
+
+
+def from_file(help: str) -> Any:
+    """The `--from FILE` option of commands that take a longer text."""
+    from pathlib import Path
+
+    return click.option("--from", "file", help=help, type=click.Path(
+        exists=True, dir_okay=False, path_type=Path))
+
+
+def read_text(file: Any) -> str:
+    try:
+        return file.read_text(encoding="utf8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise click.BadParameter(f"cannot read {file}: {e}", param_hint="'--from'") from None

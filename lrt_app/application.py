@@ -81,10 +81,14 @@ class Lrt(Application[UUID]):
         return self.exists(Store, "store") and self.get(Store, "store").simulated
 
     def _run(self, login: str, decide: Callable[[Context], Iterable[DomainEvent] |
-                                                 DomainEvent]) -> list[DomainEvent]:
-        """Decide and save; on a concurrent write, decide again on the fresh state."""
+                                                 DomainEvent], *, retry: bool = True
+             ) -> list[DomainEvent]:
+        """Decide and save; on a concurrent write, decide again on the fresh state.
+
+        Without `retry` (a whole new text, decided on what the user last saw), a concurrent
+        write is reported instead, so that neither text silently replaces the other."""
         actor = self.actor(login)
-        for _ in range(RETRIES):
+        for _ in range(RETRIES if retry else 1):
             decided = decide(Context(actor=actor, now=self.clock.now()))
             events = [decided] if isinstance(decided, DomainEvent) else list(decided)
             try:
@@ -328,14 +332,14 @@ class Lrt(Application[UUID]):
     # --- minutes ------------------------------------------------------------------
 
     def _minutes_command(self, login: str, meeting: str, what: str,
-                         command: Callable[[Minutes, Context], DomainEvent]
-                         ) -> list[DomainEvent]:
+                         command: Callable[[Minutes, Context], DomainEvent], *,
+                         retry: bool = True) -> list[DomainEvent]:
         def decide(ctx: Context) -> DomainEvent:
             m = self.get(Minutes, meeting)
             self._manager(ctx, m.table, what)
             return command(m, ctx)
 
-        return self._run(login, decide)
+        return self._run(login, decide, retry=retry)
 
     def draft_minutes(self, login: str, meeting: str, items: list[Item]) -> str:
         def decide(ctx: Context) -> DomainEvent:
@@ -350,7 +354,8 @@ class Lrt(Application[UUID]):
                        note: str | None = None, base_version: int | None = None) -> int:
         events = self._minutes_command(
             login, meeting, "revise minutes", lambda m, ctx: m.revise(
-                ctx, self.get(Meeting, meeting), items, note=note, base_version=base_version))
+                ctx, self.get(Meeting, meeting), items, note=note, base_version=base_version),
+            retry=False)
         return events[0].originator_version
 
     def circulate_minutes(self, login: str, meeting: str, deadline: datetime) -> None:

@@ -8,7 +8,7 @@ from .errors import InvalidInput
 
 
 def text(field: str, value: str | None, *, max_length: int = 100_000) -> str:
-    value = (value or "").strip()
+    value = (value or "").replace("\r\n", "\n").strip()
     if not value:
         raise InvalidInput(f"{field}: must not be empty")
     if len(value) > max_length:

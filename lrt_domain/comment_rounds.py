@@ -14,7 +14,7 @@ from typing import ClassVar
 from . import checks
 from .base import Aggregate, Context, DomainEvent, Model
 from .dutch_time import local, local_date
-from .errors import Forbidden, RuleViolation
+from .errors import Forbidden, InvalidInput, RuleViolation
 from .meetings import Meeting
 from .tables import Table
 
@@ -89,6 +89,9 @@ class Commentable(Aggregate):
         rnd = self.current_round
         if rnd is None:
             raise RuleViolation(f"no comment round was opened on {self.key}")
+        if received_at < rnd.opened_at:
+            raise InvalidInput(f"received at: {local(received_at):%Y-%m-%d %H:%M} is before "
+                               f"the comment round on {self.key} opened")
         if not rnd.is_open(received_at):
             raise RuleViolation(
                 f"the comment round on {self.key} closed at "

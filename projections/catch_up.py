@@ -11,6 +11,7 @@ from lrt_app.application import Lrt
 from .read_model import ReadModel, StalePosition
 
 BATCH = 500
+MAX_COLLISIONS = 100
 
 
 def open_read_model(app: Lrt) -> ReadModel:
@@ -27,6 +28,7 @@ def catch_up(app: Lrt, model: ReadModel, *, batch: int = BATCH,
              progress: Callable[[int], None] | None = None) -> int:
     """Apply every event recorded after the read model's position; return how many."""
     done = 0
+    collisions = 0
     while True:
         position = model.max_tracking_id(app.name)
         notifications = app.recorder.select_notifications(
@@ -37,7 +39,11 @@ def catch_up(app: Lrt, model: ReadModel, *, batch: int = BATCH,
         try:
             model.process(app.name, position, events)  # type: ignore[arg-type]
         except (StalePosition, IntegrityError, OperationalError):
-            continue  # another process moved the view on; start again from its position
+            # Another process moved the view on: start again from its position.
+            collisions += 1
+            if collisions > MAX_COLLISIONS:
+                raise
+            continue
         done += len(events)
         if progress:
             progress(len(events))

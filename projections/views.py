@@ -169,8 +169,8 @@ class Views:
             r["before_next_meeting"] = bool(r["before_next_meeting"])
             r["overdue"] = bool(r["status"] in ("open", "carried over") and r["due"]
                                 and r["due"] < today_s)
-        rows.sort(key=lambda r: (not r["overdue"], r["due"] is None, r["due"] or "",
-                                 r["table"], r["key"]))
+        rows.sort(key=lambda r: (not r["overdue"], r["status"] not in ("open", "carried over"),
+                                 r["due"] is None, r["due"] or "", r["table"], r["key"]))
         return rows
 
     def action(self, key: str) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from ..output import created, json_option, show, table
-from ..params import DATE, DATETIME, PRESENCE
+from ..params import DATE, DATETIME, PRESENCE, from_file, read_text
 from ..session import Session, pass_session
 
 
@@ -184,17 +184,10 @@ def document() -> None:
 def _text(text: str | None, file: Path | None) -> str:
     if (text is None) == (file is None):
         raise click.UsageError("give the text with --text or --from FILE (one of them)")
-    if file is not None:
-        try:
-            return file.read_text(encoding="utf8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise click.BadParameter(f"cannot read {file}: {e}", param_hint="'--from'")
-    assert text is not None
-    return text
+    return read_text(file) if file is not None else str(text)
 
 
-FROM_FILE = click.option("--from", "file", type=click.Path(dir_okay=False, path_type=Path),
-                         help="Read the text from a file.")
+FROM_FILE = from_file("Read the text from a file.")
 
 
 @document.command("add")

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from ..output import created, json_option, show
-from ..params import DATETIME
+from ..params import DATETIME, from_file, read_text
 from ..session import Session, pass_session
 
 KIND_PREFIX = {"decision": "Besluit: ", "action": "Actie: ", "point": ""}
@@ -63,15 +63,11 @@ def _items(session: Session, file: Path | None, meeting: str) -> list[Any]:
     if file is None:  # an empty draft, one item per agenda item
         m = session.app.get(Meeting, meeting)
         return [Item(number=i.number, title=i.title) for i in m.agenda]
-    try:
-        return parse(file.read_text(encoding="utf8"))
-    except (OSError, UnicodeDecodeError) as e:
-        raise click.BadParameter(f"cannot read {file}: {e}", param_hint="'--from'")
+    return parse(read_text(file))
 
 
-FROM_FILE = click.option(
-    "--from", "file", type=click.Path(dir_okay=False, path_type=Path),
-    help="The text: '## N. Title' per agenda item, '- ' per point ('Besluit:', 'Actie:').")
+FROM_FILE = from_file(
+    "The text: '## N. Title' per agenda item, '- ' per point ('Besluit:', 'Actie:').")
 
 
 @click.group()

@@ -227,3 +227,7 @@ def test_events_name_the_actor_and_role_and_record_time():
     event = Organisation.register(ctx(START, SECRETARIAT), "IPO", "Interprovinciaal Overleg")
     assert event.actor == "sec-jenv" and event.role is Role.SECRETARIAT
     assert event.timestamp == START and event.originator_version == 1
+
+
+def test_windows_line_endings_are_read_as_newlines():
+    assert checks.text("summary", "punt 1\r\npunt 2\r\n") == "punt 1\npunt 2"

@@ -12,8 +12,8 @@ from lrt_domain.documents import Document
 from lrt_domain.errors import Forbidden, InvalidInput, RuleViolation
 from lrt_domain.minutes import Minutes
 
-from .world import (AFTER_DEADLINE, CIRCULATED_AT, DEADLINE, GUEST, MEMBER, SECRETARIAT, START,
-                    at, circulated, ctx, document, meeting, table)
+from .world import (AFTER_DEADLINE, CIRCULATED_AT, DEADLINE, GUEST, MEMBER, SECRETARIAT, at,
+                    circulated, ctx, document, meeting, table)
 
 # --- documents ----------------------------------------------------------------------
 
@@ -239,4 +239,10 @@ def test_rounds_on_minutes_work_the_same():
 def test_a_document_round_is_a_plain_round_opened_event():
     event = document().open_round(ctx(OPENED), ROUND_DEADLINE)
     assert type(event) is RoundOpened and event.TOPIC == "lrt.CommentRound.Opened"
-    assert START < OPENED
+
+
+def test_a_comment_received_before_the_round_opened_is_refused():
+    d = open_document()
+    before = d.current_round.opened_at - timedelta(minutes=1)
+    with pytest.raises(InvalidInput, match=r"^received at: .* before the comment round"):
+        comment(d, now=AFTER_DEADLINE, actor=SECRETARIAT, received_at=before)

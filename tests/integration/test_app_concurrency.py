@@ -1,0 +1,170 @@
+"""Two processes on one store: one wins, the other gets a clear error or is decided again on
+the fresh state; never a lost update.
+
+The second process is a second `Lrt` on the same SQLite file. The interleaving is made exact
+by letting the second one act just before the first one saves what it decided."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from eventsourcing.persistence import IntegrityError
+
+from lrt_app import application
+from lrt_domain.directory import Organisation
+from lrt_domain.errors import Conflict, RuleViolation
+from lrt_domain.minutes import Item, Minutes, MinutesStatus, Point
+
+from .conftest import ADMIN, CHAIR, DEADLINE, MEMBER, items
+
+
+def interleave(monkeypatch, app, other: Callable[[], object], times: int) -> list[str]:
+    """Before each of `app`'s first `times` saves, run `other` (in another process).
+    Returns how each of `app`'s saves went: 'saved' or 'conflict'."""
+    real_save = app.save
+    outcomes: list[str] = []
+
+    def save(*events, **kwargs):
+        if len(outcomes) < times:
+            other()
+        try:
+            result = real_save(*events, **kwargs)
+        except IntegrityError:
+            outcomes.append("conflict")
+            raise
+        outcomes.append("saved")
+        return result
+
+    monkeypatch.setattr(app, "save", save)
+    return outcomes
+
+
+@pytest.fixture
+def ready_for_approval(world, circulated, meetings):
+    """The comment round has ended and the next meeting was held."""
+    _, m2 = meetings
+    world.hold(m2)
+    assert world.clock.now() > DEADLINE
+    return circulated, m2
+
+
+def approvals(app, minutes_key: str) -> list:
+    return [e for e in app.events_of(Minutes.id_for(minutes_key))
+            if e.TOPIC == "lrt.Minutes.Approved"]
+
+
+def test_two_processes_approving_the_same_minutes_one_wins(world, make_app, monkeypatch,
+                                                           ready_for_approval):
+    minutes, m2 = ready_for_approval
+    first, second = world.app, make_app()
+    outcomes = interleave(monkeypatch, first,
+                          lambda: second.approve_minutes(CHAIR, minutes, at_meeting=m2), times=1)
+    with pytest.raises(RuleViolation, match=r"minutes LRT-2023-11-10 are approved and final; "
+                                            r"cannot approve them"):
+        first.approve_minutes(ADMIN, minutes, at_meeting=m2)
+    assert outcomes == ["conflict"]  # it had decided on the stale state, then decided again
+    for app in (first, second):
+        assert [e.actor for e in approvals(app, minutes)] == [CHAIR]
+        assert app.get(Minutes, minutes).status is MinutesStatus.APPROVED
+
+
+def test_approving_again_from_another_process_is_refused(world, make_app, ready_for_approval):
+    minutes, m2 = ready_for_approval
+    second = make_app()
+    second.approve_minutes(CHAIR, minutes, at_meeting=m2)
+    before = world.writes()
+    with pytest.raises(RuleViolation, match="approved and final; cannot approve"):
+        world.app.approve_minutes(ADMIN, minutes, at_meeting=m2)
+    assert world.writes() == before
+    assert len(approvals(world.app, minutes)) == 1
+
+
+def test_interleaved_comments_from_two_processes_are_all_kept(world, make_app, monkeypatch,
+                                                              circulated):
+    first, second = world.app, make_app()
+    world.clock.set(DEADLINE - timedelta(days=2))
+    texts = iter(["Tweede proces 1", "Tweede proces 2", "Tweede proces 3"])
+    outcomes = interleave(
+        monkeypatch, first,
+        lambda: second.comment(ADMIN, circulated, next(texts), for_person="ambtenaar-ipo",
+                               received_at=DEADLINE - timedelta(days=3)), times=3)
+    number = first.comment(MEMBER, circulated, "Eerste proces")
+    assert outcomes == ["conflict", "conflict", "conflict", "saved"]
+    assert number == 4
+    for app in (first, second):
+        comments = app.get(Minutes, circulated).current_round.comments
+        assert [(c.number, c.text) for c in comments] == [
+            (1, "Tweede proces 1"), (2, "Tweede proces 2"), (3, "Tweede proces 3"),
+            (4, "Eerste proces")]
+
+
+def test_alternating_comments_from_two_processes(world, make_app, circulated):
+    first, second = world.app, make_app()
+    world.clock.set(DEADLINE - timedelta(days=2))
+    numbers = []
+    for i in range(3):
+        numbers.append(first.comment(MEMBER, circulated, f"VNG {i}"))
+        numbers.append(second.comment(ADMIN, circulated, f"IPO {i}", for_person="ambtenaar-ipo"))
+    assert numbers == [1, 2, 3, 4, 5, 6]
+    comments = first.get(Minutes, circulated).current_round.comments
+    assert [c.organisation for c in comments] == ["VNG", "IPO"] * 3
+
+
+def test_when_the_other_process_keeps_winning_the_command_gives_up_clearly(
+        world, make_app, monkeypatch, circulated):
+    first, second = world.app, make_app()
+    world.clock.set(DEADLINE - timedelta(days=2))
+    outcomes = interleave(
+        monkeypatch, first,
+        lambda: second.comment(ADMIN, circulated, "Tussendoor", for_person="ambtenaar-ipo"),
+        times=application.RETRIES)
+    with pytest.raises(Conflict, match="someone else changed the same thing at the same time; "
+                                       "try again"):
+        first.comment(MEMBER, circulated, "Eerste proces")
+    assert outcomes == ["conflict"] * application.RETRIES
+    comments = second.get(Minutes, circulated).current_round.comments
+    assert len(comments) == application.RETRIES
+    assert {c.person for c in comments} == {"ambtenaar-ipo"}
+
+
+def test_a_revision_on_a_stale_version_is_a_conflict_not_a_lost_update(
+        world, make_app, monkeypatch, circulated):
+    first, second = world.app, make_app()
+    theirs = [*items(), Item(number=4, title="WVTTK", points=(Point(text="Geen."),))]
+    ours = [items()[0]]
+    interleave(monkeypatch, first,
+               lambda: second.revise_minutes(ADMIN, circulated, theirs, base_version=1), times=1)
+    before = world.writes()
+    # reported either way: as a stale base version, or as a concurrent write
+    with pytest.raises(Conflict, match=r"someone (revised them meanwhile|else changed the same "
+                                       r"thing at the same time)"):
+        first.revise_minutes(ADMIN, circulated, ours, base_version=1)
+    assert world.writes() == before + 1  # the other process's revision only
+    mins = first.get(Minutes, circulated)
+    assert mins.text_version == 2 and [it.number for it in mins.items] == [1, 3, 4]
+
+
+def test_a_revision_without_base_version_is_not_silently_replaced(
+        world, make_app, monkeypatch, circulated):
+    """Two whole new texts at once: the second is never saved over the first unseen."""
+    first, second = world.app, make_app()
+    theirs = [*items(), Item(number=4, title="WVTTK", points=(Point(text="Geen."),))]
+    ours = [items()[0]]
+    interleave(monkeypatch, first, lambda: second.revise_minutes(ADMIN, circulated, theirs),
+               times=1)
+    with pytest.raises(Conflict, match="someone else changed the same thing at the same time"):
+        first.revise_minutes(ADMIN, circulated, ours)
+    mins = first.get(Minutes, circulated)
+    assert mins.text_version == 2 and [it.number for it in mins.items] == [1, 3, 4]
+
+
+def test_two_processes_registering_the_same_organisation(world, make_app, monkeypatch):
+    first, second = world.app, make_app()
+    interleave(monkeypatch, first,
+               lambda: second.register_organisation(ADMIN, "AEDES", "Aedes"), times=1)
+    with pytest.raises(Conflict, match="^organisation AEDES already exists$"):
+        first.register_organisation(ADMIN, "AEDES", "Aedes vereniging van woningcorporaties")
+    assert first.get(Organisation, "AEDES").name == "Aedes"
+    assert len(first.events_of(Organisation.id_for("AEDES"))) == 1
