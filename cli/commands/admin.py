@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from ..output import json_option, show
@@ -60,8 +62,7 @@ def _run_with_bar(session: Session, label: str, rebuild: bool) -> int:
     app = session.app
     model = open_read_model(app)
     total = app.recorder.max_notification_id() or 0 if rebuild else pending(app, model)
-    with click.progressbar(length=total, label=label, file=click.get_text_stream("stderr")
-                           ) as bar:
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
         work = do_rebuild if rebuild else catch_up
         return work(app, model, progress=bar.update)
 

@@ -34,7 +34,11 @@ def history(session: Session, key: str, as_json: bool) -> None:
     from lrt_app.history import history as events_of
 
     session.actor()  # only registered users read history
-    show(events_of(session.app, key), as_json,
+    rows = events_of(session.app, key)
+    if not as_json:  # a table row per event; the whole change is in --json
+        rows = [{**r, "change": r["change"] if len(r["change"]) <= 100
+                 else r["change"][:99] + "…"} for r in rows]
+    show(rows, as_json,
          columns=["recorded_at", "object", "version", "event", "user", "role",
                   "on_behalf_of", "change"])
 

@@ -1,0 +1,249 @@
+"""Bad input gets one clear line on stderr and changes nothing.
+
+Exit 2: the command line itself is wrong (unknown command or option, a malformed date, a
+missing or conflicting option). Exit 1: a well-formed command the store refuses (an unknown
+id, a rule of the domain, a role that may not, a missing store). Either way: exactly one line
+starting with "Error:", no traceback, nothing on stdout, and every stored event as before.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import SEC, Cli, assert_one_line_error, store_fingerprint
+
+M = "LRT-2023-11-10"  # held; minutes drafted, never circulated
+LATER = "LRT-2023-12-01"  # held, so approval there would be possible
+FUTURE = "LRT-2024-01-19"  # planned
+D1 = f"{M}/D1"  # its comment round closed on 10 November 12:00
+A1 = f"{M}/A1"  # open
+A2 = f"{M}/A2"  # cancelled
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Cli:
+    """A store part-way through a cycle. The tests only try commands that must be refused,
+    so they share it; `Cli.refused` checks that each left every event as it was."""
+    cli = Cli(db=tmp_path_factory.mktemp("refusals") / "lrt.sqlite")
+    cli.at("2023-10-02 09:00")
+    assert cli.invoke("init", "--admin", SEC, "--organisation", "JenV",
+                      "--organisation-name", "Ministerie van JenV").exit_code == 0
+    cli.new("org", "add", "VNG", "Vereniging van Nederlandse Gemeenten")
+    cli.new("person", "add", "Liesbeth Spies", "--id", "spies")
+    cli.new("person", "add", "Oud Lid", "--id", "oud")
+    cli.new("user", "add", "spies", "--role", "member", "--organisation", "VNG",
+            "--person", "spies")
+    cli.new("user", "add", "oud", "--role", "member", "--organisation", "VNG",
+            "--person", "oud")
+    cli.ok("user", "deactivate", "oud", "--reason", "vertrokken")
+    cli.new("user", "add", "woo", "--role", "auditor")
+    cli.new("table", "add", "LRT", "Landelijke Regietafel", "--secretariat", "JenV")
+    cli.new("member", "add", "LRT", "spies", "--organisation", "VNG", "--function",
+            "bestuurder VNG", "--since", "2023-09-01")
+    cli.at("2023-11-03 16:00")
+    assert cli.new("meeting", "schedule", "LRT", "--at", "2023-11-10 09:15",
+                   "--place", "Webex") == M
+    cli.new("agenda", "add", M, "Opening")
+    cli.new("agenda", "add", M, "WVTTK")
+    assert cli.new("document", "add", M, "Conceptbrief", "--text", "tekst") == D1
+    cli.ok("document", "send", D1)
+    cli.ok("document", "round", D1, "--deadline", "2023-11-10 12:00")
+    cli.at("2023-11-10 09:15")
+    cli.ok("meeting", "hold", M)
+    cli.at("2023-11-14 10:00")
+    cli.new("minutes", "draft", M)  # empty, one item per agenda item
+    assert cli.new("action", "add", M, "--item", "1", "--owner", "VNG", "--text", "x",
+                   "--due", "2023-11-30") == A1
+    assert cli.new("action", "add", M, "--item", "2", "--owner", "VNG", "--text", "y") == A2
+    cli.ok("action", "cancel", A2, "--reason", "vervallen")
+    assert cli.new("meeting", "schedule", "LRT", "--at", "2023-12-01 10:00",
+                   "--place", "Webex") == LATER
+    assert cli.new("meeting", "schedule", "LRT", "--at", "2024-01-19 10:00",
+                   "--place", "Webex") == FUTURE
+    cli.at("2023-12-01 10:00")
+    cli.ok("meeting", "hold", LATER)
+    cli.at("2023-12-04 10:00")
+    return cli
+
+
+USAGE = [  # (id, user, args, fragments of the error line) -> exit 2
+    ("malformed-datetime", SEC, ["meeting", "schedule", "LRT", "--at", "10-11-2023 09:15",
+                                 "--place", "Webex"], ["'--at'", "10-11-2023 09:15"]),
+    ("impossible-time", SEC, ["document", "round", D1, "--deadline", "2024-01-10 25:00"],
+     ["'--deadline'"]),
+    ("malformed-date", SEC, ["member", "add", "LRT", "spies", "--organisation", "VNG",
+                             "--function", "f", "--since", "2023-02-30"], ["'--since'"]),
+    ("malformed-due", SEC, ["action", "add", M, "--item", "1", "--owner", "VNG", "--text", "x",
+                            "--due", "morgen"], ["'--due'", "morgen"]),
+    ("malformed-on", SEC, ["member", "list", "LRT", "--on", "10-11-2023"], ["'--on'"]),
+    ("unknown-command", SEC, ["meetnig", "list"], ["meetnig"]),
+    ("unknown-subcommand", SEC, ["meeting", "approve", M], ["approve"]),
+    ("unknown-option", SEC, ["meeting", "list", "--colour"], ["--colour"]),
+    ("missing-option", SEC, ["minutes", "circulate", M], ["--deadline"]),
+    ("missing-argument", SEC, ["agenda", "add", M], ["TITLE"]),
+    ("bad-choice", SEC, ["user", "add", "x", "--role", "boss"], ["'--role'", "boss"]),
+    ("bad-presence", SEC, ["attendance", "record", M, "spies", "half"], ["half"]),
+    ("not-a-number", SEC, ["amendment", "accept", M, "een"], ["een"]),
+    ("zero-meetings-a-year", SEC, ["table", "rhythm", "LRT", "0"], ["0"]),
+    ("received-at-without-for", SEC, ["comment", "add", D1, "--text", "x",
+                                      "--received-at", "2023-11-10 11:00"], ["--for"]),
+    ("text-and-from", SEC, ["document", "add", M, "Brief", "--text", "x", "--from",
+                            __file__], ["--text", "--from"]),
+    ("neither-text-nor-from", SEC, ["document", "add", M, "Brief"], ["--text"]),
+    ("from-missing-file", SEC, ["minutes", "revise", M, "--from", "/nonexistent/v.md"],
+     ["'--from'"]),
+]
+
+REFUSED = [  # (id, user, args, fragments of the error line) -> exit 1
+    # unknown ids
+    ("unknown-meeting", SEC, ["meeting", "hold", "LRT-2099-01-01"], ["LRT-2099-01-01"]),
+    ("unknown-meeting-show", SEC, ["meeting", "show", "LRT-2099-01-01"], ["LRT-2099-01-01"]),
+    ("unknown-table", SEC, ["meeting", "schedule", "XYZ", "--at", "2024-02-01 10:00",
+                            "--place", "Webex"], ["XYZ"]),
+    ("unknown-person", SEC, ["member", "add", "LRT", "niemand", "--organisation", "VNG",
+                             "--function", "f", "--since", "2023-09-01"], ["niemand"]),
+    ("unknown-organisation", SEC, ["action", "add", M, "--item", "1", "--owner", "XYZ",
+                                   "--text", "x"], ["XYZ"]),
+    ("unknown-action", SEC, ["action", "done", f"{M}/A9"], [f"{M}/A9"]),
+    ("unknown-minutes", SEC, ["minutes", "circulate", LATER, "--deadline", "2024-01-01 12:00"],
+     ["no minutes", LATER]),
+    ("unknown-agenda-item", SEC, ["action", "add", M, "--item", "9", "--owner", "VNG",
+                                  "--text", "x"], ["no item 9"]),
+    ("unknown-amendment", SEC, ["amendment", "accept", M, "7"], ["no amendment 7"]),
+    ("unknown-history", SEC, ["history", "NIETS"], ["NIETS"]),
+    # end before start
+    ("until-before-since", SEC, ["member", "add", "LRT", "spies", "--organisation", "VNG",
+                                 "--function", "f", "--since", "2023-09-01",
+                                 "--until", "2023-08-01"], ["until"]),
+    ("due-before-meeting", SEC, ["action", "add", M, "--item", "1", "--owner", "VNG",
+                                 "--text", "x", "--due", "2023-11-01"], ["due"]),
+    # deadlines in the past
+    ("round-deadline-past", SEC, ["document", "round", D1, "--deadline", "2023-11-20 12:00"],
+     ["deadline", "past"]),
+    ("circulate-deadline-past", SEC, ["minutes", "circulate", M,
+                                      "--deadline", "2023-12-01 12:00"], ["deadline", "past"]),
+    # forbidden transitions
+    ("approve-draft-minutes", SEC, ["minutes", "approve", M, "--at-meeting", LATER],
+     ["never circulated"]),
+    ("approve-how", SEC, ["minutes", "approve", M], ["--at-meeting", "--written-procedure"]),
+    ("correct-draft-minutes", SEC, ["minutes", "correct", M, "--item", "1", "--text", "x",
+                                    "--reason", "y"], ["only approved minutes are corrected"]),
+    ("amend-draft-minutes", "spies", ["amendment", "propose", M, "--item", "1", "--text", "x"],
+     ["not circulated"]),
+    ("hold-held-meeting", SEC, ["meeting", "hold", M], ["held"]),
+    ("hold-future-meeting", SEC, ["meeting", "hold", FUTURE], [FUTURE, "before it starts"]),
+    ("attendance-future-meeting", SEC, ["attendance", "record", FUTURE, "spies", "present"],
+     ["not started"]),
+    ("complete-cancelled-action", SEC, ["action", "done", A2], ["cancelled"]),
+    ("carry-to-earlier-meeting", SEC, ["action", "carry", A1, "--to", M], ["not later"]),
+    ("draft-minutes-twice", SEC, ["minutes", "draft", M], ["already exists"]),
+    ("duplicate-organisation", SEC, ["org", "add", "VNG", "Nog een VNG"], ["VNG"]),
+    # the comment round on D1 closed at 12:00 on 10 November
+    ("comment-after-deadline", "spies", ["comment", "add", D1, "--text", "Te laat."],
+     ["closed"]),
+    ("recorded-comment-received-after-deadline", SEC,
+     ["comment", "add", D1, "--text", "Te laat.", "--for", "spies",
+      "--received-at", "2023-11-10 12:05"], ["closed"]),
+    ("received-in-the-future", SEC, ["comment", "add", D1, "--text", "x", "--for", "spies",
+                                     "--received-at", "2023-12-31 12:00"], ["future"]),
+    ("comment-on-minutes-without-round", "spies", ["comment", "add", M, "--text", "x"],
+     ["no comment round"]),
+    ("secretariat-comment-without-for", SEC, ["comment", "add", D1, "--text", "x"], ["--for"]),
+    # wrong roles
+    ("member-schedules-meeting", "spies", ["meeting", "schedule", "LRT", "--at",
+                                           "2024-03-01 10:00", "--place", "Webex"],
+     ["spies", "member", "schedule meetings"]),
+    ("member-registers-organisation", "spies", ["org", "add", "IPO", "Interprovinciaal"],
+     ["spies", "member"]),
+    ("member-completes-action", "spies", ["action", "done", A1], ["spies", "member"]),
+    ("member-comments-for-someone-else", "spies", ["comment", "add", D1, "--text", "x",
+                                                   "--for", "oud"], ["spies"]),
+    ("auditor-adds-organisation", "woo", ["org", "add", "IPO", "Interprovinciaal"],
+     ["woo", "auditor"]),
+    ("auditor-adds-user", "woo", ["user", "add", "x", "--role", "auditor"], ["woo", "auditor"]),
+    ("auditor-schedules-meeting", "woo", ["meeting", "schedule", "LRT", "--at",
+                                          "2024-03-01 10:00", "--place", "Webex"],
+     ["woo", "auditor"]),
+    ("auditor-adds-agenda-item", "woo", ["agenda", "add", FUTURE, "Opening"],
+     ["woo", "auditor"]),
+    ("auditor-circulates-minutes", "woo", ["minutes", "circulate", M,
+                                           "--deadline", "2024-01-01 12:00"],
+     ["woo", "auditor"]),
+    ("auditor-comments", "woo", ["comment", "add", D1, "--text", "x"], ["woo", "auditor"]),
+    ("auditor-reports-progress", "woo", ["action", "progress", A1, "--note", "x"],
+     ["woo", "auditor"]),
+    ("auditor-completes-action", "woo", ["action", "done", A1], ["woo", "auditor"]),
+    ("auditor-deactivates-user", "woo", ["user", "deactivate", "spies", "--reason", "x"],
+     ["woo", "auditor"]),
+    # empty or blank text
+    ("empty-agenda-title", SEC, ["agenda", "add", FUTURE, ""], ["title"]),
+    ("blank-action-text", SEC, ["action", "add", M, "--item", "1", "--owner", "VNG",
+                                "--text", "   "], ["text"]),
+    ("empty-progress-note", SEC, ["action", "progress", A1, "--note", ""], ["note"]),
+    ("empty-organisation-name", SEC, ["org", "add", "IPO", ""], ["name"]),
+    ("empty-place", SEC, ["meeting", "schedule", "LRT", "--at", "2024-03-01 10:00",
+                          "--place", ""], ["place"]),
+    # who acts
+    ("unknown-user", "ghost", ["org", "add", "IPO", "Interprovinciaal"], ["ghost"]),
+    ("unknown-user-reading", "ghost", ["history", M], ["ghost"]),
+    ("no-user", None, ["org", "add", "IPO", "Interprovinciaal"], ["--as"]),
+    ("deactivated-user", "oud", ["action", "progress", A1, "--note", "x"], ["deactivated"]),
+    ("init-twice", None, ["init", "--admin", "x", "--organisation", "JenV",
+                          "--organisation-name", "JenV"], ["already initialised"]),
+]
+
+
+@pytest.mark.parametrize("user,args,fragments", [c[1:] for c in USAGE],
+                         ids=[c[0] for c in USAGE])
+def test_usage_errors_exit_2(store: Cli, user: str | None, args: list[str],
+                             fragments: list[str]) -> None:
+    store.refused(*args, code=2, user=user, fragments=tuple(fragments))
+
+
+@pytest.mark.parametrize("user,args,fragments", [c[1:] for c in REFUSED],
+                         ids=[c[0] for c in REFUSED])
+def test_refused_commands_exit_1(store: Cli, user: str | None, args: list[str],
+                                 fragments: list[str]) -> None:
+    store.refused(*args, code=1, user=user, fragments=tuple(fragments))
+
+
+def test_malformed_minutes_text_is_refused(store: Cli, tmp_path: Path) -> None:
+    bad = tmp_path / "verslag.md"
+    bad.write_text("- een punt zonder kop\n", encoding="utf8")
+    store.refused("minutes", "revise", M, "--from", str(bad), fragments=("line 1",))
+    bad.write_text("## 1. Opening\nlos zinnetje\n", encoding="utf8")
+    store.refused("minutes", "revise", M, "--from", str(bad), fragments=("line 2",))
+
+
+def test_the_refusals_left_the_store_usable(store: Cli) -> None:
+    """After all those refusals, a good command still works and the views are intact."""
+    before, _ = store_fingerprint(store.db)
+    store.ok("action", "progress", A1, "--note", "Onderweg.", user="spies")
+    assert store_fingerprint(store.db)[0] == before + 1
+    assert [a["key"] for a in store.json("action", "list")] == [A1]
+    assert store.json("projections", "status")["behind"] == 0
+
+
+def test_no_store(tmp_path: Path) -> None:
+    for args in (["org", "list"], ["projections", "status"],
+                 ["org", "add", "VNG", "Vereniging van Nederlandse Gemeenten"]):
+        cli = Cli(db=tmp_path / "missing.sqlite")
+        assert_one_line_error(cli.invoke(*args), 1, "no store at", "lrt init")
+        assert not cli.db.exists(), "a failed command created the store"
+    cli = Cli(db=tmp_path / "no" / "such" / "dir.sqlite")
+    assert_one_line_error(cli.invoke("init", "--admin", SEC, "--organisation", "JenV",
+                                     "--organisation-name", "JenV", user=None), 1, "db:")
+    assert not (tmp_path / "no").exists()
+
+
+def test_a_file_that_is_not_a_store(tmp_path: Path) -> None:
+    not_a_store = tmp_path / "notes.sqlite"
+    not_a_store.write_bytes(b"these are my notes, not a database\n" * 10)
+    cli = Cli(db=not_a_store)
+    assert_one_line_error(cli.invoke("org", "list"), 1, "store")
+    assert_one_line_error(cli.invoke("init", "--admin", SEC, "--organisation", "JenV",
+                                     "--organisation-name", "JenV", user=None), 1, "store")
+    assert not_a_store.read_bytes() == b"these are my notes, not a database\n" * 10
+

@@ -1,0 +1,92 @@
+"""The read model: built incrementally (every query catches up from its last position), it
+gives exactly the views a full `lrt projections rebuild` gives."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from .conftest import SEC, Cli, Cycle, event_count, run_cycle, view_commands
+
+
+def dump(c: Cycle) -> dict[str, Any]:
+    """Every view, as JSON, by the secretariat and by the auditor."""
+    return {" ".join(("--as", user, *args)): c.cli.json(*args, user=user)
+            for args in view_commands(c) for user in (SEC, "woo")}
+
+
+def status(cli: Cli) -> dict[str, int]:
+    data = cli.json("projections", "status")
+    assert {"events", "position", "behind"} <= set(data)
+    return {k: data[k] for k in ("events", "position", "behind")}
+
+
+def test_rebuild_gives_the_same_views_as_incremental_catch_up(tmp_path: Path) -> None:
+    cycle = run_cycle(Cli(db=tmp_path / "lrt.sqlite"), tmp_path, query_between=True)
+    cli = cycle.cli
+    incremental = dump(cycle)
+    # the dump is not trivially empty
+    assert incremental[f"--as {SEC} minutes show {cycle.meeting}"]["status"] == "approved"
+    assert len(incremental[f"--as {SEC} action list --all"]) == 5
+
+    result = cli.invoke("projections", "rebuild")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"{event_count(cli.db)} events applied\n"
+    assert status(cli) == {"events": 54, "position": 54, "behind": 0}
+
+    rebuilt = dump(cycle)
+    assert rebuilt.keys() == incremental.keys()
+    for view in incremental:
+        assert rebuilt[view] == incremental[view], view
+
+
+def test_one_catch_up_at_the_end_gives_the_same_views(tmp_path: Path) -> None:
+    """The same cycle with no query between the commands: one catch-up of every event."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    stepwise = run_cycle(Cli(db=tmp_path / "a" / "lrt.sqlite"), tmp_path / "a",
+                         query_between=True)
+    at_once = run_cycle(Cli(db=tmp_path / "b" / "lrt.sqlite"), tmp_path / "b",
+                        query_between=False)
+    behind = status(at_once.cli)  # status reads; it does not catch up
+    assert behind["position"] == 3  # only `init` caught up
+    assert behind["behind"] == behind["events"] - 3 > 0
+    assert dump(at_once) == dump(stepwise)
+
+
+def test_status_and_catch_up(cli: Cli, tmp_path: Path) -> None:
+    cli.at("2023-10-02 09:00")
+    assert cli.invoke("init", "--admin", SEC, "--organisation", "JenV",
+                      "--organisation-name", "JenV", user=None).exit_code == 0
+    assert status(cli) == {"events": 3, "position": 3, "behind": 0}
+
+    cli.new("org", "add", "VNG", "Vereniging van Nederlandse Gemeenten")
+    cli.new("person", "add", "Liesbeth Spies")
+    assert status(cli) == {"events": 5, "position": 3, "behind": 2}  # commands don't catch up
+    text = cli.ok("projections", "status")
+    assert text == "3 of 5 events applied; 2 behind\n"
+
+    assert [o["code"] for o in cli.json("org", "list")] == ["JenV", "VNG"]  # a query does
+    assert status(cli) == {"events": 5, "position": 5, "behind": 0}
+
+    cli.new("org", "add", "IPO", "Interprovinciaal Overleg")
+    assert cli.ok("projections", "catch-up") == "1 events applied\n"
+    assert status(cli)["behind"] == 0
+    assert cli.ok("projections", "catch-up") == "0 events applied\n"
+
+
+def test_rebuild_repairs_a_damaged_read_model(tmp_path: Path) -> None:
+    cycle = run_cycle(Cli(db=tmp_path / "lrt.sqlite"), tmp_path)
+    cli = cycle.cli
+    before = dump(cycle)
+    events_before = event_count(cli.db)
+    with sqlite3.connect(cli.db) as c:  # lose some view rows behind the model's back
+        c.execute("DELETE FROM view_actions")
+        c.execute("DELETE FROM view_state WHERE kind = 'meeting'")
+    assert cli.json("action", "list", "--all") == []
+    assert cli.invoke("meeting", "show", cycle.meeting).exit_code == 1
+
+    assert cli.ok("projections", "rebuild") == f"{events_before} events applied\n"
+    assert dump(cycle) == before
+    assert event_count(cli.db) == events_before  # the event log itself was never touched
