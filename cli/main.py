@@ -13,7 +13,7 @@ from lrt_app import __version__
 from .session import Session
 
 COMMAND_MODULES = ("admin", "directory", "tables", "meetings", "minutes", "actions", "views",
-                   "demo")
+                   "planning", "demo")
 
 
 def _fail(message: str, code: int) -> int:
@@ -65,7 +65,7 @@ def lrt(ctx: click.Context, db: str | None, user: str | None) -> None:
     Start with `lrt init`, or see a whole cycle with `lrt demo`."""
     session = ctx.obj if isinstance(ctx.obj, Session) else Session()
     session.db = db or session.db
-    session.user = user or session.user
+    session.requested_user = user or session.requested_user
     ctx.obj = session
     ctx.call_on_close(session.close)
 

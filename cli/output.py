@@ -60,3 +60,25 @@ def created(kind: str, key: Any) -> None:
     """Every command that creates something prints the new id (alone, for scripts)."""
     click.echo(key)
     click.echo(f"{kind} {key} recorded", err=True)
+
+
+def write_file(path: Any, content: str | bytes) -> None:
+    """Write the whole file or nothing (a temporary file renamed into place)."""
+    import os
+    import tempfile
+
+    data = content.encode("utf8") if isinstance(content, str) else content
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file (mkstemp makes it private)
+        os.replace(tmp, path)
+    except OSError as e:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+        raise click.BadParameter(f"cannot write {path}: {e.strerror or e}",
+                                 param_hint="'--out'") from None

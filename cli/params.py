@@ -60,3 +60,26 @@ def read_text(file: Any) -> str:
         return file.read_text(encoding="utf8")
     except (OSError, UnicodeDecodeError) as e:
         raise click.BadParameter(f"cannot read {file}: {e}", param_hint="'--from'") from None
+
+
+class Duration(click.ParamType):
+    """A span of time: '48h', '2d', '90m', '1w' (a number alone: hours)."""
+
+    name = "duration"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        import re
+        from datetime import timedelta
+
+        if isinstance(value, timedelta):
+            return value
+        m = re.fullmatch(r"\s*(\d{1,5})\s*([mhdw]?)\s*", str(value))
+        if not m:
+            self.fail(f"{value!r} is not a duration such as 48h, 2d, 90m or 1w", param, ctx)
+        n, unit = int(m[1]), m[2] or "h"
+        return {"m": timedelta(minutes=n), "h": timedelta(hours=n), "d": timedelta(days=n),
+                "w": timedelta(weeks=n)}[unit]
+
+
+DURATION = Duration()
+APPROVAL = ("meeting", "written")

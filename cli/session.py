@@ -19,22 +19,37 @@ if TYPE_CHECKING:
 class Session:
     def __init__(self, db: str | None = None, user: str | None = None, clock: Any = None):
         self.db = db
-        self.user = user
+        self.requested_user = user
         self.clock = clock
 
-    def open_app(self, *, must_exist: bool = True) -> Lrt:
+    def open_app(self, *, initialising: bool = False) -> Lrt:
         from lrt_app.application import Lrt
-        from lrt_app.settings import store_env
+        from lrt_app.settings import store
 
-        return Lrt(env=store_env(self.db, must_exist=must_exist), clock=self.clock)
+        location = store(self.db, must_exist=not initialising, create_tables=initialising)
+        app = Lrt(env=location.env, clock=self.clock)
+        if not initialising:
+            try:
+                app.check_store(location.name)
+            except BaseException:
+                app.close()
+                raise
+        return app
 
     @cached_property
     def app(self) -> Lrt:
         return self.open_app()
 
+    @cached_property
+    def user(self) -> str | None:
+        """The acting user: --as on SQLite; the database login on PostgreSQL."""
+        return self.app.login(self.requested_user)
+
     def views(self) -> Views:
+        """The read side, for a registered user only (on PostgreSQL: the login's user)."""
         from projections.views import Views
 
+        self.actor()
         return Views.open(self.app)
 
     def actor(self) -> Actor:
@@ -44,6 +59,7 @@ class Session:
         return self.app.clock.now()
 
     def close(self) -> None:
+        self.__dict__.pop("user", None)
         app = self.__dict__.pop("app", None)
         if app is not None:
             app.close()

@@ -26,7 +26,9 @@ from lrt_domain.dutch_time import local_date
 from lrt_domain.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from lrt_domain.meetings import Meeting, Presence
 from lrt_domain.minutes import Item, Minutes
-from lrt_domain.tables import Table, TableKind
+from lrt_domain.minutes_actions import ActionLine, action_lines
+from lrt_domain.minutes_actions import plan as plan_actions
+from lrt_domain.tables import ApprovalProcedure, Table, TableKind
 
 from .clock import Clock, SystemClock
 from .persistence import JSONTranscoder, PydanticMapper
@@ -49,6 +51,27 @@ class Lrt(Application[UUID]):
     def construct_mapper(self) -> Mapper[UUID]:
         return self.factory.mapper(transcoder=self.construct_transcoder(),
                                    mapper_class=PydanticMapper)
+
+    # --- the store ----------------------------------------------------------------
+
+    @property
+    def is_postgres(self) -> bool:
+        return type(self.recorder).__module__ == "eventsourcing.postgres"
+
+    def check_store(self, name: str) -> None:
+        """Refuse to run on unsafe settings, or without a store (PostgreSQL)."""
+        if self.is_postgres:
+            from . import postgres
+
+            postgres.check(self.recorder, name=name)
+
+    def login(self, requested: str | None) -> str | None:
+        """Who acts: on SQLite the user named with --as; on PostgreSQL the database login."""
+        if not self.is_postgres:
+            return requested
+        from . import postgres
+
+        return postgres.login(self.recorder, requested)
 
     # --- plumbing -----------------------------------------------------------------
 
@@ -302,9 +325,15 @@ class Lrt(Application[UUID]):
         self._document_command(login, document, "send documents",
                                lambda d, ctx: d.send(ctx, sent_at))
 
-    def open_comment_round(self, login: str, document: str, deadline: datetime) -> None:
-        self._document_command(login, document, "open comment rounds",
-                               lambda d, ctx: d.open_round(ctx, deadline))
+    def open_comment_round(self, login: str, document: str,
+                           deadline: datetime | None = None) -> datetime:
+        """Comments until `deadline`, or as long as the table's rules say; returns it."""
+        def decide(ctx: Context) -> DomainEvent:
+            d = self.get(Document, document)
+            table = self._manager(ctx, d.table, "open comment rounds")
+            return d.open_round(ctx, deadline or table.rules_at(ctx.now).comment_deadline(ctx.now))
+
+        return self._run(login, decide)[0].round.deadline
 
     # --- comments (on minutes and documents) ----------------------------------------
 
@@ -342,25 +371,24 @@ class Lrt(Application[UUID]):
         return self._run(login, decide, retry=retry)
 
     def draft_minutes(self, login: str, meeting: str, items: list[Item]) -> str:
-        def decide(ctx: Context) -> DomainEvent:
-            m = self.get(Meeting, meeting)
-            self._manager(ctx, m.table, "draft minutes")
-            self._new(Minutes, meeting)
-            return Minutes.draft(ctx, m, items)
-
-        return self._run(login, decide)[0].key
+        """The draft, and its action lines in the register (`draft_minutes_and_actions`)."""
+        return self.draft_minutes_and_actions(login, meeting, items)[0].key
 
     def revise_minutes(self, login: str, meeting: str, items: list[Item], *,
                        note: str | None = None, base_version: int | None = None) -> int:
-        events = self._minutes_command(
-            login, meeting, "revise minutes", lambda m, ctx: m.revise(
-                ctx, self.get(Meeting, meeting), items, note=note, base_version=base_version),
-            retry=False)
-        return events[0].originator_version
+        """A new version, the register following its action lines."""
+        return self.revise_minutes_and_actions(login, meeting, items, note=note,
+                                               base_version=base_version)[0].originator_version
 
-    def circulate_minutes(self, login: str, meeting: str, deadline: datetime) -> None:
-        self._minutes_command(login, meeting, "circulate minutes",
-                              lambda m, ctx: m.circulate(ctx, deadline))
+    def circulate_minutes(self, login: str, meeting: str,
+                          deadline: datetime | None = None) -> datetime:
+        """Comments until `deadline`, or as long as the table's rules say; returns it."""
+        def command(m: Minutes, ctx: Context) -> DomainEvent:
+            rules = self.get(Table, m.table).rules_at(ctx.now)
+            return m.circulate(ctx, deadline or rules.comment_deadline(ctx.now))
+
+        return self._minutes_command(login, meeting, "circulate minutes",
+                                     command)[0].round.deadline
 
     def propose_amendment(self, login: str, meeting: str, *, item: int, point: int | None,
                           text: str, on_behalf_of: str | None = None) -> int:
@@ -383,9 +411,16 @@ class Lrt(Application[UUID]):
         self._minutes_command(login, meeting, "decide on amendments",
                               lambda m, ctx: m.reject_amendment(ctx, number, reason))
 
-    def start_written_procedure(self, login: str, meeting: str, deadline: datetime) -> None:
-        self._minutes_command(login, meeting, "start written procedures",
-                              lambda m, ctx: m.start_written_procedure(ctx, deadline))
+    def start_written_procedure(self, login: str, meeting: str,
+                                deadline: datetime | None = None) -> datetime:
+        """Until `deadline`, or as long as the table's rules say; returns the deadline."""
+        def command(m: Minutes, ctx: Context) -> DomainEvent:
+            rules = self.get(Table, m.table).rules_at(ctx.now)
+            return m.start_written_procedure(
+                ctx, deadline or rules.written_procedure_deadline(ctx.now), rules=rules)
+
+        events = self._minutes_command(login, meeting, "start written procedures", command)
+        return events[0].procedure.deadline
 
     def object_to_minutes(self, login: str, meeting: str, text: str, *,
                           for_person: str | None = None) -> None:
@@ -411,7 +446,8 @@ class Lrt(Application[UUID]):
                 return m.approve_by_written_procedure(ctx)
             assert at_meeting is not None
             return m.approve_at_meeting(ctx, self.get(Meeting, meeting),
-                                        self.get(Meeting, at_meeting))
+                                        self.get(Meeting, at_meeting),
+                                        rules=self.get(Table, m.table).rules_at(ctx.now))
 
         self._minutes_command(login, meeting, "approve minutes", command)
 
@@ -466,6 +502,74 @@ class Lrt(Application[UUID]):
                           due: date | None = None) -> None:
         self._action_command(login, action, "carry actions over", lambda a, ctx: a.carry_over(
             ctx, self.get(Meeting, a.meeting), self.get(Meeting, to_meeting), due))
+
+    # --- table rules; minutes whose action lines keep the register (issue 5) --------
+
+    def change_rules(self, login: str, table: str, *, effective_from: date | None = None,
+                     documents_due_days: int | None = None,
+                     comment_round_days: int | None = None,
+                     approval: ApprovalProcedure | None = None,
+                     written_procedure_days: int | None = None) -> int:
+        """New rules of procedure for a table; returns the number of the change."""
+        events = self._run(login, lambda ctx: self._manager(ctx, table, "change the rules")
+                           .change_rules(ctx, effective_from=effective_from,
+                                         documents_due_days=documents_due_days,
+                                         comment_round_days=comment_round_days,
+                                         approval=approval,
+                                         written_procedure_days=written_procedure_days))
+        return events[0].change.number
+
+    def draft_minutes_and_actions(self, login: str, meeting: str, items: list[Item]
+                                  ) -> list[DomainEvent]:
+        """Draft the minutes; every action line of the text is in the register after, in
+        the same transaction: the draft, then the actions agreed (see `minutes_actions`)."""
+        def decide(ctx: Context) -> list[DomainEvent]:
+            m = self.get(Meeting, meeting)
+            table = self._manager(ctx, m.table, "draft minutes")
+            self._new(Minutes, meeting)
+            drafted = Minutes.draft(ctx, m, items)
+            return [drafted, *self._follow_action_lines(
+                ctx, table, m, [], action_lines(drafted.items), version=1)]
+
+        return self._run(login, decide)
+
+    def revise_minutes_and_actions(self, login: str, meeting: str, items: list[Item], *,
+                                   note: str | None = None, base_version: int | None = None
+                                   ) -> list[DomainEvent]:
+        """A new version of the minutes, and the register following its action lines."""
+        def decide(ctx: Context) -> list[DomainEvent]:
+            minutes = self.get(Minutes, meeting)
+            table = self._manager(ctx, minutes.table, "revise minutes")
+            m = self.get(Meeting, meeting)
+            revised = minutes.revise(ctx, m, items, note=note, base_version=base_version)
+            return [revised, *self._follow_action_lines(
+                ctx, table, m, action_lines(minutes.items), action_lines(revised.items),
+                version=minutes.text_version + 1)]
+
+        return self._run(login, decide, retry=False)
+
+    def _follow_action_lines(self, ctx: Context, table: Table, meeting: Meeting,
+                             old: list[ActionLine], new: list[ActionLine], *, version: int
+                             ) -> list[DomainEvent]:
+        agreed: list[Action] = []
+        n = 1
+        while self.exists(Action, f"{meeting.key}/A{n}"):
+            agreed.append(self.get(Action, f"{meeting.key}/A{n}"))
+            n += 1
+        decided = plan_actions(table, old, new, agreed)
+        events: list[DomainEvent] = []
+        for a in decided.agree:
+            events.append(Action.agree(ctx, f"{meeting.key}/A{n}", meeting=meeting,
+                                       item=a.line.item, text=a.line.text,
+                                       owners=list(a.owners), due=None))
+            n += 1
+        by_key = {a.key: a for a in agreed}
+        for r in decided.reword:
+            events.append(by_key[r.action].reword(ctx, r.line.text, list(r.owners)))
+        for c in decided.cancel:
+            events.append(by_key[c.action].cancel(
+                ctx, f"geschrapt uit het verslag (versie {version})"))
+        return events
 
 
 __all__ = ["Lrt", "DomainError"]

@@ -6,7 +6,10 @@
     - Actie: VNG levert wijziging aan.
 
 A bullet starting with "Besluit:" is a decision, one starting with "Actie:" an action; an
-indented line continues the point above it.
+indented line continues the point above it. Lines before the first agenda item that are not
+bullets are the heading of the document (the title and the table of "Omschrijving",
+"Vergaderdatum en -tijd", ... that `lrt minutes show --format md` writes) and are skipped, so
+that rendered minutes read back in.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ def parse(text: str) -> list[Item]:
             continue
         if heading := HEADING.match(line):
             items.append((int(heading[1]), heading[2], []))
+        elif not items and not BULLET.match(line):
+            continue  # the document's heading: title, Omschrijving, Aanwezig, ...
         elif not items:
             raise InvalidInput(f"text line {number}: expected a heading such as "
                                "'## 1. Opening' before any point")
@@ -58,6 +63,6 @@ def render(items: list[Item] | tuple[Item, ...]) -> str:
         out.append(f"## {it.number}. {it.title}")
         for p in it.points:
             prefix = {PointKind.DECISION: "Besluit: ", PointKind.ACTION: "Actie: "}.get(p.kind, "")
-            out.append(f"- {prefix}{p.text}")
+            out.append(f"- {prefix}{p.text}".replace("\n", "\n  "))
         out.append("")
     return "\n".join(out)

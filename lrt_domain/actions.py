@@ -95,6 +95,16 @@ class Action(Aggregate):
             return state.with_(status=ActionStatus.CARRIED_OVER, meeting=self.to_meeting,
                                due=self.due, carried_over=state.carried_over + 1)
 
+    class Reworded(DomainEvent):
+        """The minutes were revised: the action's text (and the owners read from it)."""
+
+        TOPIC: ClassVar[str] = "lrt.Action.Reworded"
+        text: str
+        owners: tuple[str, ...]
+
+        def apply(self, state: Action) -> Action:
+            return state.with_(text=self.text, owners=self.owners)
+
     # --- commands -----------------------------------------------------------------
 
     @classmethod
@@ -110,6 +120,15 @@ class Action(Aggregate):
         return cls.start(cls.Agreed, ctx, action_key, table=meeting.table,
                          meeting=meeting.key, item=item, text=checks.text("text", text),
                          owners=tuple(dict.fromkeys(owners)), due=due)
+
+    def reword(self, ctx: Context, text: str, owners: list[str]) -> Reworded:
+        self._require_outstanding("reword")
+        if not owners:
+            raise InvalidInput("owner: an action needs at least one owning organisation")
+        text, owners_ = checks.text("text", text), tuple(dict.fromkeys(owners))
+        if (text, owners_) == (self.text, self.owners):
+            raise RuleViolation(f"action {self.key}: the new text is the same")
+        return self.trigger(self.Reworded, ctx, text=text, owners=owners_)
 
     def report_progress(self, ctx: Context, note: str) -> ProgressReported:
         self._require_outstanding("report progress on")

@@ -19,6 +19,7 @@ from .comment_rounds import Commentable, RoundOpened
 from .dutch_time import local
 from .errors import Conflict, InvalidInput, NotFound, RuleViolation
 from .meetings import Meeting
+from .tables import ApprovalProcedure, TableRules
 
 
 class MinutesStatus(StrEnum):
@@ -259,8 +260,14 @@ class Minutes(Commentable):
                             reason=checks.line("reason", reason, max_length=2000),
                             on_behalf_of=a.organisation)
 
-    def start_written_procedure(self, ctx: Context, deadline: datetime
-                                ) -> WrittenProcedureStarted:
+    def start_written_procedure(self, ctx: Context, deadline: datetime, *,
+                                rules: TableRules) -> WrittenProcedureStarted:
+        """Only where the table approves its minutes by written procedure (`rules`: those
+        in force now)."""
+        if rules.approval is not ApprovalProcedure.WRITTEN:
+            raise RuleViolation(
+                f"table {self.table} approves its minutes at a later meeting, not by written "
+                f"procedure (its rules: lrt table rules {self.table} --approval written)")
         self._require_circulated("start a written procedure for")
         checks.in_future("deadline", deadline, ctx.now)
         if self.written_procedure and ctx.now <= self.written_procedure.deadline:
@@ -281,7 +288,15 @@ class Minutes(Commentable):
                             objection=Objection(person=person, organisation=organisation,
                                                 text=checks.text("text", text)))
 
-    def approve_at_meeting(self, ctx: Context, own: Meeting, at: Meeting) -> Approved:
+    def approve_at_meeting(self, ctx: Context, own: Meeting, at: Meeting, *,
+                           rules: TableRules) -> Approved:
+        """Where the table approves at a meeting; where it approves by written procedure,
+        only after an objection in that procedure sent the minutes to a meeting."""
+        if rules.approval is ApprovalProcedure.WRITTEN and not (
+                self.written_procedure and self.written_procedure.objections):
+            raise RuleViolation(
+                f"table {self.table} approves its minutes by written procedure; at a meeting "
+                "only after an objection in that procedure")
         self._check_approvable(ctx)
         if at.table != self.table:
             raise RuleViolation(f"meeting {at.key} is of table {at.table}, not {self.table}")

@@ -8,13 +8,14 @@ servant (redacted in publications).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import ClassVar
 
-from . import checks
+from . import checks, working_days
 from .base import Aggregate, Context, DomainEvent, Model
 from .directory import key
+from .dutch_time import local_date
 from .errors import InvalidInput, NotFound, RuleViolation
 
 
@@ -37,6 +38,43 @@ class Membership(Model):
         return self.since <= day and (self.until is None or day <= self.until)
 
 
+class ApprovalProcedure(StrEnum):
+    MEETING = "meeting"  # at a later meeting of the table
+    WRITTEN = "written"  # by written procedure: tacit consent when nobody objects in time
+
+
+class TableRules(Model):
+    """A table's rules of procedure, in working days (see `working_days`)."""
+
+    documents_due_days: int = 5  # documents due this many working days before a meeting
+    comment_round_days: int = 5  # the default length of a comment round
+    approval: ApprovalProcedure = ApprovalProcedure.MEETING
+    written_procedure_days: int = 5  # the default length of a written procedure
+
+    def documents_due(self, starts_at: datetime) -> datetime:
+        return working_days.due_before(starts_at, self.documents_due_days)
+
+    def comment_deadline(self, opened_at: datetime) -> datetime:
+        return working_days.deadline_after(opened_at, self.comment_round_days)
+
+    def written_procedure_deadline(self, started_at: datetime) -> datetime:
+        return working_days.deadline_after(started_at, self.written_procedure_days)
+
+
+DEFAULT_RULES = TableRules()
+RULE_DAYS = {"documents_due_days": ("documents due", 0),
+             "comment_round_days": ("comment round", 1),
+             "written_procedure_days": ("written procedure", 1)}
+
+
+class RulesChange(Model):
+    """The rules in force from a date (world time) until a later change takes over."""
+
+    number: int
+    effective_from: date
+    rules: TableRules
+
+
 class Table(Aggregate):
     KIND: ClassVar[str] = "table"
     name: str
@@ -45,6 +83,7 @@ class Table(Aggregate):
     chair: str | None = None  # person key
     meetings_per_year: int
     memberships: tuple[Membership, ...] = ()
+    rules_changes: tuple[RulesChange, ...] = ()
 
     class Registered(DomainEvent):
         TOPIC: ClassVar[str] = "lrt.Table.Registered"
@@ -90,6 +129,13 @@ class Table(Aggregate):
                 m.model_copy(update={"until": self.until}) if m.number == self.number else m
                 for m in state.memberships))
 
+    class RulesChanged(DomainEvent):
+        TOPIC: ClassVar[str] = "lrt.Table.RulesChanged"
+        change: RulesChange
+
+        def apply(self, state: Table) -> Table:
+            return state.with_(rules_changes=(*state.rules_changes, self.change))
+
     # --- commands -----------------------------------------------------------------
 
     @classmethod
@@ -108,6 +154,32 @@ class Table(Aggregate):
     def change_rhythm(self, ctx: Context, meetings_per_year: int) -> RhythmChanged:
         checks.positive("meetings per year", meetings_per_year)
         return self.trigger(self.RhythmChanged, ctx, meetings_per_year=meetings_per_year)
+
+    def change_rules(self, ctx: Context, *, effective_from: date | None = None,
+                     documents_due_days: int | None = None,
+                     comment_round_days: int | None = None,
+                     approval: ApprovalProcedure | None = None,
+                     written_procedure_days: int | None = None) -> RulesChanged:
+        """New rules from `effective_from` (default: today); what is not given stays as it
+        is in force on that date."""
+        day = effective_from or local_date(ctx.now)
+        given = {"documents_due_days": documents_due_days,
+                 "comment_round_days": comment_round_days, "approval": approval,
+                 "written_procedure_days": written_procedure_days}
+        given = {k: v for k, v in given.items() if v is not None}
+        if not given:
+            raise InvalidInput("rules: give at least one rule to change")
+        for field, (name, least) in RULE_DAYS.items():
+            value = given.get(field)
+            if value is not None and not least <= value <= working_days.MAX_DAYS:
+                raise InvalidInput(f"{name}: {value} working days is not between {least} "
+                                   f"and {working_days.MAX_DAYS}")
+        before = self.rules_on(day)
+        rules = before.model_copy(update=given)
+        if rules == before:
+            raise RuleViolation(f"the rules of {self.key} on {day} are already these")
+        return self.trigger(self.RulesChanged, ctx, change=RulesChange(
+            number=len(self.rules_changes) + 1, effective_from=day, rules=rules))
 
     def add_member(self, ctx: Context, *, person: str, organisation: str, function: str,
                    since: date, until: date | None = None,
@@ -142,11 +214,48 @@ class Table(Aggregate):
                 return m
         raise NotFound(f"membership: {self.key} has no membership {number}")
 
+    def rules_on(self, day: date) -> TableRules:
+        """The rules in force on a day: the latest change effective by then (of two on the
+        same date, the one recorded last), else the defaults."""
+        in_force = [c for c in self.rules_changes if c.effective_from <= day]
+        if not in_force:
+            return DEFAULT_RULES
+        return max(in_force, key=lambda c: (c.effective_from, c.number)).rules
+
+    def rules_at(self, moment: datetime) -> TableRules:
+        return self.rules_on(local_date(moment))
+
+    def next_meeting_due(self, last_held: date) -> date:
+        """When the rhythm wants the next meeting after one held on `last_held`: a whole
+        number of months on when the year divides evenly (4 a year: 3 months), else the
+        year divided in days."""
+        n = self.meetings_per_year
+        if 12 % n == 0:
+            return add_months(last_held, 12 // n)
+        return last_held + timedelta(days=round(365 / n))
+
     def members_on(self, day: date) -> list[Membership]:
         return [m for m in self.memberships if m.active_on(day)]
 
     def membership_of(self, person: str | None, day: date) -> Membership | None:
         return next((m for m in self.members_on(day) if m.person == person), None)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it is shorter."""
+    from calendar import monthrange
+
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, min(day.day, monthrange(year, month)[1]))
+
+
+def parse_approval(value: str) -> ApprovalProcedure:
+    try:
+        return ApprovalProcedure(value)
+    except ValueError:
+        raise InvalidInput(f"approval: {value!r} is not one of "
+                           f"{', '.join(a.value for a in ApprovalProcedure)}") from None
 
 
 def _overlap(m: Membership, since: date, until: date | None) -> bool:

@@ -8,19 +8,24 @@ from eventsourcing.persistence import IntegrityError, OperationalError
 
 from lrt_app.application import Lrt
 
-from .read_model import ReadModel, StalePosition
+from .read_model import ReadModel, SQLiteReadModel
 
 BATCH = 500
 MAX_COLLISIONS = 100
 
 
 def open_read_model(app: Lrt) -> ReadModel:
-    """The read model in the application's own store (same file, same connection pool)."""
-    return app.factory.tracking_recorder(ReadModel)  # type: ignore[return-value]
+    """The read model in the application's own store (same database, same pool)."""
+    if app.is_postgres:
+        from .postgres_read_model import PostgresReadModel
+
+        return app.factory.tracking_recorder(PostgresReadModel)  # type: ignore[return-value]
+    return app.factory.tracking_recorder(SQLiteReadModel)  # type: ignore[return-value]
 
 
 def pending(app: Lrt, model: ReadModel) -> int:
-    """How many events the read model has not seen yet."""
+    """How many events the read model has not seen yet (ids may have gaps on PostgreSQL,
+    so this is an upper bound there)."""
     return (app.recorder.max_notification_id() or 0) - (model.max_tracking_id(app.name) or 0)
 
 
@@ -30,21 +35,21 @@ def catch_up(app: Lrt, model: ReadModel, *, batch: int = BATCH,
     done = 0
     collisions = 0
     while True:
-        position = model.max_tracking_id(app.name)
+        position = model.max_tracking_id(app.name) or 0
         notifications = app.recorder.select_notifications(
-            start=position or 0, limit=batch, inclusive_of_start=False)
+            start=position, limit=batch, inclusive_of_start=False)
         if not notifications:
             return done
         events = [(app.mapper.to_domain_event(n), n.id) for n in notifications]
         try:
-            model.process(app.name, position, events)  # type: ignore[arg-type]
-        except (StalePosition, IntegrityError, OperationalError):
-            # Another process moved the view on: start again from its position.
+            applied = model.process(app.name, events)  # type: ignore[arg-type]
+        except (IntegrityError, OperationalError):
+            # Another process holds or moved the view: read its position again.
             collisions += 1
             if collisions > MAX_COLLISIONS:
                 raise
             continue
-        done += len(events)
+        done += applied
         if progress:
             progress(len(events))
 

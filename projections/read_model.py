@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from eventsourcing.persistence import Tracking
-from eventsourcing.sqlite import SQLiteCursor, SQLiteTrackingRecorder
+from eventsourcing.sqlite import SQLiteTrackingRecorder
 
 from lrt_domain.actions import Action
 from lrt_domain.base import Aggregate, DomainEvent
@@ -100,14 +100,16 @@ ROWS: dict[type[Aggregate], Callable[[Any], Rows]] = {
 }
 
 
-class StalePosition(Exception):
-    """Another process advanced the view first; read the position again."""
+class ReadModel:
+    """The views and their position, written in one transaction on either store.
 
+    SQL is written once, with `?` placeholders; the PostgreSQL variant translates them."""
 
-class ReadModel(SQLiteTrackingRecorder):
-    def construct_create_table_statements(self) -> list[str]:
+    datastore: Any
+    TRACKING_TABLE = "tracking"
+
+    def create_statements(self) -> list[str]:
         return [
-            *super().construct_create_table_statements(),
             "CREATE TABLE IF NOT EXISTS view_state (id TEXT PRIMARY KEY, kind TEXT, key TEXT, "
             "version INTEGER, state TEXT)",
             *(f"CREATE TABLE IF NOT EXISTS {name} ({columns})"
@@ -115,56 +117,76 @@ class ReadModel(SQLiteTrackingRecorder):
             *INDEXES,
         ]
 
+    def sql(self, statement: str) -> str:
+        return statement
+
+    def _lock(self, c: Any, application_name: str) -> None:
+        """Serialise writers of the view before reading its position."""
+        raise NotImplementedError
+
+    def _execute(self, c: Any, statement: str, params: Sequence[Any] = ()) -> None:
+        c.execute(self.sql(statement), tuple(params))
+
     # --- writing ------------------------------------------------------------------
 
-    def process(self, application_name: str, expected_position: int | None,
-                batch: Sequence[tuple[DomainEvent, int]]) -> None:
-        """Apply a batch of events, and move the position to its last one, atomically."""
+    def process(self, application_name: str, batch: Sequence[tuple[DomainEvent, int]]
+                ) -> int:
+        """Apply the events of a contiguous stretch of the log that the view has not seen
+        yet, and move its position to the last one, atomically. Events another process
+        applied meanwhile are skipped. Returns how many were applied."""
         with self.datastore.transaction(commit=True) as c:
-            # Write first, so this transaction holds the write lock before it reads.
-            c.execute("UPDATE tracking SET notification_id = notification_id "
-                      "WHERE application_name = ?", (application_name,))
-            if self._max_tracking_id(application_name, c) != expected_position:
-                raise StalePosition
+            self._lock(c, application_name)
+            position = self._max_tracking_id(application_name, c) or 0
+            todo = [(event, n) for event, n in batch if n > position]
+            if not todo:
+                return 0
             states: dict[str, Aggregate] = {}
-            for event, _ in batch:
+            for event, _ in todo:
                 sid = event.originator_id.hex
                 state = states.get(sid) or self._load_state(c, sid)
                 states[sid] = event.mutate(state)
             for sid, state in states.items():
                 self._save_state(c, sid, state)
-            self._insert_tracking(c, Tracking(application_name, batch[-1][1]))
+            self._insert_tracking(c, Tracking(application_name, todo[-1][1]))
+            return len(todo)
 
-    def _load_state(self, c: SQLiteCursor, sid: str) -> Aggregate | None:
-        c.execute("SELECT kind, state FROM view_state WHERE id = ?", (sid,))
+    def _load_state(self, c: Any, sid: str) -> Aggregate | None:
+        self._execute(c, "SELECT kind, state FROM view_state WHERE id = ?", (sid,))
         row = c.fetchone()
         return AGGREGATES[row["kind"]].model_validate_json(row["state"]) if row else None
 
-    def _save_state(self, c: SQLiteCursor, sid: str, state: Aggregate) -> None:
-        c.execute("INSERT OR REPLACE INTO view_state VALUES (?, ?, ?, ?, ?)",
-                  (sid, state.KIND, state.key, state.version, state.model_dump_json()))
+    def _save_state(self, c: Any, sid: str, state: Aggregate) -> None:
+        self._execute(c, "DELETE FROM view_state WHERE id = ?", (sid,))
+        self._execute(c, "INSERT INTO view_state VALUES (?, ?, ?, ?, ?)",
+                      (sid, state.KIND, state.key, state.version, state.model_dump_json()))
         rows_for = ROWS.get(type(state))
         if rows_for is None:
             return
         for table, rows in rows_for(state).items():
-            c.execute(f"DELETE FROM {table} WHERE source = ?", (sid,))
+            self._execute(c, f"DELETE FROM {table} WHERE source = ?", (sid,))
             if rows:
                 marks = ", ".join("?" * (len(rows[0]) + 1))
-                c.executemany(f"INSERT INTO {table} VALUES ({marks})",
+                c.executemany(self.sql(f"INSERT INTO {table} VALUES ({marks})"),
                               [(sid, *row) for row in rows])
 
     def reset(self, application_name: str) -> None:
         """Empty every view and forget the position: the next catch-up rebuilds from zero."""
         with self.datastore.transaction(commit=True) as c:
+            self._lock(c, application_name)
             for table in ("view_state", *TABLES):
-                c.execute(f"DELETE FROM {table}")
-            c.execute("DELETE FROM tracking WHERE application_name = ?", (application_name,))
+                self._execute(c, f"DELETE FROM {table}")
+            self._execute(c, f"DELETE FROM {self.TRACKING_TABLE} WHERE application_name = ?",
+                          (application_name,))
+
+    def may_write(self) -> bool:
+        """Whether this login may bring the views up to date (an auditor's may not)."""
+        return True
 
     # --- reading ------------------------------------------------------------------
 
     def query(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
         with self.datastore.transaction(commit=False) as c:
-            c.execute(sql, tuple(params))
+            self._execute(c, sql, tuple(params))
             return [dict(row) for row in c.fetchall()]
 
     def state(self, cls: type[Aggregate], key: str) -> Aggregate | None:
@@ -179,7 +201,20 @@ class ReadModel(SQLiteTrackingRecorder):
                               (cls.KIND,))
         else:
             keys = list(keys)
+            if not keys:
+                return []
             marks = ", ".join("?" * len(keys))
             rows = self.query(f"SELECT state FROM view_state WHERE kind = ? AND key IN "
                               f"({marks}) ORDER BY key", (cls.KIND, *keys))
         return [cls.model_validate_json(r["state"]) for r in rows]
+
+
+class SQLiteReadModel(ReadModel, SQLiteTrackingRecorder):
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), *self.create_statements()]
+
+    def _lock(self, c: Any, application_name: str) -> None:
+        # A write as the first statement takes SQLite's write lock (waiting for it), so no
+        # other writer can move the position between our read of it and our commit.
+        c.execute("UPDATE tracking SET notification_id = notification_id "
+                  "WHERE application_name = ?", (application_name,))

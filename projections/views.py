@@ -26,6 +26,15 @@ from .catch_up import catch_up, open_read_model
 from .read_model import ReadModel, stamp
 
 
+def where(*conditions: tuple[str, tuple[Any, ...]] | None) -> tuple[str, tuple[Any, ...]]:
+    """A WHERE clause of the conditions given (None: a filter not asked for)."""
+    given = [c for c in conditions if c is not None]
+    if not given:
+        return "", ()
+    return (" WHERE " + " AND ".join(sql for sql, _ in given),
+            tuple(p for _, params in given for p in params))
+
+
 def when(moment: datetime | None) -> str | None:
     """A record or world time as people read it: Europe/Amsterdam, with its offset."""
     return local(moment).isoformat(timespec="minutes") if moment else None
@@ -39,7 +48,7 @@ class Views:
     @classmethod
     def open(cls, app: Lrt, *, catch_up_first: bool = True) -> Views:
         model = open_read_model(app)
-        if catch_up_first:
+        if catch_up_first and model.may_write():
             catch_up(app, model)
         return cls(app, model)
 
@@ -84,11 +93,11 @@ class Views:
         }
 
     def minutes_list(self, table: str | None = None) -> list[dict[str, Any]]:
+        clause, params = where(table and ("n.table_code = ?", (table,)))
         return self.model.query(
             "SELECT n.key AS meeting, n.table_code AS \"table\", n.status, "
             "n.text_version AS version, m.day AS date FROM view_minutes n "
-            "JOIN view_meetings m ON m.key = n.meeting "
-            "WHERE ? IS NULL OR n.table_code = ? ORDER BY m.starts_at", (table, table))
+            f"JOIN view_meetings m ON m.key = n.meeting{clause} ORDER BY m.starts_at", params)
 
     def _attendance(self, meeting: Meeting) -> list[dict[str, Any]]:
         persons = {p.key: p for p in self.model.states(
@@ -115,12 +124,13 @@ class Views:
     def deadlines(self, now: datetime, *, table: str | None = None,
                   include_closed: bool = False) -> list[dict[str, Any]]:
         """Comment rounds, soonest deadline first: who commented and who did not yet."""
-        rows = self.model.query(
-            "SELECT * FROM view_rounds WHERE (? OR deadline >= ?) "
-            "AND (? IS NULL OR table_code = ?) "
-            "AND number = (SELECT MAX(number) FROM view_rounds r2 WHERE r2.subject = "
-            "view_rounds.subject) ORDER BY deadline",
-            (include_closed, stamp(now), table, table))
+        clause, params = where(
+            ("number = (SELECT MAX(number) FROM view_rounds r2 "
+             "WHERE r2.subject = view_rounds.subject)", ()),
+            None if include_closed else ("deadline >= ?", (stamp(now),)),
+            table and ("table_code = ?", (table,)))
+        rows = self.model.query(f"SELECT * FROM view_rounds{clause} ORDER BY deadline",
+                                params)
         out = []
         tables: dict[str, Table] = {}
         for row in rows:
@@ -147,6 +157,11 @@ class Views:
                 include_closed: bool = False) -> list[dict[str, Any]]:
         """Per owner and table, overdue first. 'Before the next meeting' is due on the date
         of the table's next meeting that is not cancelled (unknown until one is planned)."""
+        clause, params = where(
+            None if include_closed else ("a.outstanding = 1", ()),
+            table and ("a.table_code = ?", (table,)),
+            owner and ("EXISTS (SELECT 1 FROM view_action_owners o "
+                       "WHERE o.source = a.source AND o.organisation = ?)", (owner,)))
         rows = self.model.query(
             """
             SELECT a.key, a.table_code AS "table", a.meeting, a.item, a.text, a.status,
@@ -155,17 +170,16 @@ class Views:
                        SELECT n.day FROM view_meetings n
                        WHERE n.table_code = a.table_code AND n.status != 'cancelled'
                          AND n.starts_at > m.starts_at
-                       ORDER BY n.starts_at LIMIT 1)) AS due,
-                   (SELECT group_concat(o.organisation, ',') FROM view_action_owners o
-                     WHERE o.source = a.source) AS owners
+                       ORDER BY n.starts_at LIMIT 1)) AS due
             FROM view_actions a JOIN view_meetings m ON m.key = a.meeting
-            WHERE (? OR a.outstanding = 1) AND (? IS NULL OR a.table_code = ?)
-              AND (? IS NULL OR EXISTS (SELECT 1 FROM view_action_owners o
-                                         WHERE o.source = a.source AND o.organisation = ?))
-            """, (include_closed, table, table, owner, owner))
+            """ + clause, params)
+        owners: dict[str, list[str]] = {}
+        for o in self.model.query("SELECT action, organisation FROM view_action_owners "
+                                  "ORDER BY organisation"):
+            owners.setdefault(o["action"], []).append(o["organisation"])
         today_s = today.isoformat()
         for r in rows:
-            r["owners"] = sorted((r["owners"] or "").split(","))
+            r["owners"] = owners.get(r["key"], [])
             r["before_next_meeting"] = bool(r["before_next_meeting"])
             r["overdue"] = bool(r["status"] in ("open", "carried over") and r["due"]
                                 and r["due"] < today_s)
@@ -184,10 +198,10 @@ class Views:
 
     def calendar(self, *, table: str | None = None, since: date | None = None
                  ) -> list[dict[str, Any]]:
-        rows = self.model.query(
-            "SELECT key FROM view_meetings WHERE (? IS NULL OR table_code = ?) "
-            "AND (? IS NULL OR day >= ?) ORDER BY starts_at",
-            (table, table, since and since.isoformat(), since and since.isoformat()))
+        clause, params = where(table and ("table_code = ?", (table,)),
+                               since and ("day >= ?", (since.isoformat(),)))
+        rows = self.model.query(f"SELECT key FROM view_meetings{clause} ORDER BY starts_at",
+                                params)
         meetings = {m.key: m for m in self.model.states(Meeting, [r["key"] for r in rows])}
         return [self._meeting(meetings[r["key"]]) for r in rows]
 
@@ -251,3 +265,42 @@ class Views:
     def users(self) -> list[dict[str, Any]]:
         return [{"user": u.key, "role": u.role.value, "organisation": u.organisation,
                  "person": u.person, "active": u.active} for u in self.model.states(User)]
+
+    # --- time: what falls due, punctuality, rhythm, calendar, documents (planning.py) --
+
+    def due_soon(self, now: datetime, within: Any, *, table: str | None = None
+                 ) -> list[dict[str, Any]]:
+        from .planning import due_soon
+
+        return due_soon(self, now, within, table=table)
+
+    def punctuality(self, table: str, year: int, now: datetime) -> dict[str, Any]:
+        from .planning import punctuality
+
+        return punctuality(self, table, year, now)
+
+    def table_overview(self, key: str, now: datetime) -> dict[str, Any]:
+        from .planning import table_overview
+
+        return table_overview(self, key, now)
+
+    def calendar_entries(self, now: datetime, *, table: str | None = None,
+                         person: str | None = None) -> dict[str, Any]:
+        from .planning import calendar_entries
+
+        return calendar_entries(self, now, table=table, person=person)
+
+    def minutes_document(self, actor: Actor, key: str) -> dict[str, Any]:
+        from .planning import minutes_document
+
+        return minutes_document(self, actor, key)
+
+    def document_due(self, key: str, now: datetime) -> dict[str, Any]:
+        from .planning import document_due
+
+        return document_due(self, key, now)
+
+    def meeting_documents_due(self, key: str, now: datetime) -> dict[str, Any]:
+        from .planning import meeting_documents_due
+
+        return meeting_documents_due(self, key, now)

@@ -19,19 +19,26 @@ from ..session import Session, pass_session
               help="Its full name, e.g. 'Ministerie van Justitie en Veiligheid'.")
 @pass_session
 def init(session: Session, admin: str, organisation: str, organisation_name: str) -> None:
-    """Create a new store with its first secretariat user."""
-    from lrt_app.settings import store_path
+    """Create a new store with its first secretariat user (on PostgreSQL: its tables, the
+    append-only guard and the grants to the roles lrt_writer and lrt_reader)."""
+    from lrt_app.settings import store
+    from projections.catch_up import catch_up, open_read_model
 
-    app = session.open_app(must_exist=False)
+    location = store(session.db, must_exist=False)
+    app = session.open_app(initialising=True)
     try:
+        model = open_read_model(app)
+        if app.is_postgres:
+            from lrt_app import postgres
+            from projections.read_model import TABLES
+
+            postgres.prepare(app.recorder, ["view_state", *TABLES], model.TRACKING_TABLE)
         app.initialise(admin=admin, organisation=organisation,
                        organisation_name=organisation_name)
-        from projections.catch_up import catch_up, open_read_model
-
-        catch_up(app, open_read_model(app))
+        catch_up(app, model)
     finally:
         app.close()
-    click.echo(f"store {store_path(session.db)} initialised; act as {admin} with --as {admin}")
+    click.echo(f"store {location.name} initialised; act as {admin} with --as {admin}")
 
 
 @click.group()
@@ -79,6 +86,33 @@ def projections_catch_up(session: Session) -> None:
 def projections_rebuild(session: Session) -> None:
     """Empty the read model and rebuild it from every event."""
     click.echo(f"{_run_with_bar(session, 'rebuilding', rebuild=True)} events applied")
+
+
+@projections.command("follow")
+@click.option("--interval", type=click.FloatRange(min=0.1), default=1.0, show_default=True,
+              help="Seconds between checks (SQLite; PostgreSQL is told of new events).")
+@pass_session
+def projections_follow(session: Session, interval: float) -> None:
+    """Keep the read model up to date as events are recorded, until Ctrl-C."""
+    import signal
+    import threading
+
+    from lrt_app.settings import store
+    from projections.follow import follow
+
+    location = store(session.db)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    click.echo(f"following {location.name}; Ctrl-C to stop", err=True)
+    total = 0
+
+    def applied(n: int) -> None:
+        nonlocal total
+        total += n
+
+    follow(session.app, location.env, stop=stop, interval=interval, applied=applied)
+    click.echo(f"stopped; {total} events applied")
 
 
 def register(group: click.Group) -> None:

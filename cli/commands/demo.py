@@ -54,7 +54,13 @@ def demo(session: Session) -> None:
         click.secho("\nAction register\n", bold=True)
         click.echo(table(views.actions(local_date(now), include_closed=True),
                          REGISTER_COLUMNS))
+        from .planning import punctuality_text
+
+        click.echo("")
+        click.echo(punctuality_text(views.punctuality("LRT", now.year, now)))
         click.echo(f"\nTry: lrt --db {path} --as {scenario.SEC} history {meeting}")
+        click.echo(f"     lrt --db {path} --as {scenario.SEC} minutes show {meeting} "
+                   "--format docx --out verslag.docx")
     finally:
         app.close()
 

@@ -20,8 +20,11 @@ def meeting_text(m: dict[str, Any]) -> str:
     lines.append("\nAgenda")
     lines += [f"  {i['number']}. {i['title']}" for i in m["agenda"]] or ["  (empty)"]
     if m["documents"]:
-        lines.append("\nDocuments")
-        lines.append(table(m["documents"], ["key", "title", "version", "sent_at"]))
+        lines.append(f"\nDocuments (due {m['documents_due']})"
+                     if m.get("documents_due") else "\nDocuments")
+        columns = ["key", "title", "version", "sent_at"]
+        lines.append(table(m["documents"], [*columns, "late"] if "late" in
+                           m["documents"][0] else columns))
     if m["guests"]:
         lines.append("\nGuests: " + ", ".join(m["guests"]))
     if m["attendance"]:
@@ -103,8 +106,17 @@ def meeting_invite(session: Session, key: str, person: str) -> None:
 @json_option
 @pass_session
 def meeting_show(session: Session, key: str, as_json: bool) -> None:
-    """A meeting with its agenda, documents and attendance."""
-    show(session.views().meeting(key), as_json, text=meeting_text)
+    """A meeting with its agenda, documents (and whether they were sent in time) and
+    attendance."""
+    views = session.views()
+    data = views.meeting(key)
+    due = views.meeting_documents_due(key, session.now())
+    data["documents_due"] = due["documents_due"]
+    for d in data["documents"]:
+        timing = due["documents"].get(d["key"], {})
+        d["late"] = timing.get("late")
+        d["late_by"] = timing.get("late_by")
+    show(data, as_json, text=meeting_text)
 
 
 @meeting.command("list")
@@ -228,13 +240,16 @@ def document_send(session: Session, key: str, sent_at: datetime | None) -> None:
 
 @document.command("round")
 @click.argument("key")
-@click.option("--deadline", type=DATETIME, required=True,
-              help="Exact deadline, e.g. '2023-11-10 12:00' (Europe/Amsterdam).")
+@click.option("--deadline", type=DATETIME,
+              help="Exact deadline, e.g. '2023-11-10 12:00' (Europe/Amsterdam) [default: "
+                   "12:00 after the table's comment-round working days].")
 @pass_session
-def document_round(session: Session, key: str, deadline: datetime) -> None:
+def document_round(session: Session, key: str, deadline: datetime | None) -> None:
     """Open a comment round on a document."""
-    session.app.open_comment_round(session.user, key, deadline)
-    click.echo(f"comment round on {key} open until {deadline:%Y-%m-%d %H:%M}")
+    from lrt_domain.dutch_time import local
+
+    until = session.app.open_comment_round(session.user, key, deadline)
+    click.echo(f"comment round on {key} open until {local(until):%Y-%m-%d %H:%M}")
 
 
 @document.command("show")
@@ -245,6 +260,9 @@ def document_show(session: Session, key: str, as_json: bool) -> None:
     """A document with its comments."""
     def text(d: dict[str, Any]) -> str:
         lines = [f"{d['key']}  {d['title']}  version {d['version']}  sent {d['sent_at'] or '-'}",
+                 f"due {d['due']} ({d['rule_days']} working days before the meeting)"
+                 + (f"  LATE by {d['late_by']}" if d["late_by"] else
+                    "  LATE: not sent" if d["late"] else ""),
                  "", d["text"]]
         for r in d["comment_rounds"]:
             lines.append(f"\nComment round {r['number']} until {r['deadline']}")
@@ -252,7 +270,10 @@ def document_show(session: Session, key: str, as_json: bool) -> None:
                       f"{c['text']}" for c in r["comments"]] or ["  (no comments)"]
         return "\n".join(lines)
 
-    show(session.views().document(key), as_json, text=text)
+    views = session.views()
+    data = views.document(key)
+    data.update(views.document_due(key, session.now()))
+    show(data, as_json, text=text)
 
 
 def register(group: click.Group) -> None:

@@ -8,11 +8,33 @@ from typing import Any
 
 import click
 
-from ..output import created, json_option, show
+from ..output import created, json_option, show, write_file
 from ..params import DATETIME, from_file, read_text
 from ..session import Session, pass_session
 
 KIND_PREFIX = {"decision": "Besluit: ", "action": "Actie: ", "point": ""}
+FORMATS = ("text", "md", "html", "docx")
+
+
+def _report_actions(events: list[Any]) -> None:
+    """What the action lines of the text did to the register, on stderr."""
+    for e in events:
+        kind = type(e).__name__
+        key = getattr(e, "key", None)
+        if kind == "Agreed":
+            click.echo(f"action {key} agreed for {', '.join(e.owners)}: {e.text}", err=True)
+        elif kind == "Reworded":
+            click.echo(f"action {_action_key(e)} reworded ({', '.join(e.owners)}): {e.text}",
+                       err=True)
+        elif kind == "Cancelled":
+            click.echo(f"action {_action_key(e)} cancelled: {e.reason}", err=True)
+
+
+def _action_key(event: Any) -> str:
+    return click.get_current_context().find_object(Session).app.events_of(
+        event.originator_id)[0].key
+
+
 
 
 def minutes_text(m: dict[str, Any]) -> str:
@@ -80,9 +102,14 @@ def minutes() -> None:
 @FROM_FILE
 @pass_session
 def minutes_draft(session: Session, meeting: str, file: Path | None) -> None:
-    """Draft the minutes of a held MEETING (empty per agenda item without --from)."""
-    created("minutes", session.app.draft_minutes(session.user, meeting,
-                                                 _items(session, file, meeting)))
+    """Draft the minutes of a held MEETING (empty per agenda item without --from).
+
+    Every "Actie:" line (and "(Actie: ...)" inside a point) becomes an action item, owned
+    by the organisations of the table that it names (else by the secretariat)."""
+    events = session.app.draft_minutes_and_actions(session.user, meeting,
+                                                   _items(session, file, meeting))
+    created("minutes", events[0].key)
+    _report_actions(events[1:])
 
 
 @minutes.command("revise")
@@ -97,31 +124,40 @@ def minutes_revise(session: Session, meeting: str, file: Path | None, note: str 
     """Record a new version of the minutes."""
     if file is None:
         raise click.UsageError("give the new text with --from FILE")
-    session.app.revise_minutes(session.user, meeting, _items(session, file, meeting),
-                               note=note, base_version=base_version)
+    events = session.app.revise_minutes_and_actions(
+        session.user, meeting, _items(session, file, meeting), note=note,
+        base_version=base_version)
     click.echo(f"minutes {meeting} revised")
+    _report_actions(events[1:])
 
 
 @minutes.command("circulate")
 @click.argument("meeting")
-@click.option("--deadline", type=DATETIME, required=True,
-              help="Comments until, e.g. '2023-11-21 12:00' (Europe/Amsterdam).")
+@click.option("--deadline", type=DATETIME,
+              help="Comments until, e.g. '2023-11-21 12:00' (Europe/Amsterdam) [default: "
+                   "12:00 after the table's comment-round working days].")
 @pass_session
-def minutes_circulate(session: Session, meeting: str, deadline: datetime) -> None:
+def minutes_circulate(session: Session, meeting: str, deadline: datetime | None) -> None:
     """Send the draft to the members and open a comment round."""
-    session.app.circulate_minutes(session.user, meeting, deadline)
-    click.echo(f"minutes {meeting} circulated; comments until {deadline:%Y-%m-%d %H:%M}")
+    from lrt_domain.dutch_time import local
+
+    until = session.app.circulate_minutes(session.user, meeting, deadline)
+    click.echo(f"minutes {meeting} circulated; comments until {local(until):%Y-%m-%d %H:%M}")
 
 
 @minutes.command("procedure")
 @click.argument("meeting")
-@click.option("--deadline", type=DATETIME, required=True,
-              help="Objections until; tacit consent after.")
+@click.option("--deadline", type=DATETIME,
+              help="Objections until; tacit consent after [default: 12:00 after the "
+                   "table's written-procedure working days].")
 @pass_session
-def minutes_procedure(session: Session, meeting: str, deadline: datetime) -> None:
-    """Start a written procedure (schriftelijke vaststelling)."""
-    session.app.start_written_procedure(session.user, meeting, deadline)
-    click.echo(f"written procedure for {meeting} runs until {deadline:%Y-%m-%d %H:%M}")
+def minutes_procedure(session: Session, meeting: str, deadline: datetime | None) -> None:
+    """Start a written procedure (schriftelijke vaststelling), where the table's rules
+    approve minutes that way."""
+    from lrt_domain.dutch_time import local
+
+    until = session.app.start_written_procedure(session.user, meeting, deadline)
+    click.echo(f"written procedure for {meeting} runs until {local(until):%Y-%m-%d %H:%M}")
 
 
 @minutes.command("object")
@@ -166,11 +202,42 @@ def minutes_correct(session: Session, meeting: str, item: int, point: int | None
 
 @minutes.command("show")
 @click.argument("meeting")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
+              show_default=True,
+              help="text: an overview; md, html, docx: the minutes as a Dutch document in "
+                   "the layout of the LRT's minutes.")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write to this file (needed for docx) [default: stdout].")
 @json_option
 @pass_session
-def minutes_show(session: Session, meeting: str, as_json: bool) -> None:
+def minutes_show(session: Session, meeting: str, fmt: str, out: Path | None,
+                 as_json: bool) -> None:
     """The current minutes: status, version, text per agenda item, amendments."""
-    show(session.views().minutes(session.actor(), meeting), as_json, text=minutes_text)
+    if as_json and fmt != "text":
+        raise click.UsageError("--json and --format exclude each other")
+    if fmt == "docx" and out is None:
+        raise click.UsageError("--format docx writes a file: give --out FILE.docx")
+    if fmt == "text" and out is None:
+        show(session.views().minutes(session.actor(), meeting), as_json, text=minutes_text)
+        return
+    if fmt == "text":
+        import json
+
+        data = session.views().minutes(session.actor(), meeting)
+        content: str | bytes = (json.dumps(data, ensure_ascii=False, indent=2) if as_json
+                                else minutes_text(data)) + "\n"
+    else:
+        from lrt_app import minutes_render
+
+        document = session.views().minutes_document(session.actor(), meeting)
+        content = {"md": minutes_render.to_markdown, "html": minutes_render.to_html,
+                   "docx": minutes_render.to_docx}[fmt](document)
+    if out is None:
+        click.echo(content, nl=False)
+        return
+    write_file(out, content)
+    click.echo(f"{out}", err=False)
+    click.echo(f"minutes {meeting} written to {out} ({fmt})", err=True)
 
 
 @minutes.command("list")

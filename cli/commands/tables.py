@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import click
 
 from ..output import created, json_option, show
-from ..params import DATE, TABLE_KINDS
+from ..params import APPROVAL, DATE, TABLE_KINDS
 from ..session import Session, pass_session
 
 
@@ -63,15 +64,83 @@ def table_list(session: Session, as_json: bool) -> None:
          columns=["code", "name", "kind", "secretariat", "chair", "meetings_per_year"])
 
 
+def table_text(d: dict[str, Any]) -> str:
+    plain = {k: v for k, v in d.items() if k not in ("rules", "rules_changes", "rhythm")}
+    lines = [f"{k:<18} {v if v is not None else ''}" for k, v in plain.items()]
+    r = d["rules"]
+    lines += [
+        "",
+        "Rules in force today",
+        f"  documents due       {r['documents_due_days']} working days before a meeting",
+        f"  comment round       {r['comment_round_days']} working days (until 12:00)",
+        "  approval            " + ("at a later meeting" if r["approval"] == "meeting" else
+                                    "by written procedure (tacit consent)"),
+        f"  written procedure   {r['written_procedure_days']} working days (until 12:00)",
+    ]
+    if d["rules_changes"]:
+        lines += ["  changes             " + "; ".join(
+            f"{c['number']}. from {c['effective_from']}" for c in d["rules_changes"])]
+    h = d["rhythm"]
+    lines += ["", f"Rhythm              {h['meetings_per_year']} meetings a year; "
+                  f"{h['held_last_12_months']} held in the last 12 months"]
+    if h["last_held"] is None:
+        lines.append("  no meeting held yet")
+    else:
+        lines.append(f"  last held          {h['last_held']['meeting']} on "
+                     f"{h['last_held']['date']}")
+        lines.append(f"  next meeting due   {h['next_due']}"
+                     + ("  (behind the rhythm)" if h["behind"] else ""))
+    if h["next_planned"]:
+        verdict = {True: "in time", False: "later than the rhythm asks", None: ""}[
+            h["planned_in_time"]]
+        lines.append(f"  next planned       {h['next_planned']['meeting']} on "
+                     f"{h['next_planned']['date']}" + (f"  ({verdict})" if verdict else ""))
+    else:
+        lines.append("  next planned       none")
+    return "\n".join(lines)
+
+
 @table.command("show")
 @click.argument("code")
 @json_option
 @pass_session
 def table_show(session: Session, code: str, as_json: bool) -> None:
-    """One table."""
-    data = session.views().table(code)
-    show(data, as_json, text=lambda d: "\n".join(f"{k:<18} {v if v is not None else ''}"
-                                                 for k, v in d.items()))
+    """One table: its rules in force, and its rhythm against the meetings held (when the
+    next one is due)."""
+    data = session.views().table_overview(code, session.now())
+    show(data, as_json, text=table_text)
+
+
+@table.command("rules")
+@click.argument("code")
+@click.option("--documents-due", "documents_due_days", type=int, metavar="DAYS",
+              help="Documents due this many working days before a meeting (0-60).")
+@click.option("--comment-days", "comment_round_days", type=int, metavar="DAYS",
+              help="Default length of a comment round, in working days (1-60).")
+@click.option("--approval", type=click.Choice(APPROVAL),
+              help="How minutes are approved: at a later meeting, or by written procedure "
+                   "with tacit consent.")
+@click.option("--procedure-days", "written_procedure_days", type=int, metavar="DAYS",
+              help="Default length of a written procedure, in working days (1-60).")
+@click.option("--effective", type=DATE, help="In force from this date [default: today].")
+@pass_session
+def table_rules(session: Session, code: str, documents_due_days: int | None,
+                comment_round_days: int | None, approval: str | None,
+                written_procedure_days: int | None, effective: date | None) -> None:
+    """Change the rules of procedure of a table (each change is recorded); rules not
+    given stay as they are. Working days skip weekends and Dutch public holidays."""
+    if (documents_due_days, comment_round_days, approval, written_procedure_days) == (
+            None, None, None, None):
+        raise click.UsageError("give at least one of --documents-due, --comment-days, "
+                               "--approval, --procedure-days")
+    from lrt_domain.tables import parse_approval
+
+    number = session.app.change_rules(
+        session.user, code, effective_from=effective, documents_due_days=documents_due_days,
+        comment_round_days=comment_round_days,
+        approval=parse_approval(approval) if approval else None,
+        written_procedure_days=written_procedure_days)
+    click.echo(f"rules of {code} changed (change {number})")
 
 
 @click.group()

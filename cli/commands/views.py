@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import click
 
 from ..output import json_option, show
+from ..params import DURATION
 from ..session import Session, pass_session
 
+DUE_COLUMNS = ["due", "overdue", "kind", "subject", "title", "waiting_on"]
 DEADLINE_COLUMNS = ["deadline", "subject", "title", "open", "comments", "commented",
                     "not_commented"]
 
@@ -14,11 +18,22 @@ DEADLINE_COLUMNS = ["deadline", "subject", "title", "open", "comments", "comment
 @click.command()
 @click.option("--table", "table_code", metavar="CODE")
 @click.option("--all", "include_closed", is_flag=True, help="Include closed rounds.")
+@click.option("--within", type=DURATION, metavar="DURATION",
+              help="Instead: everything that falls due within this time (48h, 2d, 1w): "
+                   "comment rounds and written procedures closing, documents due, actions "
+                   "due; overdue ones first.")
 @json_option
 @pass_session
 def deadlines(session: Session, table_code: str | None, include_closed: bool,
-              as_json: bool) -> None:
-    """Comment rounds: deadline, who commented and who did not yet."""
+              within: timedelta | None, as_json: bool) -> None:
+    """Comment rounds: deadline, who commented and who did not yet. With --within: what
+    falls due soon, of every kind."""
+    if within is not None:
+        if include_closed:
+            raise click.UsageError("--all and --within exclude each other")
+        data = session.views().due_soon(session.now(), within, table=table_code)
+        show(data, as_json, columns=DUE_COLUMNS, empty="(nothing falls due)")
+        return
     data = session.views().deadlines(session.now(), table=table_code,
                                      include_closed=include_closed)
     show(data, as_json, columns=DEADLINE_COLUMNS, empty="(no open comment rounds)")

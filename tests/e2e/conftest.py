@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,6 +24,8 @@ from cli.main import lrt
 from cli.session import Session
 from lrt_app.clock import SettableClock
 from lrt_domain.dutch_time import AMSTERDAM
+
+from stores import TestStore
 
 SEC = "sec"  # the first secretariat user of every e2e store
 
@@ -56,32 +57,37 @@ def assert_one_line_error(result: Result, code: int, *fragments: str) -> str:
     return lines[0]
 
 
-def store_fingerprint(db: Path) -> tuple[int, str]:
+def as_store(db: Path | TestStore) -> TestStore:
+    return db if isinstance(db, TestStore) else TestStore("sqlite", str(db))
+
+
+def store_fingerprint(db: Path | TestStore) -> tuple[int, str]:
     """How many events are stored, and a digest of all of them."""
-    with sqlite3.connect(db) as c:
-        rows = c.execute("SELECT originator_id, originator_version, topic, state "
-                         "FROM stored_events ORDER BY rowid").fetchall()
+    rows = as_store(db).stored_events()
     return len(rows), hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
-def event_count(db: Path) -> int:
-    with sqlite3.connect(db) as c:
-        return c.execute("SELECT COUNT(*) FROM stored_events").fetchone()[0]
+def event_count(db: Path | TestStore) -> int:
+    return len(as_store(db).stored_events())
 
 
 @dataclass
 class Cli:
     """The command line on one store, in-process, with a settable record clock."""
 
-    db: Path
+    db: Path | TestStore  # a SQLite path, or a store of either kind
     clock: SettableClock = field(default_factory=lambda: SettableClock(at("2023-10-02 09:00")))
     runner: CliRunner = field(default_factory=CliRunner)
 
     def at(self, moment: str) -> None:
         self.clock.set(at(moment))
 
+    @property
+    def store(self) -> TestStore:
+        return as_store(self.db)
+
     def invoke(self, *args: str, user: str | None = SEC) -> Result:
-        session = Session(db=str(self.db), user=user, clock=self.clock)
+        session = Session(db=self.store.url, user=user, clock=self.clock)
         return self.runner.invoke(lrt, list(args), obj=session, catch_exceptions=True)
 
     def ok(self, *args: str, user: str | None = SEC) -> str:
@@ -104,16 +110,17 @@ class Cli:
     def refused(self, *args: str, code: int = 1, user: str | None = SEC,
                 fragments: tuple[str, ...] = ()) -> str:
         """Run a command that must be refused and record nothing; return the error line."""
-        before = store_fingerprint(self.db) if self.db.exists() else None
+        before = store_fingerprint(self.db) if self.store.exists() else None
         line = assert_one_line_error(self.invoke(*args, user=user), code, *fragments)
-        after = store_fingerprint(self.db) if self.db.exists() else None
+        after = store_fingerprint(self.db) if self.store.exists() else None
         assert after == before, f"{args} changed the store"
         return line
 
 
 @pytest.fixture
-def cli(tmp_path: Path) -> Cli:
-    return Cli(db=tmp_path / "lrt.sqlite")
+def cli(store: TestStore) -> Cli:
+    """The command line on a fresh store, SQLite and PostgreSQL in turn."""
+    return Cli(db=store)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -348,7 +355,8 @@ def view_commands(c: Cycle) -> list[tuple[str, ...]]:
 
 
 @pytest.fixture(scope="module")
-def cycle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cycle]:
-    """One full cycle per test module; the tests that use it only read."""
+def cycle(module_store: TestStore, tmp_path_factory: pytest.TempPathFactory
+          ) -> Iterator[Cycle]:
+    """One full cycle per test module and store; the tests that use it only read."""
     tmp = tmp_path_factory.mktemp("cycle")
-    yield run_cycle(Cli(db=tmp / "lrt.sqlite"), tmp)
+    yield run_cycle(Cli(db=module_store), tmp)

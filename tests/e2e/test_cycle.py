@@ -204,9 +204,13 @@ def test_meeting_calendar_and_meeting_show(cycle: Cycle) -> None:
     assert m["agenda"] == [{"number": 1, "title": "Opening en mededelingen"},
                            {"number": 2, "title": "Huisvesting statushouders"},
                            {"number": 3, "title": "WVTTK"}]
+    # sent the evening before: late, as the table's default rule wants the documents five
+    # working days before the meeting (Friday 3 November, 09:15)
+    assert m["documents_due"] == "2023-11-03T09:15+01:00"
     assert m["documents"] == [{"key": cycle.document, "title": "Conceptbrief Tweede Kamer",
                                "code": "LRT 10/11 B 0.1", "version": 1,
-                               "sent_at": "2023-11-09T17:30+01:00"}]
+                               "sent_at": "2023-11-09T17:30+01:00", "late": True,
+                               "late_by": "6d 8h 15m"}]
     assert m["attendance"] == cycle.cli.json("attendance", "list", cycle.meeting)
     assert cycle.cli.json("agenda", "list", "LRT-2023-12-01") == [
         {"number": 1, "title": "Vaststelling verslag LRT 10 november"}]
@@ -236,9 +240,21 @@ def test_directory_views(cycle: Cycle) -> None:
     assert users["spies"] == {"user": "spies", "role": "member", "organisation": "VNG",
                               "person": "liesbeth-spies", "active": True}
     assert users[SEC]["role"] == "secretariat" and users["woo"]["role"] == "auditor"
-    assert cycle.cli.json("table", "show", "LRT") == {
-        "code": "LRT", "name": "Landelijke Regietafel Migratie en Integratie",
-        "kind": "national", "secretariat": "JenV", "chair": None, "meetings_per_year": 12}
+    shown = cycle.cli.json("table", "show", "LRT")
+    assert {k: v for k, v in shown.items() if k not in ("rules", "rules_changes", "rhythm")} \
+        == {"code": "LRT", "name": "Landelijke Regietafel Migratie en Integratie",
+            "kind": "national", "secretariat": "JenV", "chair": None, "meetings_per_year": 12}
+    # on 20 December: monthly, last held 1 December, so the next is due 1 January; the one
+    # planned for 19 January is later than the rhythm asks
+    assert shown["rhythm"] == {
+        "meetings_per_year": 12,
+        "last_held": {"meeting": "LRT-2023-12-01", "date": "2023-12-01"},
+        "next_due": "2024-01-01",
+        "next_planned": {"meeting": "LRT-2024-01-19", "date": "2024-01-19"},
+        "planned_in_time": False, "behind": False, "held_last_12_months": 2}
+    assert shown["rules"] == {"documents_due_days": 5, "comment_round_days": 5,
+                              "approval": "meeting", "written_procedure_days": 5}
+    assert shown["rules_changes"] == []
 
 
 def test_history_names_who_did_what_in_which_role(cycle: Cycle) -> None:

@@ -74,6 +74,10 @@ def test_an_invited_guest_reads_and_comments(circulated: Cli) -> None:
 
 def test_approval_by_written_procedure(circulated: Cli) -> None:
     cli = circulated
+    # the table's rules: approval at a later meeting, so no written procedure
+    cli.refused("minutes", "procedure", M, "--deadline", "2023-11-28 12:00",
+                fragments=("approves its minutes at a later meeting",))
+    cli.ok("table", "rules", "LRT", "--approval", "written")
     cli.refused("minutes", "approve", M, "--written-procedure", fragments=("open until",))
     cli.at("2023-11-21 13:00")
     cli.refused("minutes", "approve", M, "--written-procedure",
@@ -92,6 +96,7 @@ def test_approval_by_written_procedure(circulated: Cli) -> None:
 
 def test_an_objection_stops_the_written_procedure(circulated: Cli) -> None:
     cli = circulated
+    cli.ok("table", "rules", "LRT", "--approval", "written")
     cli.at("2023-11-21 13:00")
     cli.ok("minutes", "procedure", M, "--deadline", "2023-11-28 12:00")
     cli.at("2023-11-24 09:00")

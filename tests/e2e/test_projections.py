@@ -3,7 +3,6 @@ gives exactly the views a full `lrt projections rebuild` gives."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +21,8 @@ def status(cli: Cli) -> dict[str, int]:
     return {k: data[k] for k in ("events", "position", "behind")}
 
 
-def test_rebuild_gives_the_same_views_as_incremental_catch_up(tmp_path: Path) -> None:
-    cycle = run_cycle(Cli(db=tmp_path / "lrt.sqlite"), tmp_path, query_between=True)
+def test_rebuild_gives_the_same_views_as_incremental_catch_up(store, tmp_path: Path) -> None:
+    cycle = run_cycle(Cli(db=store), tmp_path, query_between=True)
     cli = cycle.cli
     incremental = dump(cycle)
     # the dump is not trivially empty
@@ -41,14 +40,12 @@ def test_rebuild_gives_the_same_views_as_incremental_catch_up(tmp_path: Path) ->
         assert rebuilt[view] == incremental[view], view
 
 
-def test_one_catch_up_at_the_end_gives_the_same_views(tmp_path: Path) -> None:
+def test_one_catch_up_at_the_end_gives_the_same_views(store_factory, tmp_path: Path) -> None:
     """The same cycle with no query between the commands: one catch-up of every event."""
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
-    stepwise = run_cycle(Cli(db=tmp_path / "a" / "lrt.sqlite"), tmp_path / "a",
-                         query_between=True)
-    at_once = run_cycle(Cli(db=tmp_path / "b" / "lrt.sqlite"), tmp_path / "b",
-                        query_between=False)
+    stepwise = run_cycle(Cli(db=store_factory()), tmp_path / "a", query_between=True)
+    at_once = run_cycle(Cli(db=store_factory()), tmp_path / "b", query_between=False)
     behind = status(at_once.cli)  # status reads; it does not catch up
     assert behind["position"] == 3  # only `init` caught up
     assert behind["behind"] == behind["events"] - 3 > 0
@@ -76,14 +73,14 @@ def test_status_and_catch_up(cli: Cli, tmp_path: Path) -> None:
     assert cli.ok("projections", "catch-up") == "0 events applied\n"
 
 
-def test_rebuild_repairs_a_damaged_read_model(tmp_path: Path) -> None:
-    cycle = run_cycle(Cli(db=tmp_path / "lrt.sqlite"), tmp_path)
+def test_rebuild_repairs_a_damaged_read_model(store, tmp_path: Path) -> None:
+    cycle = run_cycle(Cli(db=store), tmp_path)
     cli = cycle.cli
     before = dump(cycle)
     events_before = event_count(cli.db)
-    with sqlite3.connect(cli.db) as c:  # lose some view rows behind the model's back
-        c.execute("DELETE FROM view_actions")
-        c.execute("DELETE FROM view_state WHERE kind = 'meeting'")
+    # lose some view rows behind the model's back
+    store.execute("DELETE FROM view_actions")
+    store.execute("DELETE FROM view_state WHERE kind = 'meeting'")
     assert cli.json("action", "list", "--all") == []
     assert cli.invoke("meeting", "show", cycle.meeting).exit_code == 1
 

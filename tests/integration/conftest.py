@@ -50,9 +50,9 @@ def items() -> list[Item]:
 
 
 @pytest.fixture
-def db_env(tmp_path) -> dict[str, str]:
-    return {"PERSISTENCE_MODULE": "eventsourcing.sqlite",
-            "SQLITE_DBNAME": str(tmp_path / "lrt.sqlite")}
+def db_env(store) -> dict[str, str]:
+    """The settings of a fresh store: a SQLite file, or a PostgreSQL database."""
+    return store.env()
 
 
 @pytest.fixture

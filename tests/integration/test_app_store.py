@@ -11,7 +11,8 @@ from lrt_domain.base import EVENT_TYPES, DomainEvent, Role
 from lrt_domain.directory import User
 from lrt_domain.errors import DomainError
 from lrt_domain.meetings import Presence
-from lrt_domain.minutes import Item, Minutes, Point
+from lrt_domain.minutes import Item, Minutes, Point, PointKind
+from lrt_domain.tables import ApprovalProcedure
 
 from .conftest import ADMIN, CHAIR, DEADLINE, GUEST, MEMBER, START, at, items
 
@@ -45,9 +46,14 @@ def saved(app, world, meetings, monkeypatch):
     a.send_document(ADMIN, doc, sent_at=at(2023, 11, 10, 12, 30))
     a.open_comment_round(ADMIN, doc, at(2023, 11, 17, 12))
     a.comment(GUEST, doc, "Opmerking van de gast.")
-    a.draft_minutes(ADMIN, m1, items())
-    a.revise_minutes(ADMIN, m1, [*items(), Item(number=4, title="WVTTK",
-                                                points=(Point(text="Geen."),))], note="WVTTK")
+    a.change_rules(ADMIN, "LRT", approval=ApprovalProcedure.WRITTEN, documents_due_days=3)
+    # an action line agrees an action; revising its text rewords it
+    a.draft_minutes(ADMIN, m1, [*items(), Item(number=4, title="WVTTK", points=(
+        Point(kind=PointKind.ACTION, text="VNG levert een notitie aan."),))])
+    a.revise_minutes(ADMIN, m1, [*items(), Item(number=4, title="WVTTK", points=(
+        Point(text="Geen."),
+        Point(kind=PointKind.ACTION, text="VNG en IPO leveren een notitie aan.")))],
+        note="WVTTK")
     a.circulate_minutes(ADMIN, m1, DEADLINE)
     world.clock.set(at(2023, 11, 10, 13, 30))
     a.comment(ADMIN, m1, "Per mail ontvangen.", for_person="bestuurder-vng",
@@ -80,7 +86,7 @@ def all_stored_events(app) -> list[DomainEvent]:
 
 
 def test_every_event_type_round_trips_through_the_store_unchanged(world, saved):
-    assert len(saved) == 35
+    assert len(saved) == 38
     for event in saved:
         stored = world.app.events_of(event.originator_id)[event.originator_version - 1]
         assert type(stored) is type(event)

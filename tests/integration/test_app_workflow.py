@@ -13,6 +13,7 @@ from lrt_domain.documents import Document
 from lrt_domain.errors import Conflict, Forbidden, InvalidInput, RuleViolation
 from lrt_domain.meetings import Meeting, MeetingStatus, Presence
 from lrt_domain.minutes import AmendmentStatus, Item, Minutes, MinutesStatus, Point
+from lrt_domain.tables import ApprovalProcedure
 
 from .conftest import (ADMIN, CHAIR, DEADLINE, IPO_MEMBER, M1_START, M2_START, MEMBER, at,
                        items)
@@ -238,6 +239,7 @@ def test_minutes_from_draft_to_approval_and_correction(world, meetings):
 
 def test_approval_by_written_procedure(world, circulated):
     app = world.app
+    app.change_rules(ADMIN, "LRT", approval=ApprovalProcedure.WRITTEN)
     world.clock.set(DEADLINE + timedelta(hours=1))
     wp_deadline = at(2023, 11, 27, 17)
     app.start_written_procedure(ADMIN, circulated, wp_deadline)
@@ -251,6 +253,7 @@ def test_approval_by_written_procedure(world, circulated):
 
 def test_an_objection_blocks_approval_by_written_procedure(world, circulated):
     app = world.app
+    app.change_rules(ADMIN, "LRT", approval=ApprovalProcedure.WRITTEN)
     world.clock.set(DEADLINE + timedelta(hours=1))
     app.start_written_procedure(ADMIN, circulated, at(2023, 11, 27, 17))
     app.object_to_minutes(MEMBER, circulated, "Punt 3 klopt niet.")

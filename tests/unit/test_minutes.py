@@ -11,16 +11,20 @@ from lrt_domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from lrt_domain.meetings import MeetingStatus
 from lrt_domain.minutes import (AmendmentStatus, Item, Minutes, MinutesStatus, Point, PointKind,
                                 replace_point)
+from lrt_domain.tables import ApprovalProcedure, TableRules
 
 from .world import (AFTER_DEADLINE, CIRCULATED_AT, DEADLINE, DRAFTED_AT, M1_START, M2_START,
                     MEMBER, at, circulated, ctx, draft, held_meeting, items, later_meeting,
                     meeting)
 
 APPROVAL_TIME = at(2023, 12, 15, 13)
+MEETING = TableRules()  # the default: approval at a later meeting
+WRITTEN = TableRules(approval=ApprovalProcedure.WRITTEN)
 
 
 def approve(mins: Minutes, now=APPROVAL_TIME) -> Minutes:
-    return fold(mins, mins.approve_at_meeting(ctx(now), held_meeting(), later_meeting()))
+    return fold(mins, mins.approve_at_meeting(ctx(now), held_meeting(), later_meeting(),
+                                              rules=MEETING))
 
 
 def proposed(mins: Minutes | None = None, *, item=3, point: int | None = 1,
@@ -284,7 +288,8 @@ def test_approval_at_a_later_held_meeting_of_the_same_table():
     mins = fold(mins, mins.propose_amendment(ctx(AFTER_DEADLINE), organisation="IPO", item=1,
                                              point=1, text="x"))
     mins = fold(mins, mins.reject_amendment(ctx(AFTER_DEADLINE), 2, "r"))
-    event = mins.approve_at_meeting(ctx(APPROVAL_TIME), held_meeting(), later_meeting())
+    event = mins.approve_at_meeting(ctx(APPROVAL_TIME), held_meeting(), later_meeting(),
+                                    rules=MEETING)
     mins = fold(mins, event)
     assert mins.status is MinutesStatus.APPROVED
     approval = mins.approval
@@ -296,51 +301,55 @@ def test_approval_at_a_later_held_meeting_of_the_same_table():
 def test_minutes_never_circulated_cannot_be_approved():
     with pytest.raises(RuleViolation, match=r"minutes LRT-2023-11-10 were never circulated; "
                                             r"cannot approve them"):
-        draft().approve_at_meeting(ctx(APPROVAL_TIME), held_meeting(), later_meeting())
+        draft().approve_at_meeting(ctx(APPROVAL_TIME), held_meeting(), later_meeting(),
+                                   rules=MEETING)
 
 
 def test_approval_at_a_meeting_of_another_table_is_refused():
     other = meeting("HLRT-2023-12-15", M2_START, table_key="HLRT", held_at=M2_START)
     with pytest.raises(RuleViolation, match="meeting HLRT-2023-12-15 is of table HLRT, not LRT"):
-        circulated().approve_at_meeting(ctx(APPROVAL_TIME), held_meeting(), other)
+        circulated().approve_at_meeting(ctx(APPROVAL_TIME), held_meeting(), other, rules=MEETING)
 
 
 def test_approval_at_an_earlier_or_the_same_meeting_is_refused():
     earlier = meeting("LRT-2023-10-13", at(2023, 10, 13, 10), held_at=at(2023, 10, 13, 12))
     with pytest.raises(RuleViolation, match="minutes are approved at a later meeting; "
                                             "LRT-2023-10-13 is not later than LRT-2023-11-10"):
-        circulated().approve_at_meeting(ctx(APPROVAL_TIME), held_meeting(), earlier)
+        circulated().approve_at_meeting(ctx(APPROVAL_TIME), held_meeting(), earlier, rules=MEETING)
     with pytest.raises(RuleViolation, match="is not later than"):
-        circulated().approve_at_meeting(ctx(APPROVAL_TIME), held_meeting(), held_meeting())
+        circulated().approve_at_meeting(ctx(APPROVAL_TIME), held_meeting(), held_meeting(),
+                                        rules=MEETING)
 
 
 def test_approval_at_a_meeting_not_held_is_refused():
     planned = later_meeting(held=False)
     with pytest.raises(RuleViolation, match=r"meeting LRT-2023-12-15 is planned; approval is "
                                             r"recorded at a meeting that was held"):
-        circulated().approve_at_meeting(ctx(APPROVAL_TIME), held_meeting(), planned)
+        circulated().approve_at_meeting(ctx(APPROVAL_TIME), held_meeting(), planned, rules=MEETING)
     cancelled = fold(planned, planned.cancel(ctx(), "r"))
     with pytest.raises(RuleViolation, match="is cancelled"):
-        circulated().approve_at_meeting(ctx(APPROVAL_TIME), held_meeting(), cancelled)
+        circulated().approve_at_meeting(ctx(APPROVAL_TIME), held_meeting(), cancelled,
+                                        rules=MEETING)
 
 
 def test_approval_with_a_pending_amendment_is_refused():
     with pytest.raises(RuleViolation, match="amendment 1 of LRT-2023-11-10 is still pending; "
                                             "accept or reject it first"):
-        proposed().approve_at_meeting(ctx(APPROVAL_TIME), held_meeting(), later_meeting())
+        proposed().approve_at_meeting(ctx(APPROVAL_TIME), held_meeting(), later_meeting(),
+                                      rules=MEETING)
 
 
 def test_approval_while_the_comment_round_is_open_is_refused():
     mins = circulated(deadline=at(2023, 12, 20, 12))
     with pytest.raises(RuleViolation, match="the comment round on LRT-2023-11-10 is open until "
                                             "2023-12-20 12:00"):
-        mins.approve_at_meeting(ctx(APPROVAL_TIME), held_meeting(), later_meeting())
+        mins.approve_at_meeting(ctx(APPROVAL_TIME), held_meeting(), later_meeting(), rules=MEETING)
 
 
 def test_approval_happens_once():
     mins = approve(circulated())
     with pytest.raises(RuleViolation, match="approved and final; cannot approve them"):
-        mins.approve_at_meeting(ctx(APPROVAL_TIME), held_meeting(), later_meeting())
+        mins.approve_at_meeting(ctx(APPROVAL_TIME), held_meeting(), later_meeting(), rules=MEETING)
     with pytest.raises(RuleViolation, match="approved and final; cannot approve them"):
         mins.approve_by_written_procedure(ctx(APPROVAL_TIME))
 
@@ -350,7 +359,8 @@ def test_a_later_meeting_that_is_closed_counts_as_held():
     later = fold(later, later.close(ctx(APPROVAL_TIME)))
     assert later.status is MeetingStatus.CLOSED
     mins = circulated()
-    mins = fold(mins, mins.approve_at_meeting(ctx(APPROVAL_TIME), held_meeting(), later))
+    mins = fold(mins, mins.approve_at_meeting(ctx(APPROVAL_TIME), held_meeting(), later,
+                                              rules=MEETING))
     assert mins.approval.at_meeting == "LRT-2023-12-15"
 
 
@@ -362,7 +372,7 @@ WP_DEADLINE = at(2023, 11, 28, 17)
 
 def in_procedure() -> Minutes:
     mins = circulated()
-    return fold(mins, mins.start_written_procedure(ctx(WP_START), WP_DEADLINE))
+    return fold(mins, mins.start_written_procedure(ctx(WP_START), WP_DEADLINE, rules=WRITTEN))
 
 
 def object_(mins: Minutes, now=at(2023, 11, 27)) -> Minutes:
@@ -379,18 +389,18 @@ def test_start_a_written_procedure():
 def test_a_written_procedure_needs_circulated_minutes_and_a_future_deadline():
     with pytest.raises(RuleViolation, match="were never circulated; cannot start a written "
                                             "procedure for them"):
-        draft().start_written_procedure(ctx(WP_START), WP_DEADLINE)
+        draft().start_written_procedure(ctx(WP_START), WP_DEADLINE, rules=WRITTEN)
     with pytest.raises(InvalidInput, match=r"^deadline: .* is in the past"):
-        circulated().start_written_procedure(ctx(WP_START), WP_START)
+        circulated().start_written_procedure(ctx(WP_START), WP_START, rules=WRITTEN)
 
 
 def test_a_second_written_procedure_while_one_runs_is_refused():
     mins = in_procedure()
     with pytest.raises(RuleViolation, match="a written procedure for LRT-2023-11-10 is already "
                                             "running"):
-        mins.start_written_procedure(ctx(WP_DEADLINE), at(2023, 12, 5))
+        mins.start_written_procedure(ctx(WP_DEADLINE), at(2023, 12, 5), rules=WRITTEN)
     later = WP_DEADLINE + timedelta(minutes=1)
-    mins = fold(mins, mins.start_written_procedure(ctx(later), at(2023, 12, 5)))
+    mins = fold(mins, mins.start_written_procedure(ctx(later), at(2023, 12, 5), rules=WRITTEN))
     assert mins.written_procedure.started_at == later
 
 

@@ -1,0 +1,95 @@
+"""What PostgreSQL needs beyond the library's tables: safety checks at start-up, the
+append-only guard on the event table, the group roles and their grants, and the login.
+
+Only imported for PostgreSQL stores."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lrt_domain.errors import DomainError, Forbidden
+
+WRITER_ROLE = "lrt_writer"  # secretariats, chairs, members, guests: may record events
+READER_ROLE = "lrt_reader"  # auditors: may read everything, change nothing
+DELEGATE_ROLE = "lrt_delegate"  # a trusted front-end: may act as any registered user
+
+
+class UnsafeStore(DomainError):
+    pass
+
+
+def _one(datastore: Any, sql: str, params: tuple[Any, ...] = ()) -> Any:
+    with datastore.transaction(commit=False) as c:
+        c.execute(sql, params)
+        row = c.fetchone()
+        return next(iter(row.values())) if row else None
+
+
+def check(recorder: Any, *, name: str) -> None:
+    """Refuse to run on settings that could lose or misorder events, or without a store."""
+    datastore = recorder.datastore
+    if datastore.enable_db_functions:
+        raise UnsafeStore("store: POSTGRES_ENABLE_DB_FUNCTIONS is on; it skips the table lock "
+                          "that keeps readers from missing events. Unset it.")
+    setting = _one(datastore, "SHOW synchronous_commit")
+    if setting not in ("on", "remote_write", "remote_apply"):
+        raise UnsafeStore(f"store: synchronous_commit is {setting!r} on {name}; confirmed "
+                          "writes could be lost in a crash. Set it to 'on'.")
+    table = f"{datastore.schema}.{recorder.events_table_name}"
+    if _one(datastore, "SELECT to_regclass(%s)::text", (table,)) is None:
+        from .settings import StoreMissing
+
+        raise StoreMissing(f"db: no lrt store in {name}; create one with 'lrt init'")
+
+
+def login(recorder: Any, requested: str | None) -> str:
+    """The acting user is the database login; only a superuser or a member of
+    lrt_delegate (a trusted front-end) may act as someone else with --as."""
+    datastore = recorder.datastore
+    with datastore.transaction(commit=False) as c:
+        c.execute("SELECT session_user AS login, "
+                  "(SELECT rolsuper FROM pg_roles WHERE rolname = session_user) AS super, "
+                  "(to_regrole(%s) IS NOT NULL AND pg_has_role(session_user, %s, 'MEMBER')) "
+                  "AS delegate", (DELEGATE_ROLE, DELEGATE_ROLE))
+        row = c.fetchone()
+    if requested is None or requested == row["login"]:
+        return row["login"]
+    if row["super"] or row["delegate"]:
+        return requested
+    raise Forbidden(f"--as {requested}: on PostgreSQL you act as your database login "
+                    f"{row['login']}")
+
+
+def prepare(recorder: Any, view_tables: list[str], tracking_table: str) -> None:
+    """Make the event table append-only and grant the group roles (run by `lrt init`,
+    as the owner of the tables)."""
+    events = recorder.events_table_name
+    statements = [
+        "CREATE OR REPLACE FUNCTION lrt_refuse_change() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'lrt: stored events are append-only; % refused', TG_OP "
+        "USING ERRCODE = 'insufficient_privilege'; END $$",
+        f"DROP TRIGGER IF EXISTS lrt_append_only ON {events}",
+        f"CREATE TRIGGER lrt_append_only BEFORE UPDATE OR DELETE ON {events} "
+        "FOR EACH ROW EXECUTE FUNCTION lrt_refuse_change()",
+        f"DROP TRIGGER IF EXISTS lrt_no_truncate ON {events}",
+        f"CREATE TRIGGER lrt_no_truncate BEFORE TRUNCATE ON {events} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION lrt_refuse_change()",
+    ]
+    for role in (WRITER_ROLE, READER_ROLE, DELEGATE_ROLE):
+        statements.append(
+            f"DO $$ BEGIN CREATE ROLE {role} NOLOGIN; "
+            "EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+    readable = [events, tracking_table, *view_tables]
+    statements += [
+        f"REVOKE ALL ON {events} FROM PUBLIC",
+        f"GRANT SELECT ON {', '.join(readable)} TO {READER_ROLE}, {WRITER_ROLE}",
+        # UPDATE only because the library takes LOCK TABLE ... IN EXCLUSIVE MODE before it
+        # inserts; the trigger above refuses every real UPDATE, DELETE and TRUNCATE.
+        f"GRANT INSERT, UPDATE ON {events} TO {WRITER_ROLE}",
+        f"GRANT USAGE ON SEQUENCE {events}_notification_id_seq TO {WRITER_ROLE}",
+        f"GRANT INSERT, UPDATE, DELETE ON {', '.join([tracking_table, *view_tables])} "
+        f"TO {WRITER_ROLE}",
+    ]
+    with recorder.datastore.transaction(commit=True) as c:
+        for statement in statements:
+            c.execute(statement)
