@@ -26,14 +26,25 @@ class Session:
         from lrt_app.application import Lrt
         from lrt_app.settings import store
 
-        location = store(self.db, must_exist=not initialising, create_tables=initialising)
+        location = store(self.db, must_exist=not initialising)
+        if location.is_postgres:
+            from lrt_app import postgres
+
+            postgres.reach(location.env, location.name)
         app = Lrt(env=location.env, clock=self.clock)
-        if not initialising:
-            try:
+        try:
+            if not initialising:
                 app.check_store(location.name)
-            except BaseException:
-                app.close()
-                raise
+            elif location.is_postgres:
+                # `lrt init` too refuses an unsafe store, before it creates anything there
+                postgres.check(app.recorder, name=location.name, require_store=False)
+        except BaseException:
+            app.close()
+            raise
+        if initialising and location.is_postgres:
+            app.close()  # checked without creating tables; now with
+            app = Lrt(env=store(self.db, must_exist=False, create_tables=True).env,
+                      clock=self.clock)
         return app
 
     @cached_property

@@ -56,7 +56,8 @@ class Lrt(Application[UUID]):
 
     @property
     def is_postgres(self) -> bool:
-        return type(self.recorder).__module__ == "eventsourcing.postgres"
+        # the factory's module: the recorder is lrt's own subclass (the hash chain)
+        return type(self.factory).__module__ == "eventsourcing.postgres"
 
     def check_store(self, name: str) -> None:
         """Refuse to run on unsafe settings, or without a store (PostgreSQL)."""
@@ -442,12 +443,16 @@ class Lrt(Application[UUID]):
             raise InvalidInput("approve: give either --at-meeting or --written-procedure")
 
         def command(m: Minutes, ctx: Context) -> DomainEvent:
+            # The approval records the hash-chain head as it stands (read on each attempt)
+            head = self.recorder.chain_head()  # type: ignore[attr-defined]
+            chain = (head.length, head.digest)
             if written_procedure:
-                return m.approve_by_written_procedure(ctx)
+                return m.approve_by_written_procedure(ctx, chain=chain)
             assert at_meeting is not None
             return m.approve_at_meeting(ctx, self.get(Meeting, meeting),
                                         self.get(Meeting, at_meeting),
-                                        rules=self.get(Table, m.table).rules_at(ctx.now))
+                                        rules=self.get(Table, m.table).rules_at(ctx.now),
+                                        chain=chain)
 
         self._minutes_command(login, meeting, "approve minutes", command)
 

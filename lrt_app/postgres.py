@@ -25,8 +25,26 @@ def _one(datastore: Any, sql: str, params: tuple[Any, ...] = ()) -> Any:
         return next(iter(row.values())) if row else None
 
 
-def check(recorder: Any, *, name: str) -> None:
-    """Refuse to run on settings that could lose or misorder events, or without a store."""
+def reach(env: dict[str, str], name: str) -> None:
+    """Fail at once with libpq's reason (no such database, password refused, no server):
+    the library's connection pool would only say, after its timeout, that it got none."""
+    import psycopg
+
+    from .settings import StoreMissing
+
+    try:
+        psycopg.connect(dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"],
+                        port=env["POSTGRES_PORT"], user=env["POSTGRES_USER"],
+                        password=env["POSTGRES_PASSWORD"],
+                        connect_timeout=env.get("POSTGRES_CONNECT_TIMEOUT", "10")).close()
+    except psycopg.Error as e:
+        reason = " ".join(str(e).split())  # libpq does not repeat the password
+        raise StoreMissing(f"db: cannot connect to {name}: {reason}") from None
+
+
+def check(recorder: Any, *, name: str, require_store: bool = True) -> None:
+    """Refuse to run on settings that could lose or misorder events, or without a store
+    (`lrt init`, which creates the store, checks before it creates anything)."""
     datastore = recorder.datastore
     if datastore.enable_db_functions:
         raise UnsafeStore("store: POSTGRES_ENABLE_DB_FUNCTIONS is on; it skips the table lock "
@@ -35,6 +53,8 @@ def check(recorder: Any, *, name: str) -> None:
     if setting not in ("on", "remote_write", "remote_apply"):
         raise UnsafeStore(f"store: synchronous_commit is {setting!r} on {name}; confirmed "
                           "writes could be lost in a crash. Set it to 'on'.")
+    if not require_store:
+        return
     table = f"{datastore.schema}.{recorder.events_table_name}"
     if _one(datastore, "SELECT to_regclass(%s)::text", (table,)) is None:
         from .settings import StoreMissing
@@ -90,6 +110,19 @@ def prepare(recorder: Any, view_tables: list[str], tracking_table: str) -> None:
         f"GRANT INSERT, UPDATE, DELETE ON {', '.join([tracking_table, *view_tables])} "
         f"TO {WRITER_ROLE}",
     ]
+    chain = getattr(recorder, "chain_table", None)  # the hash chain (lrt_app/chain.py)
+    if chain:
+        statements += [
+            f"DROP TRIGGER IF EXISTS lrt_append_only ON {chain}",
+            f"CREATE TRIGGER lrt_append_only BEFORE UPDATE OR DELETE ON {chain} "
+            "FOR EACH ROW EXECUTE FUNCTION lrt_refuse_change()",
+            f"DROP TRIGGER IF EXISTS lrt_no_truncate ON {chain}",
+            f"CREATE TRIGGER lrt_no_truncate BEFORE TRUNCATE ON {chain} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION lrt_refuse_change()",
+            f"REVOKE ALL ON {chain} FROM PUBLIC",
+            f"GRANT SELECT ON {chain} TO {READER_ROLE}, {WRITER_ROLE}",
+            f"GRANT INSERT ON {chain} TO {WRITER_ROLE}",
+        ]
     with recorder.datastore.transaction(commit=True) as c:
         for statement in statements:
             c.execute(statement)

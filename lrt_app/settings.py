@@ -59,6 +59,8 @@ def _sqlite(location: str, *, must_exist: bool) -> Store:
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         "SQLITE_DBNAME": str(path),
         "SQLITE_LOCK_TIMEOUT": "30",
+        # The hash chain over every event, written beside it (tamper evidence, lrt_app/chain.py)
+        "APPLICATION_RECORDER_TOPIC": "lrt_app.chain:ChainedSQLiteApplicationRecorder",
     }, str(path))
 
 
@@ -90,6 +92,9 @@ def _postgres(url: str, *, create_tables: bool) -> Store:
         "POSTGRES_LOCK_TIMEOUT": "30",
         # Only `lrt init` creates tables: other logins may not (and need not).
         "CREATE_TABLE": "yes" if create_tables else "no",
+        # The hash chain over every event, written beside it (lrt_app/chain_postgres.py)
+        "APPLICATION_RECORDER_TOPIC":
+            "lrt_app.chain_postgres:ChainedPostgresApplicationRecorder",
     }, shown)
 
 

@@ -9,6 +9,8 @@ without objection. Approved minutes are final: only a recorded correction can fo
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime
 from enum import StrEnum
 from typing import ClassVar
@@ -82,6 +84,17 @@ class Approval(Model):
     text_version: int
     amendments: tuple[int, ...]  # accepted amendments ("met een wijziging namens VNG")
     approved_at: datetime
+    # Tamper evidence (issue 4); absent in approvals recorded before it:
+    text_digest: str | None = None  # SHA-256 of the approved text, see `text_digest`
+    chain_head: str | None = None  # the store's hash-chain head when it was approved
+    chain_length: int | None = None  # how many events that head binds
+
+
+def text_digest(items: tuple[Item, ...]) -> str:
+    """SHA-256 (hex) of the canonical JSON of the items: sorted keys, no spaces, UTF-8."""
+    data = [it.model_dump(mode="json") for it in items]
+    return hashlib.sha256(json.dumps(data, sort_keys=True, separators=(",", ":"),
+                                     ensure_ascii=False).encode("utf8")).hexdigest()
 
 
 class Correction(Model):
@@ -289,7 +302,8 @@ class Minutes(Commentable):
                                                 text=checks.text("text", text)))
 
     def approve_at_meeting(self, ctx: Context, own: Meeting, at: Meeting, *,
-                           rules: TableRules) -> Approved:
+                           rules: TableRules, chain: tuple[int, str] | None = None
+                           ) -> Approved:
         """Where the table approves at a meeting; where it approves by written procedure,
         only after an objection in that procedure sent the minutes to a meeting."""
         if rules.approval is ApprovalProcedure.WRITTEN and not (
@@ -306,9 +320,10 @@ class Minutes(Commentable):
         if not at.took_place:
             raise RuleViolation(f"meeting {at.key} is {at.status}; approval is recorded at a "
                                 "meeting that was held")
-        return self._approved(ctx, at.key)
+        return self._approved(ctx, at.key, chain)
 
-    def approve_by_written_procedure(self, ctx: Context) -> Approved:
+    def approve_by_written_procedure(self, ctx: Context, *,
+                                     chain: tuple[int, str] | None = None) -> Approved:
         self._check_approvable(ctx)
         wp = self.written_procedure
         if wp is None:
@@ -319,7 +334,7 @@ class Minutes(Commentable):
         if wp.objections:
             raise RuleViolation(f"{len(wp.objections)} objection(s) were raised in the written "
                                 f"procedure; approve minutes {self.key} at a meeting")
-        return self._approved(ctx, None)
+        return self._approved(ctx, None, chain)
 
     def correct(self, ctx: Context, *, item: int, point: int | None, text: str,
                 reason: str) -> Corrected:
@@ -388,12 +403,15 @@ class Minutes(Commentable):
             raise RuleViolation(f"amendment {pending[0]} of {self.key} is still pending; "
                                 "accept or reject it first")
 
-    def _approved(self, ctx: Context, at_meeting: str | None) -> Approved:
+    def _approved(self, ctx: Context, at_meeting: str | None,
+                  chain: tuple[int, str] | None) -> Approved:
+        """`chain`: the store's hash-chain head (length, digest) as the application read it."""
         accepted = tuple(a.number for a in self.amendments
                          if a.status is AmendmentStatus.ACCEPTED)
         return self.trigger(self.Approved, ctx, approval=Approval(
             at_meeting=at_meeting, text_version=self.text_version, amendments=accepted,
-            approved_at=ctx.now))
+            approved_at=ctx.now, text_digest=text_digest(self.items),
+            chain_length=chain[0] if chain else None, chain_head=chain[1] if chain else None))
 
     @staticmethod
     def _checked_items(meeting: Meeting, items: list[Item]) -> tuple[Item, ...]:

@@ -56,6 +56,11 @@ def history(session: Session, key: str, as_json: bool) -> None:
     show(rows, as_json,
          columns=["recorded_at", "object", "version", "event", "user", "role",
                   "on_behalf_of", "change"])
+    if not as_json:  # the text changes, as unified diffs between versions
+        for r in rows:
+            if r["diff"]:
+                click.echo(f"\n{r['recorded_at']}  {r['object']} v{r['version']}  "
+                           f"{r['event']}  ({r['user']})\n{r['diff']}")
 
 
 def register(group: click.Group) -> None:

@@ -32,7 +32,7 @@ SEC = "sec"  # the first secretariat user of every e2e store
 # The command groups `lrt --help` must list.
 COMMANDS = ("init", "user", "org", "person", "table", "member", "meeting", "agenda",
             "document", "attendance", "minutes", "comment", "amendment", "action",
-            "deadlines", "history", "projections", "demo")
+            "deadlines", "history", "audit", "projections", "demo")
 
 
 def at(text: str) -> datetime:

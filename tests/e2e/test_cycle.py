@@ -73,9 +73,13 @@ def test_minutes_show_approved_with_amendments_and_correction(cycle: Cycle) -> N
          "status": "rejected", "reason": "Valt buiten dit verslag.", "version": None}]
     assert m["comment_rounds"] == [{"number": 1, "deadline": "2023-11-21T12:00+01:00",
                                     "comments": 1}]
-    assert m["approval"] == {"at_meeting": "LRT-2023-12-01", "written_procedure": False,
-                             "version": 2, "amendments": [1],
-                             "recorded_at": "2023-12-01T10:00+01:00"}
+    approval = dict(m["approval"])
+    evidence = {k: approval.pop(k) for k in ("text_digest", "chain_head", "chain_length")}
+    assert approval == {"at_meeting": "LRT-2023-12-01", "written_procedure": False,
+                        "version": 2, "amendments": [1],
+                        "recorded_at": "2023-12-01T10:00+01:00"}
+    assert len(evidence["text_digest"]) == len(evidence["chain_head"]) == 64
+    assert 0 < evidence["chain_length"] < 54  # the head as it stood before the approval
     assert m["corrections"] == [{"number": 1, "item": 3, "point": 1,
                                  "text": "Er zijn geen punten ingebracht.",
                                  "reason": "Verschrijving", "of_version": 2}]

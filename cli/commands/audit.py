@@ -1,0 +1,82 @@
+"""Tamper evidence: the hash chain's head, and its verification over the whole store."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..output import emit_json, json_option
+from ..session import Session, pass_session
+
+PROGRESS_FROM = 20_000  # events: below this a verification is quick enough without a bar
+
+
+@click.group()
+def audit() -> None:
+    """The hash chain over every stored event: its head, and a full verification."""
+
+
+@audit.command("head")
+@json_option
+@pass_session
+def audit_head(session: Session, as_json: bool) -> None:
+    """The chain's current head digest and how many events it binds. Write both down
+    outside the system (in a letter, say) to check later with `verify --against`."""
+    from lrt_app.audit import head
+
+    h = head(session.app.recorder)
+    if as_json:
+        emit_json(h.as_dict())
+    else:
+        click.echo(f"head   {h.digest}\nlength {h.length}")
+
+
+@audit.command("verify")
+@click.option("--against", metavar="DIGEST",
+              help="A head written down earlier: also check that the store still extends it "
+                   "(catches a deleted tail or a chain recomputed from scratch).")
+@click.option("--length", "against_length", type=click.IntRange(min=0), metavar="N",
+              help="The length written down with that head: names the position of a break.")
+@json_option
+@pass_session
+@click.pass_context
+def audit_verify(ctx: click.Context, session: Session, against: str | None,
+                 against_length: int | None, as_json: bool) -> None:
+    """Recompute the chain over every stored event, from the bytes as stored. Prints the
+    head and the number of events checked, or the first position where the chain breaks
+    and how (edited, deleted, inserted, reordered); exit 1 when it breaks."""
+    from lrt_app.audit import verify
+
+    if against_length is not None and against is None:
+        raise click.UsageError("--length goes with --against")
+    if against is not None and (len(against) != 64 or
+                                any(ch not in "0123456789abcdefABCDEF" for ch in against)):
+        raise click.BadParameter("a head digest is 64 hexadecimal digits",
+                                 param_hint="--against")
+    recorder = session.app.recorder
+    total = recorder.count_events()
+    if total >= PROGRESS_FROM and sys.stderr.isatty():
+        with click.progressbar(length=total, label="verifying", file=sys.stderr) as bar:
+            report = verify(recorder, against=against, against_length=against_length,
+                            progress=bar.update)
+    else:
+        report = verify(recorder, against=against, against_length=against_length)
+    if as_json:
+        emit_json(report.as_dict())
+    elif report.broken is None:
+        click.echo(f"ok: {report.checked} events checked\nhead   {report.head.digest}\n"
+                   f"length {report.head.length}")
+        if report.against:
+            click.echo(f"extends the head written down, at position {report.against['at']}")
+    else:
+        b = report.broken
+        where = f"at position {b.position}" if b.position is not None else "against the head"
+        click.echo(f"BROKEN {where}: {b.problem}: {b.detail}\n"
+                   f"{report.checked} events checked before it")
+    if report.broken is not None:
+        ctx.exit(1)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(audit)
