@@ -13,10 +13,12 @@ from lrt_app import __version__
 from .session import Session
 
 COMMAND_MODULES = ("admin", "directory", "tables", "meetings", "minutes", "actions", "views",
-                   "planning", "audit", "demo")
+                   "planning", "audit", "demo", "keys")
 
 
 def _fail(message: str, code: int) -> int:
+    # one line, whatever the message echoes back (a value may hold \r, \v, \u2028, ...)
+    message = " ".join(message.splitlines())
     click.echo(f"Error: {message}", err=True)
     return code
 
@@ -57,8 +59,11 @@ class LrtGroup(click.Group):
               help="The store: a SQLite file [default: lrt.sqlite; env LRT_DB].")
 @click.option("--as", "user", envvar="LRT_USER", metavar="USER",
               help="The registered user who acts [env LRT_USER].")
+@click.option("--key-file", envvar="LRT_KEY_FILE", metavar="PATH",
+              help="The encryption key of an encrypted store [env LRT_KEY_FILE; or the key "
+                   "itself in LRT_CIPHER_KEY].")
 @click.pass_context
-def lrt(ctx: click.Context, db: str | None, user: str | None) -> None:
+def lrt(ctx: click.Context, db: str | None, user: str | None, key_file: str | None) -> None:
     """Minutes, comment rounds, amendments, approvals and actions of the Landelijke
     Regietafel Migratie & Integratie, recorded as events.
 
@@ -66,6 +71,7 @@ def lrt(ctx: click.Context, db: str | None, user: str | None) -> None:
     session = ctx.obj if isinstance(ctx.obj, Session) else Session()
     session.db = db or session.db
     session.requested_user = user or session.requested_user
+    session.key_file = key_file or session.key_file
     ctx.obj = session
     ctx.call_on_close(session.close)
 

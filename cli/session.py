@@ -17,16 +17,19 @@ if TYPE_CHECKING:
 
 
 class Session:
-    def __init__(self, db: str | None = None, user: str | None = None, clock: Any = None):
+    def __init__(self, db: str | None = None, user: str | None = None, clock: Any = None,
+                 key_file: str | None = None):
         self.db = db
         self.requested_user = user
         self.clock = clock
+        self.key_file = key_file  # else LRT_KEY_FILE or LRT_CIPHER_KEY (lrt_app.settings)
+        self.need_key = True  # the audit reads stored bytes only: it may go without
 
     def open_app(self, *, initialising: bool = False) -> Lrt:
         from lrt_app.application import Lrt
         from lrt_app.settings import store
 
-        location = store(self.db, must_exist=not initialising)
+        location = store(self.db, must_exist=not initialising, key_file=self.key_file)
         if location.is_postgres:
             from lrt_app import postgres
 
@@ -43,8 +46,13 @@ class Session:
             raise
         if initialising and location.is_postgres:
             app.close()  # checked without creating tables; now with
-            app = Lrt(env=store(self.db, must_exist=False, create_tables=True).env,
-                      clock=self.clock)
+            app = Lrt(env=store(self.db, must_exist=False, create_tables=True,
+                                key_file=self.key_file).env, clock=self.clock)
+        try:
+            app.check_key(location.name, need_key=self.need_key or initialising)
+        except BaseException:
+            app.close()
+            raise
         return app
 
     @cached_property

@@ -8,6 +8,8 @@ command is then decided again on the fresh state, so no update is ever lost.
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import TypeVar
@@ -66,6 +68,39 @@ class Lrt(Application[UUID]):
 
             postgres.check(self.recorder, name=name)
 
+    @property
+    def encrypted(self) -> bool:
+        """Whether this application encrypts what it stores (it was given a key)."""
+        return self.mapper.cipher is not None
+
+    def check_key(self, name: str, *, need_key: bool = True) -> None:
+        """Refuse a store that is encrypted without the key (or with another key), and a
+        plain store with a key. The marker needs no key: the store's first event, as
+        stored, is a JSON object in a plain store and AES-GCM bytes in an encrypted one.
+        `need_key=False` (the audit, which reads only the stored bytes) lets an encrypted
+        store open without its key."""
+        from .settings import KeyProblem
+
+        first = self.recorder.select_notifications(start=1, limit=1)
+        if not first:
+            return  # an empty store: the first event will say
+        state = bytes(first[0].state)
+        stored_encrypted = not _json_object(state)
+        cipher = self.mapper.cipher
+        if stored_encrypted and cipher is None:
+            if need_key:
+                raise KeyProblem(f"key: the store {name} is encrypted; give its key with "
+                                 "--key-file, LRT_KEY_FILE or LRT_CIPHER_KEY")
+        elif not stored_encrypted and cipher is not None:
+            raise KeyProblem(f"key: the store {name} is not encrypted, but a key was given; "
+                             "unset --key-file, LRT_KEY_FILE and LRT_CIPHER_KEY")
+        elif cipher is not None:
+            try:
+                cipher.decrypt(state)
+            except ValueError:
+                raise KeyProblem(f"key: the key given does not open the store {name}"
+                                 ) from None
+
     def login(self, requested: str | None) -> str | None:
         """Who acts: on SQLite the user named with --as; on PostgreSQL the database login."""
         if not self.is_postgres:
@@ -112,12 +147,14 @@ class Lrt(Application[UUID]):
         Without `retry` (a whole new text, decided on what the user last saw), a concurrent
         write is reported instead, so that neither text silently replaces the other."""
         actor = self.actor(login)
-        for _ in range(RETRIES if retry else 1):
+        for attempt in range(RETRIES if retry else 1):
             decided = decide(Context(actor=actor, now=self.clock.now()))
             events = [decided] if isinstance(decided, DomainEvent) else list(decided)
             try:
                 self.save(*events)
             except IntegrityError:
+                # Back off a little, at random, so that many writers on one thing spread out.
+                time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
                 continue
             return events
         raise Conflict("someone else changed the same thing at the same time; try again")
@@ -153,7 +190,9 @@ class Lrt(Application[UUID]):
             raise Conflict("the store was already initialised")
         ctx = Context(actor=Actor(user=admin, role=Role.SECRETARIAT,
                                   organisation=organisation), now=self.clock.now())
-        self.save(Store.initialise(ctx, simulated=simulated),
+        from . import __version__
+
+        self.save(Store.initialise(ctx, simulated=simulated, made_by=f"lrt {__version__}"),
                   Organisation.register(ctx, organisation, organisation_name),
                   User.register(ctx, admin, Role.SECRETARIAT, organisation=organisation,
                                 person=None))
@@ -578,3 +617,12 @@ class Lrt(Application[UUID]):
 
 
 __all__ = ["Lrt", "DomainError"]
+
+
+def _json_object(data: bytes) -> bool:
+    import json
+
+    try:
+        return isinstance(json.loads(data), dict)
+    except ValueError:  # also UnicodeDecodeError
+        return False

@@ -4,6 +4,12 @@
 - `postgresql://user@host:port/dbname`: the shared PostgreSQL store. The password comes from
   the URL, `PGPASSWORD`, or `~/.pgpass` (libpq reads it when none is given), and is never
   printed.
+
+Encryption at rest: a key (base64, 16, 24 or 32 bytes; `lrt key new` makes one) from a key
+file (`--key-file PATH` or `LRT_KEY_FILE`) or from `LRT_CIPHER_KEY` turns on the library's
+AES-GCM cipher (`eventsourcing.cryptography:AESCipher`) for every stored event; the read
+model's texts are sealed with the same key (`projections.read_model`). Topics, ids and the
+hash chain stay in clear, so the chain verifies without the key.
 """
 
 from __future__ import annotations
@@ -16,10 +22,53 @@ from urllib.parse import unquote, urlsplit
 from lrt_domain.errors import DomainError
 
 DEFAULT_DB = "lrt.sqlite"
+KEY_ENV = "LRT_CIPHER_KEY"
+KEY_FILE_ENV = "LRT_KEY_FILE"
+CIPHER_TOPIC = "eventsourcing.cryptography:AESCipher"
+KEY_SIZES = (16, 24, 32)
 
 
 class StoreMissing(DomainError):
     pass
+
+
+class KeyProblem(DomainError):
+    """No key for an encrypted store, a key for a plain one, a wrong or malformed key."""
+
+
+def cipher_key(key_file: str | None = None) -> str | None:
+    """The encryption key: from the key file (`--key-file`, else `LRT_KEY_FILE`), else from
+    `LRT_CIPHER_KEY`; None when none is given. Never printed."""
+    import base64
+    import binascii
+
+    path = key_file or os.environ.get(KEY_FILE_ENV)
+    if path:
+        try:
+            key = Path(path).read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError) as e:
+            reason = e.strerror if isinstance(e, OSError) and e.strerror else "not a key file"
+            raise KeyProblem(f"key: cannot read the key file {path}: {reason}") from None
+        source = f"the key file {path}"
+    else:
+        key = os.environ.get(KEY_ENV, "").strip()
+        source = KEY_ENV
+        if not key:
+            return None
+    try:
+        size = len(base64.b64decode(key.encode("ascii"), validate=True))
+    except (binascii.Error, UnicodeEncodeError):
+        size = -1
+    if size not in KEY_SIZES:
+        raise KeyProblem(f"key: {source} does not hold a key (base64 of 16, 24 or 32 bytes; "
+                         "make one with 'lrt key new')")
+    return key
+
+
+def _with_key(env: dict[str, str], key: str | None) -> dict[str, str]:
+    if key:
+        env.update({"CIPHER_TOPIC": CIPHER_TOPIC, "CIPHER_KEY": key})
+    return env
 
 
 @dataclass(frozen=True)
@@ -37,16 +86,22 @@ def store_path(db: str | None) -> str:
     return db or os.environ.get("LRT_DB") or DEFAULT_DB
 
 
-def store(db: str | None, *, must_exist: bool = True, create_tables: bool = False) -> Store:
+def store(db: str | None, *, must_exist: bool = True, create_tables: bool = False,
+          key_file: str | None = None) -> Store:
+    """The store's settings, with the cipher's when a key is given (`cipher_key`)."""
     location = store_path(db)
     if location.startswith(("postgresql://", "postgres://")):
-        return _postgres(location, create_tables=create_tables)
-    return _sqlite(location, must_exist=must_exist)
+        found = _postgres(location, create_tables=create_tables)
+    else:
+        found = _sqlite(location, must_exist=must_exist)
+    _with_key(found.env, cipher_key(key_file))
+    return found
 
 
-def store_env(db: str | None, *, must_exist: bool = True, create_tables: bool = False
-              ) -> dict[str, str]:
-    return store(db, must_exist=must_exist, create_tables=create_tables).env
+def store_env(db: str | None, *, must_exist: bool = True, create_tables: bool = False,
+              key_file: str | None = None) -> dict[str, str]:
+    return store(db, must_exist=must_exist, create_tables=create_tables,
+                 key_file=key_file).env
 
 
 def _sqlite(location: str, *, must_exist: bool) -> Store:

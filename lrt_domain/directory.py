@@ -7,7 +7,7 @@ Keys are readable and chosen once: an organisation's code ("VNG"), a person's sl
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from . import checks
 from .base import Actor, Aggregate, Context, DomainEvent, Role
@@ -37,22 +37,35 @@ def slug(name: str) -> str:
 
 
 class Store(Aggregate):
-    """One per store: when it was set up, and whether its clock is a simulation (the demo)."""
+    """One per store: when it was set up, whether its clock is a simulation (the demo), and
+    which lrt made it."""
 
     KIND: ClassVar[str] = "store"
     simulated: bool
+    made_by: str | None = None  # e.g. "lrt 0.2.0"; None: made before lrt recorded it
 
     class Initialised(DomainEvent):
+        """Version 2 adds `made_by`; a version 1 event (lrt 0.1, the frozen store in
+        tests/fixtures) is upcast with `made_by` None: not recorded."""
+
         TOPIC: ClassVar[str] = "lrt.Store.Initialised"
+        class_version: ClassVar[int] = 2
         key: str
         simulated: bool
+        made_by: str | None = None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["made_by"] = None
 
         def apply(self, state: None) -> Store:
-            return Store.born(self, key=self.key, simulated=self.simulated)
+            return Store.born(self, key=self.key, simulated=self.simulated,
+                              made_by=self.made_by)
 
     @classmethod
-    def initialise(cls, ctx: Context, *, simulated: bool) -> Initialised:
-        return cls.start(cls.Initialised, ctx, "store", simulated=simulated)
+    def initialise(cls, ctx: Context, *, simulated: bool, made_by: str | None = None
+                   ) -> Initialised:
+        return cls.start(cls.Initialised, ctx, "store", simulated=simulated, made_by=made_by)
 
 
 # --- organisations ----------------------------------------------------------------

@@ -16,11 +16,15 @@ MAX_COLLISIONS = 100
 
 def open_read_model(app: Lrt) -> ReadModel:
     """The read model in the application's own store (same database, same pool)."""
+    model: ReadModel
     if app.is_postgres:
         from .postgres_read_model import PostgresReadModel
 
-        return app.factory.tracking_recorder(PostgresReadModel)  # type: ignore[return-value]
-    return app.factory.tracking_recorder(SQLiteReadModel)  # type: ignore[return-value]
+        model = app.factory.tracking_recorder(PostgresReadModel)  # type: ignore[assignment]
+    else:
+        model = app.factory.tracking_recorder(SQLiteReadModel)  # type: ignore[assignment]
+    model.cipher = app.mapper.cipher  # an encrypted store seals its read model's texts
+    return model
 
 
 def pending(app: Lrt, model: ReadModel) -> int:

@@ -36,7 +36,8 @@ def when(moment: datetime | None) -> str | None:
 
 
 def _where(*conditions: tuple[str, tuple[Any, ...]] | None) -> tuple[str, tuple[Any, ...]]:
-    given = [c for c in conditions if c is not None]
+    # falsy: a filter not asked for (`table and (...)` with an empty --table gives "")
+    given = [c for c in conditions if c]
     if not given:
         return "", ()
     return (" WHERE " + " AND ".join(sql for sql, _ in given),

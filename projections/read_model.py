@@ -12,6 +12,8 @@ function per kind of aggregate (`ROWS`), so every rule lives in the domain alone
 
 from __future__ import annotations
 
+import base64
+
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
 from typing import Any
@@ -107,6 +109,20 @@ class ReadModel:
 
     datastore: Any
     TRACKING_TABLE = "tracking"
+    # The application's cipher on an encrypted store (`open_read_model`): the states and
+    # the action texts are then stored sealed (base64 of AES-GCM), the query columns (ids,
+    # dates, statuses) stay in clear so that they can be queried.
+    cipher: Any = None
+
+    def seal(self, text: str | None) -> str | None:
+        if self.cipher is None or text is None:
+            return text
+        return base64.b64encode(self.cipher.encrypt(text.encode("utf8"))).decode("ascii")
+
+    def unseal(self, text: str | None) -> str | None:
+        if self.cipher is None or text is None:
+            return text
+        return self.cipher.decrypt(base64.b64decode(text)).decode("utf8")
 
     def create_statements(self) -> list[str]:
         return [
@@ -153,17 +169,21 @@ class ReadModel:
     def _load_state(self, c: Any, sid: str) -> Aggregate | None:
         self._execute(c, "SELECT kind, state FROM view_state WHERE id = ?", (sid,))
         row = c.fetchone()
-        return AGGREGATES[row["kind"]].model_validate_json(row["state"]) if row else None
+        return AGGREGATES[row["kind"]].model_validate_json(self.unseal(row["state"])) \
+            if row else None
 
     def _save_state(self, c: Any, sid: str, state: Aggregate) -> None:
         self._execute(c, "DELETE FROM view_state WHERE id = ?", (sid,))
         self._execute(c, "INSERT INTO view_state VALUES (?, ?, ?, ?, ?)",
-                      (sid, state.KIND, state.key, state.version, state.model_dump_json()))
+                      (sid, state.KIND, state.key, state.version,
+                       self.seal(state.model_dump_json())))
         rows_for = ROWS.get(type(state))
         if rows_for is None:
             return
         for table, rows in rows_for(state).items():
             self._execute(c, f"DELETE FROM {table} WHERE source = ?", (sid,))
+            if rows and table == "view_actions":
+                rows = [(*r[:4], self.seal(r[4]), *r[5:]) for r in rows]
             if rows:
                 marks = ", ".join("?" * (len(rows[0]) + 1))
                 c.executemany(self.sql(f"INSERT INTO {table} VALUES ({marks})"),
@@ -192,7 +212,7 @@ class ReadModel:
     def state(self, cls: type[Aggregate], key: str) -> Aggregate | None:
         rows = self.query("SELECT state FROM view_state WHERE kind = ? AND key = ?",
                           (cls.KIND, key))
-        return cls.model_validate_json(rows[0]["state"]) if rows else None
+        return cls.model_validate_json(self.unseal(rows[0]["state"])) if rows else None
 
     def states(self, cls: type[Aggregate], keys: Iterable[str] | None = None
                ) -> list[Aggregate]:
@@ -206,7 +226,7 @@ class ReadModel:
             marks = ", ".join("?" * len(keys))
             rows = self.query(f"SELECT state FROM view_state WHERE kind = ? AND key IN "
                               f"({marks}) ORDER BY key", (cls.KIND, *keys))
-        return [cls.model_validate_json(r["state"]) for r in rows]
+        return [cls.model_validate_json(self.unseal(r["state"])) for r in rows]
 
 
 class SQLiteReadModel(ReadModel, SQLiteTrackingRecorder):

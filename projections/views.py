@@ -28,7 +28,8 @@ from .read_model import ReadModel, stamp
 
 def where(*conditions: tuple[str, tuple[Any, ...]] | None) -> tuple[str, tuple[Any, ...]]:
     """A WHERE clause of the conditions given (None: a filter not asked for)."""
-    given = [c for c in conditions if c is not None]
+    # falsy: a filter not asked for (`table and (...)` with an empty --table gives "")
+    given = [c for c in conditions if c]
     if not given:
         return "", ()
     return (" WHERE " + " AND ".join(sql for sql, _ in given),
@@ -182,6 +183,7 @@ class Views:
             owners.setdefault(o["action"], []).append(o["organisation"])
         today_s = today.isoformat()
         for r in rows:
+            r["text"] = self.model.unseal(r["text"])
             r["owners"] = owners.get(r["key"], [])
             r["before_next_meeting"] = bool(r["before_next_meeting"])
             r["overdue"] = bool(r["status"] in ("open", "carried over") and r["due"]

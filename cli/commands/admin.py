@@ -66,8 +66,13 @@ def _run_with_bar(session: Session, label: str, rebuild: bool) -> int:
     from projections.catch_up import catch_up, open_read_model, pending
     from projections.catch_up import rebuild as do_rebuild
 
+    from lrt_domain.errors import Forbidden
+
     app = session.app
     model = open_read_model(app)
+    if not model.may_write():
+        raise Forbidden("this database login may read the views but not bring them up to "
+                        "date; a writer's login or 'lrt projections follow' does that")
     total = app.recorder.max_notification_id() or 0 if rebuild else pending(app, model)
     with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
         work = do_rebuild if rebuild else catch_up

@@ -25,6 +25,7 @@ def audit_head(session: Session, as_json: bool) -> None:
     outside the system (in a letter, say) to check later with `verify --against`."""
     from lrt_app.audit import head
 
+    session.need_key = False  # the chain binds the bytes as stored
     h = head(session.app.recorder)
     if as_json:
         emit_json(h.as_dict())
@@ -54,6 +55,7 @@ def audit_verify(ctx: click.Context, session: Session, against: str | None,
                                 any(ch not in "0123456789abcdefABCDEF" for ch in against)):
         raise click.BadParameter("a head digest is 64 hexadecimal digits",
                                  param_hint="--against")
+    session.need_key = False  # the chain binds the bytes as stored
     recorder = session.app.recorder
     total = recorder.count_events()
     if total >= PROGRESS_FROM and sys.stderr.isatty():

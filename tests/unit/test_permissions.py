@@ -85,7 +85,7 @@ def test_members_and_guests_comment_as_themselves(actor):
     # whether they belong to the table on that day is the comment round's rule
     assert permissions.commenter(actor, table(), None) == actor.person
     assert permissions.commenter(actor, table(), actor.person) == actor.person
-    with pytest.raises(Forbidden, match=rf"may not comment for bestuurder-x$"):
+    with pytest.raises(Forbidden, match=r"may not comment for bestuurder-x$"):
         permissions.commenter(actor, table(), "bestuurder-x")
 
 

@@ -1,0 +1,109 @@
+"""The frozen store (issue 6): `tests/fixtures/store-v0.1.sqlite`, written by lrt 0.1.0 with
+`tests/fixtures/make_store_v0_1.py`, keeps loading after later changes to the events'
+shapes. Its `lrt.Store.Initialised` event is of class version 1; the current class is
+version 2 (`made_by`), and the mapper upcasts it with `upcast_v1_v2`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from lrt_app.application import Lrt
+from lrt_app.settings import store_env
+from lrt_domain.directory import Store
+
+from .conftest import Cli
+
+FROZEN = Path(__file__).parents[1] / "fixtures" / "store-v0.1.sqlite"
+MEETING = "LRT-2023-11-10"
+
+
+@pytest.fixture
+def frozen(tmp_path, monkeypatch) -> Path:
+    monkeypatch.delenv("LRT_CIPHER_KEY", raising=False)
+    monkeypatch.delenv("LRT_KEY_FILE", raising=False)
+    copy = tmp_path / "store-v0.1.sqlite"
+    shutil.copyfile(FROZEN, copy)
+    return copy
+
+
+def test_the_fixture_holds_version_1_events(frozen):
+    cli = Cli(db=frozen)
+    events = cli.store.stored_events()
+    assert 15 <= len(events) <= 40
+    initialised = [json.loads(s) for _, _, t, s in events if t == "lrt.Store.Initialised"]
+    assert len(initialised) == 1
+    assert "class_version" not in initialised[0] and "made_by" not in initialised[0]
+
+
+def check_views(cli: Cli) -> None:
+    m = cli.json("minutes", "show", MEETING)
+    assert m["status"] == "circulated" and m["version"] == 1
+    assert [i["title"] for i in m["items"]] == ["Opening en mededelingen",
+                                                "Huisvesting statushouders"]
+    assert [p["kind"] for p in m["items"][0]["points"]] == ["point", "decision"]
+    assert m["attendance"][0]["person"] == "liesbeth-spies"
+    assert [(a["organisation"], a["status"]) for a in m["amendments"]] == [("VNG", "pending")]
+    actions = cli.json("action", "list")
+    assert [(a["owners"], a["text"]) for a in actions] == \
+        [(["VNG"], "VNG levert een notitie aan.")]
+    members = cli.json("member", "list", "LRT")
+    assert [(x["person"], x["organisation"]) for x in members] == [("liesbeth-spies", "VNG")]
+    assert [d["deadline"] for d in cli.json("deadlines", "--all")] == \
+        ["2023-11-20T12:00+01:00"]
+
+
+def test_the_frozen_store_opens_and_its_views_read(frozen):
+    cli = Cli(db=frozen)
+    check_views(cli)
+    cli.ok("projections", "rebuild")  # every event again, through the mapper
+    check_views(cli)
+    verified = cli.json("audit", "verify")
+    assert verified["ok"] and verified["checked"] == len(cli.store.stored_events())
+
+
+def test_version_1_events_load_through_the_upcaster(frozen, monkeypatch):
+    calls: list[dict] = []
+    original = Store.Initialised.upcast_v1_v2
+
+    def spy(state: dict) -> None:
+        calls.append(dict(state))
+        original(state)
+
+    monkeypatch.setattr(Store.Initialised, "upcast_v1_v2", staticmethod(spy))
+    app = Lrt(env=store_env(str(frozen)))
+    try:
+        store = app.get(Store, "store")
+        assert len(calls) == 1 and "made_by" not in calls[0]
+        assert store.made_by is None and store.simulated is False
+        assert app.events_of(store.id)[0].made_by is None
+    finally:
+        app.close()
+
+
+def test_a_new_store_writes_version_2_and_reads_it_without_upcasting(tmp_path, monkeypatch):
+    monkeypatch.delenv("LRT_CIPHER_KEY", raising=False)
+    monkeypatch.delenv("LRT_KEY_FILE", raising=False)
+
+    def refuse(state: dict) -> None:
+        raise AssertionError("a version 2 event was upcast")
+
+    app = Lrt(env=store_env(str(tmp_path / "new.sqlite"), must_exist=False))
+    try:
+        app.initialise(admin="sec", organisation="JenV", organisation_name="JenV")
+        monkeypatch.setattr(Store.Initialised, "upcast_v1_v2", staticmethod(refuse))
+        store = app.get(Store, "store")
+        assert store.made_by and store.made_by.startswith("lrt ")
+    finally:
+        app.close()
+    stored = Cli(db=tmp_path / "new.sqlite").store.stored_events()
+    state = json.loads(next(s for _, _, t, s in stored if t == "lrt.Store.Initialised"))
+    assert state["class_version"] == 2 and state["made_by"] == store.made_by
+
+
+def test_the_committed_fixture_is_left_as_it_was(frozen):
+    assert FROZEN.read_bytes() == frozen.read_bytes()
+    assert not Path(str(FROZEN) + "-wal").exists()

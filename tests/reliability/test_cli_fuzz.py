@@ -1,0 +1,150 @@
+"""Bad input on the command line: random arguments and values (dates, ids, empty and huge
+texts, unicode, control characters, options in random order) never give a traceback; the
+exit code is 0, 1 or 2; a refusal is exactly one "Error:" line on stderr and records
+nothing."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from integration.conftest import ADMIN, AUDITOR, CHAIR, GUEST, MEMBER, at
+
+from cli.main import lrt
+from cli.session import Session
+from lrt_app.clock import SettableClock
+
+EXAMPLES = int(os.environ.get("LRT_FUZZ_EXAMPLES", "300"))
+SKIP = {("projections", "follow"), ("demo",)}  # run until interrupted; a whole demo
+
+
+def leaf_commands() -> list[tuple[tuple[str, ...], click.Command]]:
+    out = []
+
+    def walk(cmd: click.Command, path: tuple[str, ...]) -> None:
+        if isinstance(cmd, click.Group):
+            for name, sub in cmd.commands.items():
+                walk(sub, (*path, name))
+        elif path not in SKIP:
+            out.append((path, cmd))
+
+    walk(lrt, ())
+    return out
+
+
+COMMANDS = leaf_commands()
+
+IDS = st.sampled_from(["LRT", "LRT-2023-11-10", "LRT-2023-12-15", "LRT-2023-11-10/A1",
+                       "LRT-2023-11-10/D1", "VNG", "IPO", "JenV", "bestuurder-vng",
+                       "veiligheidsberaad", "admin", "1", "nope", "../../etc/passwd"])
+DATES = st.sampled_from(["2023-11-10", "2023-11-10 10:00", "2023-11-20T12:00+01:00",
+                         "2023-02-30", "10-11-2023", "2023-11-10 25:00", "0001-01-01",
+                         "9999-12-31 23:59", "2023-03-26 02:30", "2023-10-29 02:30",
+                         "2023-11-10 10:00+14:00", "2023-11-10 10:00-99:00", "now", "",
+                         "2023-W45", "20231110"])
+NUMBERS = st.one_of(st.integers(-3, 10).map(str),
+                    st.sampled_from(["99999999999999999999", "1e3", "0x10", "", "½", "٣"]))
+TEXTS = st.one_of(
+    st.text(max_size=30),
+    st.text(st.characters(codec="utf-8", categories=["Cc", "Cf", "Zs", "So"]), max_size=10),
+    st.sampled_from(["", " ", "\x00", "\n\n", "Akkoord\r\nmet wijziging", "x" * 100_000,
+                     "Ĳssel — ‘quote’ 🙂", "\u202eevil", "-", "--", "--json", "-h"]))
+FILES = st.sampled_from(["missing.txt", "", ".", "notes.md", "/nonexistent/dir/out.md"])
+USERS = st.sampled_from([ADMIN, CHAIR, MEMBER, GUEST, AUDITOR, "niemand", None, ""])
+
+
+@st.composite
+def argv(draw: st.DrawFn) -> list[str]:
+    path, cmd = draw(st.sampled_from(COMMANDS))
+    words: list[list[str]] = []
+    for p in cmd.params:
+        kind = getattr(p.type, "name", "text")
+        if isinstance(p.type, click.Choice):
+            values = st.one_of(st.sampled_from([str(c) for c in p.type.choices]), TEXTS)
+        elif kind in ("date", "datetime"):
+            values = st.one_of(DATES, TEXTS)
+        elif "integer" in kind or "float" in kind:
+            values = st.one_of(NUMBERS, TEXTS)
+        elif kind in ("file", "path"):
+            values = FILES
+        elif kind == "duration":
+            values = st.sampled_from(["48h", "2d", "0", "-1h", "99999w", "1y", ""])
+        else:
+            values = st.one_of(IDS, TEXTS)
+        if isinstance(p, click.Argument):
+            if draw(st.integers(0, 9)):  # mostly given
+                words.append([draw(values)])
+        elif draw(st.booleans()):
+            name = p.opts[-1]
+            words.append([name] if p.is_flag else [name, draw(values)])  # type: ignore
+    words.extend([w] for w in draw(st.lists(st.sampled_from(
+        ["--json", "--bogus", "-x", "extra", "--", "--help"]), max_size=1)))
+    order = draw(st.permutations(range(len(words))))  # options (and arguments) in any order
+    return [*path, *(w for i in order for w in words[i])]
+
+
+def event_count(db: str) -> int:
+    import sqlite3
+
+    with sqlite3.connect(db) as c:
+        return c.execute("SELECT COUNT(*) FROM stored_events").fetchone()[0]
+
+
+@pytest.mark.parametrize("store_factory", ["sqlite"], indirect=True)
+def test_random_command_lines_give_one_line_errors(circulated, world, store,
+                                                    tmp_path: Path) -> None:
+    world.app.close()
+    clock = SettableClock(at(2023, 11, 16, 9))
+    runner = CliRunner()
+    tally: Counter[int] = Counter()
+    cwd = os.getcwd()
+    os.chdir(tmp_path)  # where `--out` files land
+    try:
+        @settings(max_examples=EXAMPLES, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck))
+        @given(args=argv(), user=USERS)
+        def run(args: list[str], user: str | None) -> None:
+            before = event_count(store.url)
+            session = Session(db=store.url, user=user, clock=clock)
+            result = runner.invoke(lrt, args, obj=session, catch_exceptions=True)
+            assert result.exception is None or isinstance(result.exception, SystemExit), \
+                (args, result.exception, result.stderr)
+            assert result.exit_code in (0, 1, 2), (args, result.exit_code, result.stderr)
+            assert "Traceback" not in result.stderr, (args, result.stderr)
+            tally[result.exit_code] += 1
+            if result.exit_code:
+                lines = result.stderr.splitlines()
+                assert len(lines) == 1 and lines[0].startswith("Error: "), (args, result.stderr)
+                assert result.stdout == "", (args, result.stdout)
+                assert event_count(store.url) == before, (args, "refused but wrote")
+
+        run()
+    finally:
+        os.chdir(cwd)
+    print(dict(tally))
+    assert tally[1] and tally[2] and tally[0], tally
+
+
+@pytest.mark.parametrize("store_factory", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("args", [
+    ["action", "list", "--table", ""],  # found by the fuzz: a ValueError from the views
+    ["deadlines", "--table", ""],
+    ["action", "done", "LRT", "--", "--note", "\r"],  # found: an error line split by \r
+    ["meeting", "show", "x\u2028y\x0bz"],
+])
+def test_what_the_fuzz_found(circulated, world, store, args: list[str]) -> None:
+    world.app.close()
+    result = CliRunner().invoke(lrt, args, obj=Session(db=store.url, user=ADMIN,
+                                                       clock=SettableClock(at(2023, 11, 16))))
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        result.exception
+    assert result.exit_code in (0, 1, 2)
+    if result.exit_code:
+        assert len(result.stderr.splitlines()) == 1, result.stderr
+        assert result.stderr.startswith("Error: ")
