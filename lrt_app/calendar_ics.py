@@ -43,6 +43,16 @@ def _timezone() -> Any:
     return tz
 
 
+def _stamped(component: Any, entry: dict[str, Any]) -> Any:
+    """The fields that make a re-import update rather than duplicate: a stable UID and
+    the record times of the thing it stands for."""
+    component.add("uid", entry["uid"])
+    component.add("dtstamp", _utc(entry["modified"]))
+    component.add("created", _utc(entry["created"]))
+    component.add("last-modified", _utc(entry["modified"]))
+    return component
+
+
 def _utc(moment: datetime) -> datetime:
     return moment.astimezone(timezone.utc)
 
@@ -65,11 +75,7 @@ def to_ics(entries: dict[str, Any]) -> bytes:
     cal.add_component(_timezone())
 
     for m in entries["events"]:
-        e = Event()
-        e.add("uid", m["uid"])
-        e.add("dtstamp", _utc(m["modified"]))
-        e.add("created", _utc(m["created"]))
-        e.add("last-modified", _utc(m["modified"]))
+        e = _stamped(Event(), m)
         e.add("sequence", m["sequence"])
         e.add("summary", f"{m['table']}: {m['table_name']}")
         start = local(m["starts_at"]).astimezone(AMSTERDAM)
@@ -88,11 +94,7 @@ def to_ics(entries: dict[str, Any]) -> bytes:
         cal.add_component(e)
 
     for t in entries["todos"]:
-        todo = Todo()
-        todo.add("uid", t["uid"])
-        todo.add("dtstamp", _utc(t["modified"]))
-        todo.add("created", _utc(t["created"]))
-        todo.add("last-modified", _utc(t["modified"]))
+        todo = _stamped(Todo(), t)
         todo.add("summary", t["summary"])
         todo.add("description", t["description"])
         if t["due"] is not None:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import Enum
+from typing import TypeVar
 
 from .errors import InvalidInput
+
+E = TypeVar("E", bound=Enum)
 
 
 def text(field: str, value: str | None, *, max_length: int = 100_000) -> str:
@@ -48,6 +52,15 @@ def not_in_future(field: str, value: datetime, now: datetime) -> datetime:
 def period(start_field: str, start: date, end_field: str, end: date | None) -> None:
     if end is not None and end < start:
         raise InvalidInput(f"{end_field}: {end} is before {start_field} {start}")
+
+
+def choice(field: str, kind: type[E], value: str) -> E:
+    """A value of an enumeration, or a refusal that lists the allowed values."""
+    try:
+        return kind(value)
+    except ValueError:
+        raise InvalidInput(f"{field}: {value!r} is not one of "
+                           f"{', '.join(k.value for k in kind)}") from None
 
 
 def positive(field: str, value: int) -> int:

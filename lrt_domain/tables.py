@@ -250,21 +250,5 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
-def parse_approval(value: str) -> ApprovalProcedure:
-    try:
-        return ApprovalProcedure(value)
-    except ValueError:
-        raise InvalidInput(f"approval: {value!r} is not one of "
-                           f"{', '.join(a.value for a in ApprovalProcedure)}") from None
-
-
 def _overlap(m: Membership, since: date, until: date | None) -> bool:
     return (until is None or m.since <= until) and (m.until is None or since <= m.until)
-
-
-def parse_kind(value: str) -> TableKind:
-    try:
-        return TableKind(value)
-    except ValueError:
-        raise InvalidInput(f"kind: {value!r} is not one of "
-                           f"{', '.join(k.value for k in TableKind)}") from None

@@ -133,12 +133,13 @@ def table_rules(session: Session, code: str, documents_due_days: int | None,
             None, None, None, None):
         raise click.UsageError("give at least one of --documents-due, --comment-days, "
                                "--approval, --procedure-days")
-    from lrt_domain.tables import parse_approval
+    from lrt_domain.checks import choice
+    from lrt_domain.tables import ApprovalProcedure
 
     number = session.app.change_rules(
         session.user, code, effective_from=effective, documents_due_days=documents_due_days,
         comment_round_days=comment_round_days,
-        approval=parse_approval(approval) if approval else None,
+        approval=choice("approval", ApprovalProcedure, approval) if approval else None,
         written_procedure_days=written_procedure_days)
     click.echo(f"rules of {code} changed (change {number})")
 

@@ -10,8 +10,8 @@ import pytest
 from lrt_domain.base import fold
 from lrt_domain.errors import InvalidInput, RuleViolation
 from lrt_domain.minutes import MinutesStatus
-from lrt_domain.tables import (DEFAULT_RULES, ApprovalProcedure, TableRules, add_months,
-                               parse_approval)
+from lrt_domain import checks
+from lrt_domain.tables import DEFAULT_RULES, ApprovalProcedure, TableRules, add_months
 
 from .world import (AFTER_DEADLINE, MEMBER, at, circulated, ctx, held_meeting, later_meeting,
                     table)
@@ -86,10 +86,10 @@ def test_rules_give_the_deadlines():
 
 
 def test_parse_approval():
-    assert parse_approval("written") is ApprovalProcedure.WRITTEN
+    assert checks.choice("approval", ApprovalProcedure, "written") is ApprovalProcedure.WRITTEN
     with pytest.raises(InvalidInput, match="^approval: 'sometimes' is not one of meeting, "
                                            "written"):
-        parse_approval("sometimes")
+        checks.choice("approval", ApprovalProcedure, "sometimes")
 
 
 # --- the domain enforces the procedure ------------------------------------------------

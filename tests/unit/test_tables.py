@@ -8,7 +8,8 @@ import pytest
 
 from lrt_domain.base import fold
 from lrt_domain.errors import InvalidInput, NotFound, RuleViolation
-from lrt_domain.tables import Table, TableKind, parse_kind
+from lrt_domain import checks
+from lrt_domain.tables import Table, TableKind
 
 from .world import ctx, table
 
@@ -32,10 +33,10 @@ def test_register_refuses_bad_code_empty_name_and_no_rhythm():
 
 
 def test_parse_kind():
-    assert parse_kind("provincial") is TableKind.PROVINCIAL
+    assert checks.choice("kind", TableKind, "provincial") is TableKind.PROVINCIAL
     with pytest.raises(InvalidInput, match=r"^kind: 'regional' is not one of national, "
                                            r"preparatory, provincial"):
-        parse_kind("regional")
+        checks.choice("kind", TableKind, "regional")
 
 
 def test_appoint_chair_and_refuse_the_same_chair_again():
