@@ -13,6 +13,24 @@ json_option = click.option("--json", "as_json", is_flag=True,
                            help="Print JSON (a stable shape, documented in the README).")
 
 
+def _as_of(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    if value is not None:
+        from .session import Session
+
+        ctx.find_object(Session).as_of = value
+
+
+def view_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of every view: --json, and --as-of for the view as it stood then."""
+    from .params import RECORD_TIME
+
+    command = click.option(
+        "--as-of", type=RECORD_TIME, expose_value=False, callback=_as_of, metavar="TIME",
+        help="Answer as the system stood at this record time (YYYY-MM-DD[ HH:MM]; a date "
+             "alone: the end of that day): what it said then.")(command)
+    return json_option(command)
+
+
 def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 

@@ -3,7 +3,7 @@ Europe/Amsterdam, the time of the tables; a malformed value is a usage error nam
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 import click
@@ -40,7 +40,27 @@ class WorldDate(click.ParamType):
             self.fail(f"{value!r} is not a date (YYYY-MM-DD)", param, ctx)
 
 
+class RecordTime(WorldDateTime):
+    """A moment in the record: a date alone means the end of that day (Amsterdam), so that
+    `--as-of 2024-03-01` includes everything recorded on 1 March."""
+
+    name = "record time"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        text = str(value).strip()
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            return super().convert(value, param, ctx)
+        from zoneinfo import ZoneInfo
+
+        return datetime.combine(day, time.max, ZoneInfo("Europe/Amsterdam"))
+
+
 DATETIME = WorldDateTime()
+RECORD_TIME = RecordTime()
 DATE = WorldDate()
 ROLES = ("secretariat", "chair", "member", "guest", "auditor")
 PRESENCE = ("present", "remote", "absent", "substitute")

@@ -5,6 +5,7 @@ so that `lrt --help` and `lrt --version` answer at once."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ class Session:
         self.clock = clock
         self.key_file = key_file  # else LRT_KEY_FILE or LRT_CIPHER_KEY (lrt_app.settings)
         self.need_key = True  # the audit reads stored bytes only: it may go without
+        self.as_of: datetime | None = None  # --as-of: the views as they stood then
 
     def open_app(self, *, initialising: bool = False) -> Lrt:
         from lrt_app.application import Lrt
@@ -69,13 +71,16 @@ class Session:
         from projections.views import Views
 
         self.actor()
-        return Views.open(self.app)
+        if self.as_of is None:
+            return Views.open(self.app)
+        return Views.as_of(self.app, self.as_of)
 
     def actor(self) -> Actor:
         return self.app.actor(self.user)
 
     def now(self) -> Any:
-        return self.app.clock.now()
+        """Now, or the record time a view was asked for (--as-of)."""
+        return self.as_of or self.app.clock.now()
 
     def close(self) -> None:
         self.__dict__.pop("user", None)

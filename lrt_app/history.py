@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from datetime import datetime
 from typing import Any
 
 from lrt_domain.base import Aggregate, DomainEvent
@@ -58,13 +59,16 @@ def diffs(key: str, events: list[DomainEvent]) -> list[str | None]:
     return out
 
 
-def history(app: Lrt, key: str) -> list[dict[str, Any]]:
+def history(app: Lrt, key: str, *, until: datetime | None = None) -> list[dict[str, Any]]:
+    """The object's events in record order; with `until`, those recorded up to then."""
     events: list[tuple[str, DomainEvent, str | None]] = []
     for kind, cls in AGGREGATES.items():
         own = app.events_of(cls.id_for(key))
-        events += zip([kind] * len(own), own, diffs(key, own), strict=True)
+        events += [row for row in zip([kind] * len(own), own, diffs(key, own), strict=True)
+                   if until is None or row[1].timestamp <= until]
     if not events:
-        raise NotFound(f"id: nothing is recorded under {key!r}")
+        by = f" by {local(until).isoformat(timespec='minutes')}" if until else ""
+        raise NotFound(f"id: nothing is recorded under {key!r}{by}")
     events.sort(key=lambda row: row[1].timestamp)
     return [{"recorded_at": local(e.timestamp).isoformat(timespec="seconds"),
              "object": kind, "version": e.originator_version,

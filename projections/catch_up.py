@@ -35,7 +35,10 @@ def pending(app: Lrt, model: ReadModel) -> int:
 
 def catch_up(app: Lrt, model: ReadModel, *, batch: int = BATCH,
              progress: Callable[[int], None] | None = None) -> int:
-    """Apply every event recorded after the read model's position; return how many."""
+    """Apply every event recorded after the read model's position; return how many.
+    A read model built by an older lrt is first emptied, then rebuilt."""
+    if model.outdated():
+        model.reset(app.name)
     done = 0
     collisions = 0
     while True:

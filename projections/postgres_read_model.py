@@ -20,6 +20,10 @@ class PostgresReadModel(ReadModel, PostgresTrackingRecorder):
     def sql(self, statement: str) -> str:
         return statement.replace("?", "%s")
 
+    def schema(self, c: Any) -> str:
+        c.execute("SELECT current_schema() AS name")
+        return str(c.fetchone()["name"])
+
     def _lock(self, c: Any, application_name: str) -> None:
         c.execute(f"LOCK TABLE {self.tracking_table_name} IN SHARE ROW EXCLUSIVE MODE")
 

@@ -8,6 +8,14 @@ start), and `reset` empties it for a rebuild.
 Each aggregate's current state is kept as JSON (`view_state`), advanced by the domain's own
 `apply` functions; the query tables below are derived from that state by one small
 function per kind of aggregate (`ROWS`), so every rule lives in the domain alone.
+
+Versions, for the views as they stood at an earlier moment (`projections.as_of`):
+- `view_versions`: per event, the aggregate's version, its position in the log and its record
+  time, so a record time maps to a position and a position to each aggregate's version;
+- `view_snapshots`: an aggregate's state every `SNAPSHOT_EVERY` versions, so that a state at
+  any version is a snapshot plus fewer than that many of the aggregate's own events;
+- `hist_<table>`: every row a query table ever held, valid from position `valid_from` until
+  position `valid_until` (NULL: still valid). Rows are rewritten only when they change.
 """
 
 from __future__ import annotations
@@ -52,13 +60,32 @@ TABLES: dict[str, str] = {
                         "organisation TEXT, function TEXT, since TEXT, until TEXT, "
                         "office_holder INTEGER",
 }
+# The query tables as they were: each row with the positions it was valid between.
+HISTORY: dict[str, str] = {
+    f"hist_{name}": f"{columns}, valid_from INTEGER, valid_until INTEGER"
+    for name, columns in TABLES.items()}
+VERSIONS = {
+    "view_versions": "id TEXT, version INTEGER, position INTEGER, recorded_at TEXT",
+    "view_snapshots": "id TEXT, version INTEGER, state TEXT",
+    "view_meta": "name TEXT PRIMARY KEY, value TEXT",
+}
+# Raise when what the read model keeps changes: an older read model is then rebuilt.
+SCHEMA = "2"
+SNAPSHOT_EVERY = 100
+# Every table of the read model besides the tracking table (grants, reset).
+VIEW_TABLES = ["view_state", *TABLES, *HISTORY, *VERSIONS]
+
 INDEXES = [
     "CREATE UNIQUE INDEX IF NOT EXISTS view_state_key ON view_state (kind, key)",
     "CREATE INDEX IF NOT EXISTS view_meetings_table ON view_meetings (table_code, starts_at)",
     "CREATE INDEX IF NOT EXISTS view_rounds_deadline ON view_rounds (deadline)",
     "CREATE INDEX IF NOT EXISTS view_actions_status ON view_actions (outstanding, due)",
     "CREATE INDEX IF NOT EXISTS view_action_owners_org ON view_action_owners (organisation)",
-] + [f"CREATE INDEX IF NOT EXISTS {t}_source ON {t} (source)" for t in TABLES]
+    "CREATE INDEX IF NOT EXISTS view_versions_id ON view_versions (id, position)",
+    "CREATE INDEX IF NOT EXISTS view_versions_time ON view_versions (recorded_at, position)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS view_snapshots_id ON view_snapshots (id, version)",
+] + [f"CREATE INDEX IF NOT EXISTS {t}_source ON {t} (source)" for t in TABLES] + [
+    f"CREATE INDEX IF NOT EXISTS {t}_open ON {t} (source, valid_until)" for t in HISTORY]
 
 Rows = dict[str, list[tuple[Any, ...]]]
 
@@ -102,6 +129,11 @@ ROWS: dict[type[Aggregate], Callable[[Any], Rows]] = {
 }
 
 
+def rows_of(state: Aggregate | None) -> Rows:
+    rows_for = ROWS.get(type(state))
+    return rows_for(state) if rows_for else {}
+
+
 class ReadModel:
     """The views and their position, written in one transaction on either store.
 
@@ -129,12 +161,16 @@ class ReadModel:
             "CREATE TABLE IF NOT EXISTS view_state (id TEXT PRIMARY KEY, kind TEXT, key TEXT, "
             "version INTEGER, state TEXT)",
             *(f"CREATE TABLE IF NOT EXISTS {name} ({columns})"
-              for name, columns in TABLES.items()),
+              for name, columns in {**TABLES, **HISTORY, **VERSIONS}.items()),
             *INDEXES,
         ]
 
     def sql(self, statement: str) -> str:
         return statement
+
+    def schema(self, c: Any) -> str:
+        """The schema that holds the read model's tables."""
+        return "main"
 
     def _lock(self, c: Any, application_name: str) -> None:
         """Serialise writers of the view before reading its position."""
@@ -157,12 +193,35 @@ class ReadModel:
             if not todo:
                 return 0
             states: dict[str, Aggregate] = {}
-            for event, _ in todo:
+            rows: dict[str, Rows] = {}  # each state's query rows, as last written
+            changed: dict[str, set[str]] = {}  # per state, the query tables to rewrite
+            versions: list[tuple[Any, ...]] = []
+            snapshots: list[tuple[Any, ...]] = []
+            for event, n in todo:
                 sid = event.originator_id.hex
-                state = states.get(sid) or self._load_state(c, sid)
-                states[sid] = event.mutate(state)
+                if sid in states:
+                    before = states[sid]
+                else:
+                    before = self._load_state(c, sid)
+                    rows[sid] = rows_of(before)
+                    changed[sid] = set()
+                state = states[sid] = event.mutate(before)
+                versions.append((sid, state.version, n, stamp(event.timestamp)))
+                if state.version % SNAPSHOT_EVERY == 0:
+                    snapshots.append((sid, state.version, self.seal(state.model_dump_json())))
+                after = rows_of(state)
+                for table in after.keys() | rows[sid].keys():
+                    if after.get(table, []) != rows[sid].get(table, []):
+                        self._record_history(c, table, sid, after.get(table, []), n)
+                        changed[sid].add(table)
+                rows[sid] = after
             for sid, state in states.items():
-                self._save_state(c, sid, state)
+                self._save_state(c, sid, state, {t: rows[sid].get(t, [])
+                                                 for t in changed[sid]})
+            c.executemany(self.sql("INSERT INTO view_versions VALUES (?, ?, ?, ?)"), versions)
+            if snapshots:
+                c.executemany(self.sql("INSERT INTO view_snapshots VALUES (?, ?, ?)"),
+                              snapshots)
             self._insert_tracking(c, Tracking(application_name, todo[-1][1]))
             return len(todo)
 
@@ -172,35 +231,58 @@ class ReadModel:
         return AGGREGATES[row["kind"]].model_validate_json(self.unseal(row["state"])) \
             if row else None
 
-    def _save_state(self, c: Any, sid: str, state: Aggregate) -> None:
+    def _sealed(self, table: str, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """The rows as stored: an action's text sealed on an encrypted store."""
+        if table == "view_actions":
+            return [(*r[:4], self.seal(r[4]), *r[5:]) for r in rows]
+        return rows
+
+    def _record_history(self, c: Any, table: str, sid: str, rows: list[tuple[Any, ...]],
+                        position: int) -> None:
+        """The source's rows in `table` changed at `position`: close the old, open the new."""
+        self._execute(c, f"UPDATE hist_{table} SET valid_until = ? "
+                      "WHERE source = ? AND valid_until IS NULL",
+                      (position, sid))
+        if rows:
+            marks = ", ".join("?" * (len(rows[0]) + 3))
+            c.executemany(self.sql(f"INSERT INTO hist_{table} VALUES ({marks})"),
+                          [(sid, *row, position, None) for row in self._sealed(table, rows)])
+
+    def _save_state(self, c: Any, sid: str, state: Aggregate,
+                    changed: dict[str, list[tuple[Any, ...]]]) -> None:
         self._execute(c, "DELETE FROM view_state WHERE id = ?", (sid,))
         self._execute(c, "INSERT INTO view_state VALUES (?, ?, ?, ?, ?)",
                       (sid, state.KIND, state.key, state.version,
                        self.seal(state.model_dump_json())))
-        rows_for = ROWS.get(type(state))
-        if rows_for is None:
-            return
-        for table, rows in rows_for(state).items():
+        for table, rows in changed.items():
             self._execute(c, f"DELETE FROM {table} WHERE source = ?", (sid,))
-            if rows and table == "view_actions":
-                rows = [(*r[:4], self.seal(r[4]), *r[5:]) for r in rows]
             if rows:
                 marks = ", ".join("?" * (len(rows[0]) + 1))
                 c.executemany(self.sql(f"INSERT INTO {table} VALUES ({marks})"),
-                              [(sid, *row) for row in rows])
+                              [(sid, *row) for row in self._sealed(table, rows)])
 
     def reset(self, application_name: str) -> None:
         """Empty every view and forget the position: the next catch-up rebuilds from zero."""
         with self.datastore.transaction(commit=True) as c:
             self._lock(c, application_name)
-            for table in ("view_state", *TABLES):
+            for table in VIEW_TABLES:
                 self._execute(c, f"DELETE FROM {table}")
+            self._execute(c, "INSERT INTO view_meta VALUES ('schema', ?)", (SCHEMA,))
             self._execute(c, f"DELETE FROM {self.TRACKING_TABLE} WHERE application_name = ?",
                           (application_name,))
 
     def may_write(self) -> bool:
         """Whether this login may bring the views up to date (an auditor's may not)."""
         return True
+
+    def outdated(self) -> bool:
+        """Whether the read model was built by a version of lrt that kept less (no
+        versions, say): it must then be rebuilt before it can answer."""
+        try:
+            rows = self.query("SELECT value FROM view_meta WHERE name = 'schema'")
+        except Exception:  # a read model older than view_meta itself
+            return True
+        return not rows or rows[0]["value"] != SCHEMA
 
     # --- reading ------------------------------------------------------------------
 

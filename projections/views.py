@@ -17,11 +17,12 @@ from lrt_domain.base import Actor, Aggregate
 from lrt_domain.directory import Organisation, Person, User
 from lrt_domain.documents import Document
 from lrt_domain.dutch_time import local, local_date
-from lrt_domain.errors import NotFound
+from lrt_domain.errors import NotFound, RuleViolation
 from lrt_domain.meetings import Meeting
 from lrt_domain.minutes import Minutes, MinutesStatus
 from lrt_domain.tables import Table
 
+from .as_of import AsOfModel, position_at
 from .catch_up import catch_up, open_read_model
 from .read_model import ReadModel, stamp
 
@@ -42,9 +43,13 @@ def when(moment: datetime | None) -> str | None:
 
 
 class Views:
-    def __init__(self, app: Lrt, model: ReadModel):
+    """The views now, or (`as_of`) as they stood at an earlier record time."""
+
+    def __init__(self, app: Lrt, model: ReadModel | AsOfModel,
+                 moment: datetime | None = None):
         self.app = app
         self.model = model
+        self.moment = moment  # None: now
 
     @classmethod
     def open(cls, app: Lrt, *, catch_up_first: bool = True) -> Views:
@@ -52,6 +57,31 @@ class Views:
         if catch_up_first and model.may_write():
             catch_up(app, model)
         return cls(app, model)
+
+    @classmethod
+    def as_of(cls, app: Lrt, moment: datetime) -> Views:
+        """The views as recorded at `moment`: what the system said then."""
+        live = cls.open(app).model
+        if live.outdated():  # a read-only login cannot bring it up to date
+            raise RuleViolation("as-of: the read model predates as-of views; someone who "
+                                "may write must run 'lrt projections rebuild'")
+        return cls(app, AsOfModel(live, app, position_at(live, moment)), moment)
+
+    def position(self) -> int:
+        """The position in the log these views answer for."""
+        if isinstance(self.model, AsOfModel):
+            return self.model.position
+        return self.model.max_tracking_id(self.app.name) or 0
+
+    def event_at(self, position: int) -> tuple[str, int] | None:
+        """The event at a position of the log: its aggregate's id (hex) and version."""
+        rows = self.model.query("SELECT id, version FROM view_versions WHERE position = ?",
+                                (position,))
+        return (rows[0]["id"], rows[0]["version"]) if rows else None
+
+    def now(self) -> datetime:
+        """The moment the views answer for: the record time asked for, or now."""
+        return self.moment or self.app.clock.now()
 
     def _get(self, cls: type[Aggregate], key: str) -> Any:
         state = self.model.state(cls, key)
@@ -67,7 +97,7 @@ class Views:
         table: Table = self._get(Table, m.table)
         if m.status is not MinutesStatus.APPROVED:
             permissions.require_draft_reader(actor, table, meeting,
-                                             local_date(self.app.clock.now()))
+                                             local_date(self.now()))
         return {
             "meeting": m.meeting, "table": m.table, "table_name": table.name,
             "starts_at": when(meeting.starts_at), "place": meeting.place,
@@ -96,6 +126,13 @@ class Views:
                              "of_version": c.of_version} for c in m.corrections],
         }
 
+    def require_approved(self, key: str, day: date) -> None:
+        """For "official on date D": the minutes must have been approved by then."""
+        m: Minutes = self._get(Minutes, key)
+        if m.status is not MinutesStatus.APPROVED:
+            raise RuleViolation(f"minutes {key} were not approved on {day.isoformat()} "
+                                f"(status then: {m.status.value})")
+
     def minutes_list(self, table: str | None = None) -> list[dict[str, Any]]:
         clause, params = where(table and ("n.table_code = ?", (table,)))
         return self.model.query(
@@ -118,7 +155,7 @@ class Views:
             raise NotFound(f"id: no minutes or document {key!r}")
         permissions.require_draft_reader(actor, self._get(Table, subject.table),
                                          self._get(Meeting, subject.meeting),
-                                         local_date(self.app.clock.now()))
+                                         local_date(self.now()))
         return [{"round": r.number, "number": c.number, "person": c.person,
                  "organisation": c.organisation, "received_at": when(c.received_at),
                  "text": c.text} for r in subject.rounds for c in r.comments]

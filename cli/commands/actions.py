@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from ..output import created, json_option, show
+from ..output import created, show, view_options
 from ..params import DATE
 from ..session import Session, pass_session
 
@@ -76,7 +76,7 @@ def action_carry(session: Session, key: str, to_meeting: str, due: date | None) 
 
 @action.command("show")
 @click.argument("key")
-@json_option
+@view_options
 @pass_session
 def action_show(session: Session, key: str, as_json: bool) -> None:
     """One action with its progress reports."""
@@ -98,7 +98,7 @@ def action_show(session: Session, key: str, as_json: bool) -> None:
 @click.option("--table", "table_code", metavar="CODE")
 @click.option("--owner", metavar="CODE", help="Only actions this organisation owns.")
 @click.option("--all", "include_closed", is_flag=True, help="Include done and cancelled.")
-@json_option
+@view_options
 @pass_session
 def action_list(session: Session, table_code: str | None, owner: str | None,
                 include_closed: bool, as_json: bool) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..output import created, json_option, show
+from ..output import created, show, view_options
 from ..params import ROLES
 from ..session import Session, pass_session
 
@@ -24,7 +24,7 @@ def org_add(session: Session, code: str, name: str) -> None:
 
 
 @org.command("list")
-@json_option
+@view_options
 @pass_session
 def org_list(session: Session, as_json: bool) -> None:
     """The registered organisations."""
@@ -49,7 +49,7 @@ def person_add(session: Session, name: str, person_key: str | None,
 
 
 @person.command("list")
-@json_option
+@view_options
 @pass_session
 def person_list(session: Session, as_json: bool) -> None:
     """The registered persons."""
@@ -88,7 +88,7 @@ def user_deactivate(session: Session, login: str, reason: str) -> None:
 
 
 @user.command("list")
-@json_option
+@view_options
 @pass_session
 def user_list(session: Session, as_json: bool) -> None:
     """The registered users and their roles."""

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from ..output import created, json_option, show, table
+from ..output import created, show, table, view_options
 from ..params import DATE, DATETIME, PRESENCE, from_file, read_text
 from ..session import Session, pass_session
 
@@ -103,7 +103,7 @@ def meeting_invite(session: Session, key: str, person: str) -> None:
 
 @meeting.command("show")
 @click.argument("key")
-@json_option
+@view_options
 @pass_session
 def meeting_show(session: Session, key: str, as_json: bool) -> None:
     """A meeting with its agenda, documents (and whether they were sent in time) and
@@ -122,7 +122,7 @@ def meeting_show(session: Session, key: str, as_json: bool) -> None:
 @meeting.command("list")
 @click.option("--table", "table_code", metavar="CODE")
 @click.option("--since", type=DATE)
-@json_option
+@view_options
 @pass_session
 def meeting_list(session: Session, table_code: str | None, since: date | None,
                  as_json: bool) -> None:
@@ -149,7 +149,7 @@ def agenda_add(session: Session, meeting_key: str, title: str) -> None:
 
 @agenda.command("list")
 @click.argument("meeting_key")
-@json_option
+@view_options
 @pass_session
 def agenda_list(session: Session, meeting_key: str, as_json: bool) -> None:
     """The agenda of a meeting."""
@@ -180,7 +180,7 @@ def attendance_record(session: Session, meeting_key: str, person: str, presence:
 
 @attendance.command("list")
 @click.argument("meeting_key")
-@json_option
+@view_options
 @pass_session
 def attendance_list(session: Session, meeting_key: str, as_json: bool) -> None:
     """The attendance register of a meeting."""
@@ -254,7 +254,7 @@ def document_round(session: Session, key: str, deadline: datetime | None) -> Non
 
 @document.command("show")
 @click.argument("key")
-@json_option
+@view_options
 @pass_session
 def document_show(session: Session, key: str, as_json: bool) -> None:
     """A document with its comments."""

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
-from ..output import created, json_option, show, write_file
-from ..params import DATETIME, from_file, read_text
+from ..output import created, show, view_options, write_file
+from ..params import DATE, DATETIME, RECORD_TIME, from_file, read_text
 from ..session import Session, pass_session
 
 KIND_PREFIX = {"decision": "Besluit: ", "action": "Actie: ", "point": ""}
@@ -208,28 +208,38 @@ def minutes_correct(session: Session, meeting: str, item: int, point: int | None
                    "the layout of the LRT's minutes.")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write to this file (needed for docx) [default: stdout].")
-@json_option
+@click.option("--official-on", type=DATE, metavar="DATE",
+              help="The approved text in force on this date, with the corrections recorded "
+                   "by then; refused when the minutes were not approved by then.")
+@view_options
 @pass_session
 def minutes_show(session: Session, meeting: str, fmt: str, out: Path | None,
-                 as_json: bool) -> None:
+                 official_on: date | None, as_json: bool) -> None:
     """The current minutes: status, version, text per agenda item, amendments."""
     if as_json and fmt != "text":
         raise click.UsageError("--json and --format exclude each other")
     if fmt == "docx" and out is None:
         raise click.UsageError("--format docx writes a file: give --out FILE.docx")
+    if official_on is not None:
+        if session.as_of is not None:
+            raise click.UsageError("--as-of and --official-on exclude each other")
+        session.as_of = RECORD_TIME.convert(official_on.isoformat(), None, None)
+    views = session.views()
+    if official_on is not None:
+        views.require_approved(meeting, official_on)
     if fmt == "text" and out is None:
-        show(session.views().minutes(session.actor(), meeting), as_json, text=minutes_text)
+        show(views.minutes(session.actor(), meeting), as_json, text=minutes_text)
         return
     if fmt == "text":
         import json
 
-        data = session.views().minutes(session.actor(), meeting)
+        data = views.minutes(session.actor(), meeting)
         content: str | bytes = (json.dumps(data, ensure_ascii=False, indent=2) if as_json
                                 else minutes_text(data)) + "\n"
     else:
         from lrt_app import minutes_render
 
-        document = session.views().minutes_document(session.actor(), meeting)
+        document = views.minutes_document(session.actor(), meeting)
         content = {"md": minutes_render.to_markdown, "html": minutes_render.to_html,
                    "docx": minutes_render.to_docx}[fmt](document)
     if out is None:
@@ -242,7 +252,7 @@ def minutes_show(session: Session, meeting: str, fmt: str, out: Path | None,
 
 @minutes.command("list")
 @click.option("--table", "table_code", metavar="CODE")
-@json_option
+@view_options
 @pass_session
 def minutes_list(session: Session, table_code: str | None, as_json: bool) -> None:
     """All minutes with their status and version."""
@@ -274,7 +284,7 @@ def comment_add(session: Session, on: str, text: str, for_person: str | None,
 
 @comment.command("list")
 @click.argument("on", metavar="MINUTES_OR_DOCUMENT")
-@json_option
+@view_options
 @pass_session
 def comment_list(session: Session, on: str, as_json: bool) -> None:
     """Every comment, round by round."""
@@ -326,7 +336,7 @@ def amendment_reject(session: Session, meeting: str, number: int, reason: str) -
 
 @amendment.command("list")
 @click.argument("meeting")
-@json_option
+@view_options
 @pass_session
 def amendment_list(session: Session, meeting: str, as_json: bool) -> None:
     """The amendments of a set of minutes."""

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from ..output import emit_json, json_option, show, table, write_file
+from ..output import emit_json, show, table, view_options, write_file
 from ..session import Session, pass_session
 
 
@@ -41,7 +41,7 @@ def punctuality_text(d: dict[str, Any]) -> str:
 @report.command("punctuality")
 @click.option("--table", "table_code", metavar="CODE", required=True)
 @click.option("--year", type=click.IntRange(1900, 9999), required=True)
-@json_option
+@view_options
 @pass_session
 def report_punctuality(session: Session, table_code: str, year: int, as_json: bool) -> None:
     """Per meeting of a table in a year: how many documents were sent on time (the table's
@@ -64,7 +64,7 @@ def calendar() -> None:
 @click.option("--out", required=True,
               type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="The .ics file to write (replaced whole).")
-@json_option
+@view_options
 @pass_session
 def calendar_export(session: Session, table_code: str | None, person: str | None, out: Path,
                     as_json: bool) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from ..output import created, json_option, show
+from ..output import created, show, view_options
 from ..params import APPROVAL, DATE, TABLE_KINDS
 from ..session import Session, pass_session
 
@@ -56,7 +56,7 @@ def table_rhythm(session: Session, code: str, meetings_per_year: int) -> None:
 
 
 @table.command("list")
-@json_option
+@view_options
 @pass_session
 def table_list(session: Session, as_json: bool) -> None:
     """The tables."""
@@ -102,7 +102,7 @@ def table_text(d: dict[str, Any]) -> str:
 
 @table.command("show")
 @click.argument("code")
-@json_option
+@view_options
 @pass_session
 def table_show(session: Session, code: str, as_json: bool) -> None:
     """One table: its rules in force, and its rhythm against the meetings held (when the
@@ -183,7 +183,7 @@ def member_end(session: Session, table_code: str, number: int, until: date) -> N
 @member.command("list")
 @click.argument("table_code")
 @click.option("--on", "on", type=DATE, help="Members on this date [default: today].")
-@json_option
+@view_options
 @pass_session
 def member_list(session: Session, table_code: str, on: date | None, as_json: bool) -> None:
     """The members of a table on a date."""

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import click
 
-from ..output import json_option, show
+from ..output import show, view_options
 from ..params import DURATION
 from ..session import Session, pass_session
 
@@ -22,7 +22,7 @@ DEADLINE_COLUMNS = ["deadline", "subject", "title", "open", "comments", "comment
               help="Instead: everything that falls due within this time (48h, 2d, 1w): "
                    "comment rounds and written procedures closing, documents due, actions "
                    "due; overdue ones first.")
-@json_option
+@view_options
 @pass_session
 def deadlines(session: Session, table_code: str | None, include_closed: bool,
               within: timedelta | None, as_json: bool) -> None:
@@ -41,7 +41,7 @@ def deadlines(session: Session, table_code: str | None, include_closed: bool,
 
 @click.command()
 @click.argument("key")
-@json_option
+@view_options
 @pass_session
 def history(session: Session, key: str, as_json: bool) -> None:
     """Every event of one object (a meeting id shows its minutes too): record time, user,
@@ -49,7 +49,7 @@ def history(session: Session, key: str, as_json: bool) -> None:
     from lrt_app.history import history as events_of
 
     session.actor()  # only registered users read history
-    rows = events_of(session.app, key)
+    rows = events_of(session.app, key, until=session.as_of)
     if not as_json:  # a table row per event; the whole change is in --json
         rows = [{**r, "change": r["change"] if len(r["change"]) <= 100
                  else r["change"][:99] + "…"} for r in rows]

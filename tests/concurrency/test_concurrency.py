@@ -24,7 +24,7 @@ from lrt_app.application import Lrt
 from lrt_app.clock import SettableClock
 from lrt_domain.minutes import AmendmentStatus, Minutes, MinutesStatus
 from projections.catch_up import catch_up, open_read_model
-from projections.read_model import TABLES
+from projections.read_model import VIEW_TABLES
 
 from .workers import TIMEOUT, Worker, Workers
 from .world import (
@@ -225,7 +225,7 @@ def views(store) -> dict[str, object]:
 def view_tables(store) -> dict[str, list[str]]:
     """Every row of the read model's tables, in a stable order."""
     return {t: sorted(repr(tuple(row)) for row in store.execute(f"SELECT * FROM {t}"))
-            for t in ("view_state", *TABLES)}
+            for t in VIEW_TABLES}
 
 
 def followed_to_the_end(store, timeout: float = TIMEOUT) -> bool:

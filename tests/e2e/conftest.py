@@ -173,6 +173,8 @@ class Cycle:
     actions: list[str] = field(default_factory=list)
     memberships: dict[str, int] = field(default_factory=dict)
     seen: dict[str, Any] = field(default_factory=dict)  # views read during the cycle
+    # how each was read: the command, the user, and a record time just after the reading
+    looked: dict[str, tuple[tuple[str, ...], str, datetime]] = field(default_factory=dict)
 
 
 def run_cycle(cli: Cli, tmp: Path, *, query_between: bool = True) -> Cycle:
@@ -190,6 +192,7 @@ def run_cycle(cli: Cli, tmp: Path, *, query_between: bool = True) -> Cycle:
     def look(name: str, *args: str, user: str = SEC) -> None:
         if query_between:
             c.seen[name] = cli.json(*args, user=user)
+            c.looked[name] = (args, user, cli.clock.now())
 
     cli.at("2023-10-02 09:00")
     init = cli.invoke("init", "--admin", SEC, "--organisation", "JenV",
@@ -283,6 +286,9 @@ def run_cycle(cli: Cli, tmp: Path, *, query_between: bool = True) -> Cycle:
     assert cli.new("minutes", "draft", c.meeting, "--from", str(draft)) == c.meeting
     cli.ok("minutes", "circulate", c.meeting, "--deadline", "2023-11-21 12:00")
     look("circulated", "minutes", "show", c.meeting, user="spies")
+    look("members 2023-11-14", "member", "list", "LRT")
+    look("calendar 2023-11-14", "meeting", "list")
+    look("history 2023-11-14", "history", c.meeting, user="woo")
     peek()
 
     cli.at("2023-11-20 15:00")
@@ -306,6 +312,8 @@ def run_cycle(cli: Cli, tmp: Path, *, query_between: bool = True) -> Cycle:
     cli.ok("amendment", "reject", c.meeting, "2", "--reason", "Valt buiten dit verslag.")
     cli.ok("action", "cancel", c.actions[3], "--reason", "Vervallen: de brieven zijn al uit.")
     look("revised", "minutes", "show", c.meeting, user="woo")
+    look("documents 2023-11-22", "document", "show", c.document)
+    look("deadlines 2023-11-22", "deadlines", "--all")
 
     cli.at("2023-11-27 10:00")
     c.following = cli.new("meeting", "schedule", "LRT", "--at", "2023-12-01 10:00",

@@ -23,7 +23,7 @@ from lrt_domain.catalogue import AGGREGATES
 from lrt_domain.minutes import Minutes
 from lrt_domain.minutes_actions import action_lines
 from projections.catch_up import catch_up, open_read_model, rebuild
-from projections.read_model import TABLES
+from projections.read_model import VIEW_TABLES
 
 WRITER = Path(__file__).with_name("crash_writer.py")
 TRIALS = 20
@@ -32,7 +32,7 @@ TRIALS = 20
 def view_dump(app: Lrt) -> dict[str, list[tuple[Any, ...]]]:
     model = open_read_model(app)
     out = {}
-    for table in ("view_state", *TABLES):
+    for table in VIEW_TABLES:
         rows = model.query(f"SELECT * FROM {table}")
         out[table] = sorted(tuple(str(v) for v in r.values()) for r in rows)
     out["position"] = [(model.max_tracking_id(app.name),)]
