@@ -67,6 +67,10 @@ class Lrt(Application[UUID]):
             from . import postgres
 
             postgres.check(self.recorder, name=name)
+        else:
+            from . import sqlite_store  # WAL, synchronous FULL, read back from a connection
+
+            sqlite_store.check(self.recorder.datastore, name=name)
 
     @property
     def encrypted(self) -> bool:

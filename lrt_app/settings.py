@@ -46,7 +46,7 @@ def cipher_key(key_file: str | None = None) -> str | None:
     if path:
         try:
             key = Path(path).read_text(encoding="ascii").strip()
-        except (OSError, UnicodeDecodeError) as e:
+        except (OSError, UnicodeDecodeError, ValueError) as e:  # ValueError: a NUL in it
             reason = e.strerror if isinstance(e, OSError) and e.strerror else "not a key file"
             raise KeyProblem(f"key: cannot read the key file {path}: {reason}") from None
         source = f"the key file {path}"
@@ -111,9 +111,13 @@ def _sqlite(location: str, *, must_exist: bool) -> Store:
     if not path.parent.is_dir():
         raise StoreMissing(f"db: directory {path.parent} does not exist")
     return Store("sqlite", {
-        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        # The library's SQLite store, checked before it opens a file, with synchronous set
+        # on every connection and the WAL checkpointed on close (lrt_app/sqlite_store.py)
+        "PERSISTENCE_MODULE": "lrt_app.sqlite_store:DurableSQLiteFactory",
         "SQLITE_DBNAME": str(path),
         "SQLITE_LOCK_TIMEOUT": "30",
+        # A commit is on disk before it is acknowledged; anything lower is refused
+        "SQLITE_SYNCHRONOUS": "FULL",
         # The hash chain over every event, written beside it (tamper evidence, lrt_app/chain.py)
         "APPLICATION_RECORDER_TOPIC": "lrt_app.chain:ChainedSQLiteApplicationRecorder",
     }, str(path))

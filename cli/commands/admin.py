@@ -27,12 +27,14 @@ def init(session: Session, admin: str, organisation: str, organisation_name: str
     location = store(session.db, must_exist=False)
     app = session.open_app(initialising=True)
     try:
+        if not app.is_postgres:
+            app.check_store(location.name)  # WAL, synchronous FULL (PostgreSQL: checked)
         model = open_read_model(app)
         if app.is_postgres:
             from lrt_app import postgres
-            from projections.read_model import TABLES
+            from projections.read_model import VIEW_TABLES
 
-            postgres.prepare(app.recorder, ["view_state", *TABLES], model.TRACKING_TABLE)
+            postgres.prepare(app.recorder, VIEW_TABLES, model.TRACKING_TABLE)
         app.initialise(admin=admin, organisation=organisation,
                        organisation_name=organisation_name)
         catch_up(app, model)
@@ -120,6 +122,32 @@ def projections_follow(session: Session, interval: float) -> None:
     click.echo(f"stopped; {total} events applied")
 
 
+@click.command()
+@click.option("--to", "target", required=True, metavar="FILE",
+              help="The new file to write the copy to; never an existing one.")
+@pass_session
+def backup(session: Session, target: str) -> None:
+    """Copy a SQLite store to a new file: one consistent snapshot, even while others write
+    (SQLite's online backup). Copy a store this way, not with cp: a copy of the main file
+    taken while lrt runs, or after a crash, misses what is still in its -wal file. On
+    PostgreSQL, use pg_dump."""
+    from lrt_app import sqlite_store
+    from lrt_app.settings import store
+
+    location = store(session.db, key_file=session.key_file)
+    if location.is_postgres:
+        raise sqlite_store.BackupRefused(
+            f"backup: lrt backup copies SQLite stores; back up {location.name} with "
+            "PostgreSQL's pg_dump (pg_dump -Fc -f FILE DBNAME)")
+    session.need_key = False  # the bytes are copied as stored, encrypted or not
+    app = session.app  # the start-up checks; replays a -wal left by a crash
+    count = sqlite_store.backup(location.env["SQLITE_DBNAME"], target,
+                                events_table=app.recorder.events_table_name)
+    click.echo(f"store {location.name} copied to {target}: {count} events; check the copy "
+               f"with: lrt --db {target} audit verify")
+
+
 def register(group: click.Group) -> None:
     group.add_command(init)
+    group.add_command(backup)
     group.add_command(projections)
