@@ -59,6 +59,16 @@ class RecordTime(WorldDateTime):
         return datetime.combine(day, time.max, ZoneInfo("Europe/Amsterdam"))
 
 
+class FilePath(click.Path):
+    """click's Path, with a NUL character in the name a usage error (the OS refuses it with
+    a ValueError that click does not expect)."""
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            self.fail(f"{value!r} is not a file name (it holds a NUL character)", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 DATETIME = WorldDateTime()
 RECORD_TIME = RecordTime()
 DATE = WorldDate()
@@ -71,7 +81,7 @@ def from_file(help: str) -> Any:
     """The `--from FILE` option of commands that take a longer text."""
     from pathlib import Path
 
-    return click.option("--from", "file", help=help, type=click.Path(
+    return click.option("--from", "file", help=help, type=FilePath(
         exists=True, dir_okay=False, path_type=Path))
 
 

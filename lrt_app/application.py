@@ -12,7 +12,7 @@ import random
 import time
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -34,6 +34,11 @@ from lrt_domain.tables import ApprovalProcedure, Table, TableKind
 
 from .clock import Clock, SystemClock
 from .persistence import JSONTranscoder, PydanticMapper
+
+if TYPE_CHECKING:
+    from lrt_domain.publication import Publication, RedactionEntry
+
+    from .woo import PublicMinutes, WooStates
 
 T = TypeVar("T", bound=Aggregate)
 
@@ -618,6 +623,106 @@ class Lrt(Application[UUID]):
             events.append(by_key[c.action].cancel(
                 ctx, f"geschrapt uit het verslag (versie {version})"))
         return events
+
+    # --- Woo publication of approved minutes (issue 4; lrt_domain.publication) ------
+
+    def woo_states(self, meeting: str) -> WooStates:
+        """The minutes of `meeting`, its table, every person of the directory, the Woo
+        decisions so far and the approving meeting, as they stand in the event store."""
+        from lrt_domain.publication import Publication
+
+        from .woo import WooStates
+
+        minutes = self.get(Minutes, meeting)
+        approval = minutes.approval
+        return WooStates(
+            minutes=minutes, meeting=self.get(Meeting, meeting),
+            table=self.get(Table, minutes.table), persons=self._directory(),
+            publication=self.get(Publication, meeting)
+            if self.exists(Publication, meeting) else None,
+            approving_meeting=self.get(Meeting, approval.at_meeting)
+            if approval and approval.at_meeting else None)
+
+    def _directory(self) -> dict[str, Person]:
+        """Every registered person (their names are looked for in the minutes)."""
+        keys: list[str] = []
+        position = 0
+        while batch := self.recorder.select_notifications(
+                start=position, limit=1000, topics=[Person.Registered.TOPIC],
+                inclusive_of_start=False):
+            keys += [self.mapper.to_domain_event(n).key for n in batch]  # type: ignore
+            position = batch[-1].id
+        return {key: self.get(Person, key) for key in keys}
+
+    def _woo_decision(self, ctx: Context, meeting: str, what: str
+                      ) -> tuple[WooStates, Publication, list[DomainEvent]]:
+        """The states, the publication (opened by this decision when it is the first)."""
+        from lrt_domain.base import fold
+        from lrt_domain.publication import Publication
+
+        states = self.woo_states(meeting)
+        permissions.require_publisher(ctx.actor, states.table, what)
+        if states.publication is not None:
+            return states, states.publication, []
+        opened = Publication.open(ctx, states.minutes)
+        return states, fold(None, opened), [opened]
+
+    def add_redaction(self, login: str, meeting: str, *, person: str | None = None,
+                      passage: str | None = None, ground: str, reason: str
+                      ) -> RedactionEntry:
+        """Redact a person (key) or a literal passage of the minutes on a Woo ground;
+        returns the redaction as `woo_redactions` lists it."""
+        def decide(ctx: Context) -> list[DomainEvent]:
+            s, publication, opened = self._woo_decision(ctx, meeting, "redact minutes")
+            return [*opened, publication.add_redaction(
+                ctx, s.minutes, s.meeting, s.table, s.persons, person=person,
+                passage=passage, ground=ground, reason=reason)]
+
+        number = self._run(login, decide)[-1].number
+        return next(e for e in self.woo_states(meeting).redactions()
+                    if e.added_number == number)
+
+    def lift_redaction(self, login: str, meeting: str, number: int, reason: str
+                       ) -> RedactionEntry:
+        """Lift redaction `number` (as `woo_redactions` numbers them), a default one too."""
+        def decide(ctx: Context) -> list[DomainEvent]:
+            s, publication, opened = self._woo_decision(ctx, meeting, "lift redactions")
+            return [*opened, publication.lift(ctx, s.minutes, s.meeting, s.table, s.persons,
+                                              number, reason)]
+
+        self._run(login, decide)
+        return next(e for e in self.woo_states(meeting).redactions() if e.number == number)
+
+    def publish_minutes(self, login: str, meeting: str
+                        ) -> tuple[PublicMinutes, DomainEvent]:
+        """Publish the approved minutes: the public text (redacted) and its inventory,
+        recorded as `Publication.Published` with their digests. Returns the rendering
+        (exactly what the digests are of) and the event."""
+        from lrt_domain.publication import Publication
+
+        from .woo import render_public
+
+        rendered: list[PublicMinutes] = []
+
+        def decide(ctx: Context) -> list[DomainEvent]:
+            s, publication, opened = self._woo_decision(ctx, meeting, "publish minutes")
+            public = render_public(s.minutes, s.meeting, s.table, s.persons, publication,
+                                   approving_meeting=s.approving_meeting,
+                                   published=Publication.decision(ctx))
+            rendered[:] = [public]
+            return [*opened, publication.publish(
+                ctx, s.minutes, s.meeting, s.table, s.persons,
+                public_digest=public.markdown_digest, html_digest=public.html_digest)]
+
+        event = self._run(login, decide)[-1]
+        return rendered[0], event
+
+    def woo_redactions(self, login: str, meeting: str) -> list[RedactionEntry]:
+        """Every redaction of the minutes (defaults, added; lifted ones marked), with where
+        each occurs: for the table's secretariat and chair, and auditors."""
+        states = self.woo_states(meeting)
+        permissions.require_woo_reader(self.actor(login), states.table, states.meeting)
+        return states.redactions()
 
 
 __all__ = ["Lrt", "DomainError"]

@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from lrt_domain.errors import NotFound
+
 from .chain import GENESIS, Head, Link, RawEvent, link_digest
 
 BATCH = 5000
@@ -83,6 +85,17 @@ class _Stream(Generic[R]):
 def head(recorder: Any) -> Head:
     """The chain's current head: how many events it binds, and the last digest."""
     return recorder.chain_head()  # type: ignore[no-any-return]
+
+
+def head_at(recorder: Any, event: tuple[str, int] | None) -> Head:
+    """The chain's head just after the given event (originator id hex, version) was
+    recorded: the head as it stood at that moment. None: before the first event."""
+    if event is None:
+        return Head(0, GENESIS.hex())
+    link = recorder.link_of(*event)
+    if link is None:
+        raise NotFound(f"chain: event {_name(*event)} is not in the hash chain")
+    return Head(link.position, link.digest)
 
 
 def _name(oid: str, version: int) -> str:

@@ -6,9 +6,11 @@ from .directory import Organisation, Person, Store, User
 from .documents import Document
 from .meetings import Meeting
 from .minutes import Minutes
+from .publication import Publication
 from .tables import Table
 
 AGGREGATES: dict[str, type[Aggregate]] = {
     cls.KIND: cls
-    for cls in (Store, Organisation, Person, User, Table, Meeting, Document, Minutes, Action)
+    for cls in (Store, Organisation, Person, User, Table, Meeting, Document, Minutes, Action,
+                Publication)
 }

@@ -93,3 +93,29 @@ def may_read_drafts(actor: Actor, table: Table, meeting: Meeting, day: date) -> 
 def require_draft_reader(actor: Actor, table: Table, meeting: Meeting, day: date) -> None:
     if not may_read_drafts(actor, table, meeting, day):
         raise _refuse(actor, f"read the drafts of meeting {meeting.key}")
+
+
+# --- Woo publication (issue 4) ----------------------------------------------------------
+
+
+def require_publisher(actor: Actor, table: Table, what: str) -> None:
+    """Woo decisions on a table's minutes (redact, lift, publish): those who run the table,
+    its secretariat and its chair."""
+    if not manages(actor, table):
+        raise _refuse(actor, f"{what} (the secretariat of table {table.key}, "
+                             f"{table.secretariat}, or its chair decides on Woo publication)")
+
+
+def require_woo_reader(actor: Actor, table: Table, meeting: Meeting) -> None:
+    """The redactions name whom they hide: the table's secretariat and chair, and
+    auditors (Woo officers), read them."""
+    if not (actor.role is Role.AUDITOR or manages(actor, table)):
+        raise _refuse(actor, f"read the Woo redactions of meeting {meeting.key}")
+
+
+def require_exporter(actor: Actor, table: Table) -> None:
+    """The export for parliament holds approved, redacted minutes only: those who run the
+    table make it, and an auditor (a Woo officer) may make it too."""
+    if not (actor.role is Role.AUDITOR or manages(actor, table)):
+        raise _refuse(actor, f"export the minutes of table {table.key} (its secretariat "
+                             f"{table.secretariat}, its chair or an auditor does)")

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from ..output import created, show, view_options, write_file
-from ..params import DATE, DATETIME, RECORD_TIME, from_file, read_text
+from ..params import DATE, DATETIME, RECORD_TIME, FilePath, from_file, read_text
 from ..session import Session, pass_session
 
 KIND_PREFIX = {"decision": "Besluit: ", "action": "Actie: ", "point": ""}
@@ -206,7 +206,7 @@ def minutes_correct(session: Session, meeting: str, item: int, point: int | None
               show_default=True,
               help="text: an overview; md, html, docx: the minutes as a Dutch document in "
                    "the layout of the LRT's minutes.")
-@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+@click.option("--out", type=FilePath(dir_okay=False, writable=True, path_type=Path),
               help="Write to this file (needed for docx) [default: stdout].")
 @click.option("--official-on", type=DATE, metavar="DATE",
               help="The approved text in force on this date, with the corrections recorded "

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from ..output import emit_json, show, table, view_options, write_file
+from ..params import FilePath
 from ..session import Session, pass_session
 
 
@@ -62,7 +63,7 @@ def calendar() -> None:
               help="Only what concerns this person: meetings of their tables and those they "
                    "are invited to, rounds they may comment in, their organisations' actions.")
 @click.option("--out", required=True,
-              type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              type=FilePath(dir_okay=False, writable=True, path_type=Path),
               help="The .ics file to write (replaced whole).")
 @view_options
 @pass_session

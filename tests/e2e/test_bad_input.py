@@ -94,6 +94,14 @@ USAGE = [  # (id, user, args, fragments of the error line) -> exit 2
     ("neither-text-nor-from", SEC, ["document", "add", M, "Brief"], ["--text"]),
     ("from-missing-file", SEC, ["minutes", "revise", M, "--from", "/nonexistent/v.md"],
      ["'--from'"]),
+    # a NUL in a file name: the OS refuses it with a ValueError click does not expect
+    ("nul-in-export-dir", SEC, ["export", "parliament", "--table", "LRT", "--from",
+                                "2023-01-01", "--to", "2023-12-31", "--out", "a\x00b"],
+     ["--out", "NUL"]),
+    ("nul-in-from-file", SEC, ["minutes", "revise", M, "--from", "\x00"], ["--from", "NUL"]),
+    ("as-of-malformed", SEC, ["deadlines", "--as-of", "31-12-2023"], ["--as-of"]),
+    ("official-on-and-as-of", SEC, ["minutes", "show", M, "--official-on", "2023-12-01",
+                                    "--as-of", "2023-12-01"], ["exclude each other"]),
 ]
 
 REFUSED = [  # (id, user, args, fragments of the error line) -> exit 1
@@ -192,6 +200,9 @@ REFUSED = [  # (id, user, args, fragments of the error line) -> exit 1
     ("deactivated-user", "oud", ["action", "progress", A1, "--note", "x"], ["deactivated"]),
     ("init-twice", None, ["init", "--admin", "x", "--organisation", "JenV",
                           "--organisation-name", "JenV"], ["already initialised"]),
+    ("nul-in-key-file", SEC, ["--key-file", "\x00", "org", "list"], ["key file"]),
+    ("official-before-approval", SEC, ["minutes", "show", M, "--official-on", "2023-12-20"],
+     ["not approved on 2023-12-20", "status then: draft"]),
 ]
 
 

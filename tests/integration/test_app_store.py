@@ -68,6 +68,10 @@ def saved(app, world, meetings, monkeypatch):
     world.hold(m2)
     a.approve_minutes(CHAIR, m1, at_meeting=m2)
     a.correct_minutes(ADMIN, m1, item=3, point=2, text="Gecorrigeerd.", reason="typfout")
+    # Woo publication: opened with the first redaction, lifted, published
+    a.add_redaction(ADMIN, m1, passage="De voorzitter opent", ground="5.2", reason="r")
+    a.lift_redaction(ADMIN, m1, 1, "toch openbaar")
+    a.publish_minutes(ADMIN, m1)
     act = a.agree_action(ADMIN, m2, item=3, text="Actie", owners=["VNG"], due=date(2024, 1, 31))
     a.report_progress(MEMBER, act, "Loopt.")
     m4 = a.schedule_meeting(ADMIN, "LRT", at(2024, 2, 9, 10), "Webex")
@@ -86,7 +90,7 @@ def all_stored_events(app) -> list[DomainEvent]:
 
 
 def test_every_event_type_round_trips_through_the_store_unchanged(world, saved):
-    assert len(saved) == 38
+    assert len(saved) == 42
     for event in saved:
         stored = world.app.events_of(event.originator_id)[event.originator_version - 1]
         assert type(stored) is type(event)

@@ -205,6 +205,11 @@ def test_an_auditor_login_reads_but_cannot_write(pg):
     assert [o["code"] for o in json.loads(ok(auditor, "org", "list", "--json"))] == \
         ["IPO", "JenV", "VNG"]
     assert json.loads(ok(auditor, "minutes", "list", "--json")) == []
+    # as of a record time: temporary views in a transaction that is rolled back, which a
+    # reader login may do; the versions come from the tables `lrt init` granted
+    assert json.loads(ok(auditor, "org", "list", "--json", "--as-of", "2000-01-01")) == []
+    assert [o["code"] for o in json.loads(ok(auditor, "org", "list", "--json",
+                                             "--as-of", "2999-12-31"))] == ["IPO", "JenV", "VNG"]
 
 
 # --- the acting user is the login ----------------------------------------------------------

@@ -97,6 +97,12 @@ def none(app: Lrt, clock: SettableClock) -> None:
     pass
 
 
+def redacted(app: Lrt, clock: SettableClock) -> None:
+    app.add_redaction(ADMIN, M1, passage="De voorzitter opent", ground="5.2", reason="r")
+
+
+WOO_PUBLISHERS = MANAGERS
+WOO_READERS = {ADMIN, CHAIR, AUDITOR}
 P = "bestuurder-vng"
 CASES: dict[str, tuple[set[str], Setup, Command]] = {
     "register organisation": (ADMINISTRATORS, none,
@@ -166,6 +172,12 @@ CASES: dict[str, tuple[set[str], Setup, Command]] = {
     "cancel action": (MANAGERS, none, lambda a, u: a.cancel_action(u, VNG_ACTION, "Vervalt")),
     "carry over action": (MANAGERS, none,
                           lambda a, u: a.carry_over_action(u, VNG_ACTION, M2)),
+    # Woo publication: the table's secretariat and its chair
+    "add redaction": (WOO_PUBLISHERS, none, lambda a, u: a.add_redaction(
+        u, M1, passage="De voorzitter opent", ground="5.2", reason="beleidsopvatting")),
+    "lift redaction": (WOO_PUBLISHERS, redacted,
+                       lambda a, u: a.lift_redaction(u, M1, 1, "toch openbaar")),
+    "publish minutes": (WOO_PUBLISHERS, approved, lambda a, u: a.publish_minutes(u, M1)),
 }
 
 
@@ -243,8 +255,22 @@ def test_the_table_covers_every_command() -> None:
     covered = {n for n in methods
                if any(n in run.__code__.co_names for _, _, run in CASES.values())}
     # draft/revise_minutes_and_actions are what draft/revise_minutes call
+    # woo_redactions is a read (test_who_reads_the_woo_redactions)
     assert methods - covered <= {"draft_minutes_and_actions", "revise_minutes_and_actions",
-                                 "login", "actor"}, methods - covered
+                                 "login", "actor", "woo_redactions"}, methods - covered
+
+
+@pytest.mark.parametrize("login", ROLES.values())
+def test_who_reads_the_woo_redactions(template, tmp_path, login) -> None:
+    app, _ = open_copy(template, tmp_path)
+    try:
+        if login in WOO_READERS:
+            app.woo_redactions(login, M1)
+        else:
+            with pytest.raises(Forbidden if login != NOBODY else NotFound):
+                app.woo_redactions(login, M1)
+    finally:
+        app.close()
 
 
 READERS = {ADMIN, CHAIR, MEMBER, IPO_MEMBER, GUEST, AUDITOR}

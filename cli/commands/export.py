@@ -1,0 +1,49 @@
+"""Exports of the record for others: the export for parliament."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from ..output import show, view_options
+from ..params import DATE, FilePath
+from ..session import Session, pass_session
+
+
+@click.group()
+def export() -> None:
+    """Exports of the record for others."""
+
+
+@export.command("parliament")
+@click.option("--table", "table_code", required=True, metavar="CODE")
+@click.option("--from", "start", type=DATE, required=True, help="First meeting date.")
+@click.option("--to", "end", type=DATE, required=True, help="Last meeting date.")
+@click.option("--out", type=FilePath(file_okay=False, path_type=Path), required=True,
+              help="A new or empty directory.")
+@view_options
+@pass_session
+def export_parliament(session: Session, table_code: str, start: date, end: date, out: Path,
+                      as_json: bool) -> None:
+    """The approved, redacted minutes of a table's meetings in a period, one document per
+    meeting (Markdown and HTML), an index, the chain head, and a SHA-256 manifest to check
+    with `sha256sum -c MANIFEST.sha256`."""
+    from lrt_app.parliament import ParliamentExport
+
+    job = ParliamentExport(session.views(), session.actor(), table_code, start, end, out)
+    with click.progressbar(job.meetings, label="exporting", file=sys.stderr) as meetings:
+        for key in meetings:
+            job.add(key)
+    result = job.finish()
+    done = sum(1 for m in result.meetings if m["files"])
+    show(result.as_dict(), as_json, text=lambda d: (
+        f"{out}: {done} of {len(d['meetings'])} meetings with approved minutes; "
+        f"chain head {d['chain_head']} (length {d['chain_length']}); "
+        f"check with: cd {out} && sha256sum -c MANIFEST.sha256"))
+
+
+def register(group: click.Group) -> None:
+    group.add_command(export)

@@ -1,0 +1,164 @@
+"""Woo publication of approved minutes: `lrt minutes redactions|redact|unredact|publish`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..output import json_option, show, view_options, write_file
+from ..params import FilePath
+from ..session import Session, pass_session
+
+GROUNDS = ("5.1.2e", "5.2")
+
+
+def _when(moment: Any) -> str | None:
+    from lrt_domain.dutch_time import local
+
+    return local(moment).isoformat(timespec="minutes") if moment else None
+
+
+def _decision(d: Any) -> dict[str, Any] | None:
+    return None if d is None else {"user": d.user, "role": d.role.value,
+                                   "organisation": d.organisation, "at": _when(d.at),
+                                   "reason": d.reason}
+
+
+def redaction_row(e: Any) -> dict[str, Any]:
+    """One redaction as `lrt minutes redactions --json` shows it."""
+    from lrt_domain.publication import GROUND_DESCRIPTIONS
+
+    return {"number": e.number, "kind": e.kind.value, "person": e.person,
+            "passage": e.passage, "ground": e.ground.value,
+            "ground_description": GROUND_DESCRIPTIONS[e.ground], "origin": e.origin.value,
+            "in_force": e.in_force, "reason": e.reason, "decided": _decision(e.decided),
+            "lifted": _decision(e.lifted), "occurrences": e.occurrences,
+            "where": list(e.locations)}
+
+
+def _target(row: dict[str, Any]) -> str:
+    if row["person"]:
+        return row["person"]
+    text = " ".join(row["passage"].split())
+    return f'"{text[:40]}..."' if len(text) > 43 else f'"{text}"'
+
+
+def _table_text(rows: list[dict[str, Any]]) -> str:
+    from ..output import table
+
+    if not rows:
+        return "(none)"
+    for r in rows:
+        r["target"] = _target(r)
+        r["status"] = "in force" if r["in_force"] else "lifted"
+        d = r["lifted"] or r["decided"]
+        r["by"] = f"{d['user']} ({d['role']}) {d['at']}" if d else "default rule"
+    return table(rows, ["number", "kind", "target", "ground", "origin", "status", "by",
+                        "occurrences", "where"])
+
+
+@click.command("redactions")
+@click.argument("meeting")
+@view_options
+@pass_session
+def minutes_redactions(session: Session, meeting: str, as_json: bool) -> None:
+    """The Woo redactions of the minutes: the defaults (civil servants named in the
+    attendance or the text, under 5.1.2e), those added, and those lifted; with where each
+    occurs. Numbers are those `unredact` takes. For the table's secretariat and chair, and
+    auditors."""
+    from lrt_app.woo import woo_states_from
+    from lrt_domain import permissions
+
+    states = woo_states_from(session.views().model, meeting)
+    permissions.require_woo_reader(session.actor(), states.table, states.meeting)
+    show([redaction_row(e) for e in states.redactions()], as_json, text=_table_text)
+
+
+@click.command("redact")
+@click.argument("meeting")
+@click.option("--person", metavar="PERSON", help="Redact this person's name (person id).")
+@click.option("--passage", metavar="TEXT", help="Redact this literal passage of the text.")
+@click.option("--ground", type=click.Choice(GROUNDS), required=True,
+              help="5.1.2e: personal data (civil servants' names); 5.2: personal policy "
+                   "opinions.")
+@click.option("--reason", required=True, help="Why.")
+@pass_session
+def minutes_redact(session: Session, meeting: str, person: str | None, passage: str | None,
+                   ground: str, reason: str) -> None:
+    """Add a redaction (secretariat of the table); prints its number."""
+    if (person is None) == (passage is None):
+        raise click.UsageError("give either --person or --passage")
+    entry = session.app.add_redaction(session.user, meeting, person=person, passage=passage,
+                                      ground=ground, reason=reason)
+    click.echo(entry.number)
+    click.echo(f"redaction {entry.number} of {meeting} recorded ({entry.ground.value}, "
+               f"{entry.occurrences} occurrence(s))", err=True)
+
+
+@click.command("unredact")
+@click.argument("meeting")
+@click.argument("number", type=int)
+@click.option("--reason", required=True, help="Why (an office holder, consent, ...).")
+@pass_session
+def minutes_unredact(session: Session, meeting: str, number: int, reason: str) -> None:
+    """Lift redaction NUMBER (of `lrt minutes redactions`), a default one too."""
+    entry = session.app.lift_redaction(session.user, meeting, number, reason)
+    click.echo(f"redaction {number} of {meeting} lifted ({entry.kind.value}"
+               + (f" {entry.person}" if entry.person else "") + ")")
+
+
+def _out_dir(out: Path) -> Path:
+    """The directory, created if need be, and writable: checked before anything is
+    recorded."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".lrt-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as e:
+        raise click.BadParameter(f"cannot write in {out}: {e.strerror or e}",
+                                 param_hint="'--out'") from None
+    return out
+
+
+@click.command("publish")
+@click.argument("meeting")
+@click.option("--out", required=True, metavar="DIR",
+              type=FilePath(file_okay=False, path_type=Path),
+              help="Write the public minutes (.md, .html) and the inventory here.")
+@json_option
+@pass_session
+def minutes_publish(session: Session, meeting: str, out: Path, as_json: bool) -> None:
+    """Publish approved minutes under the Woo (secretariat of the table): records the
+    publication with the digests of the public text, and writes MEETING-openbaar.md,
+    MEETING-openbaar.html and MEETING-inventaris.md. The unredacted text stays in the
+    store."""
+    from lrt_app.woo import inventory_rows
+
+    directory = _out_dir(out)
+    public, event = session.app.publish_minutes(session.user, meeting)
+    files = {"markdown": directory / f"{meeting}-openbaar.md",
+             "html": directory / f"{meeting}-openbaar.html",
+             "inventory": directory / f"{meeting}-inventaris.md"}
+    write_file(files["markdown"], public.markdown)
+    write_file(files["html"], public.html)
+    write_file(files["inventory"], public.inventory_markdown)
+    data = {"meeting": meeting, "publication": event.number,
+            "published_at": _when(event.timestamp), "text_version": event.text_version,
+            "approved_version": event.approved_version, "text_digest": event.text_digest,
+            "approved_digest": event.approved_digest, "public_digest": event.public_digest,
+            "html_digest": event.html_digest,
+            "files": {k: str(v) for k, v in files.items()},
+            "inventory": inventory_rows(public.inventory)}
+    show(data, as_json, text=lambda d: "\n".join(d["files"].values()))
+    click.echo(f"minutes {meeting} published (publication {event.number}, "
+               f"{len(public.inventory)} redaction(s)) in {directory}", err=True)
+
+
+def register(group: click.Group) -> None:
+    minutes = group.commands["minutes"]
+    assert isinstance(minutes, click.Group)
+    for command in (minutes_redactions, minutes_redact, minutes_unredact, minutes_publish):
+        minutes.add_command(command)

@@ -1,0 +1,289 @@
+"""The public text of minutes under the Woo: redacted Markdown and HTML, and the inventory.
+
+`render_public` is pure: it takes plain states (so a caller may pass states as of an
+earlier moment, as the export for parliament does) and returns the public minutes in the
+layout of `minutes_render` (the seeds' layout), with every redaction in force replaced by
+its ground between brackets ("[5.1.2e]"), and the inventory of the redactions. Neither the
+public text nor the inventory holds a redacted name or passage: persons are referred to by
+number, deciders by role and organisation (a login may be a civil servant's name).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html as html_lib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from lrt_domain.directory import Person
+from lrt_domain.dutch_time import local, local_date
+from lrt_domain.errors import RuleViolation
+from lrt_domain.meetings import Meeting, Presence
+from lrt_domain.minutes import Minutes, MinutesStatus
+from lrt_domain.publication import (GROUND_DESCRIPTIONS, Decision, InventoryEntry,
+                                    WORD, Publication, RedactionEntry, Redactor,
+                                    TargetKind, WooGround, inventory, organisation_codes,
+                                    redactions)
+from lrt_domain.tables import Table
+
+from . import minutes_render
+from .minutes_render import dutch_date
+
+ROLE_NL = {"secretariat": "secretariaat", "chair": "voorzitter", "member": "lid",
+           "guest": "gast", "auditor": "auditor"}
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class PublicMinutes:
+    """The public minutes of one meeting, and what they were made from."""
+
+    meeting: str
+    markdown: str  # the public minutes (Markdown, UTF-8)
+    html: str  # the same, as an HTML page
+    inventory: tuple[InventoryEntry, ...]  # the redactions applied, numbered 1..
+    inventory_markdown: str  # the inventory as a Markdown document
+    redactions: tuple[RedactionEntry, ...]  # every redaction, lifted ones too (internal)
+
+    @property
+    def markdown_digest(self) -> str:
+        return sha256(self.markdown)
+
+    @property
+    def html_digest(self) -> str:
+        return sha256(self.html)
+
+
+def render_public(minutes: Minutes, meeting: Meeting, table: Table,
+                  persons: Mapping[str, Person], publication: Publication | None, *,
+                  approving_meeting: Meeting | None = None,
+                  published: Decision | None = None) -> PublicMinutes:
+    """The public (redacted) minutes and their inventory.
+
+    - `minutes`, `meeting`, `table`: the states of the minutes, their meeting and its
+      table; `persons`: person key -> Person (at least everyone named; all the directory's
+      persons, so that names in the text are found); `publication`: the Woo decisions on
+      these minutes (None: none yet, the defaults alone). Any moment's states will do.
+    - `approving_meeting`: the meeting that approved the minutes, for its date in the
+      heading ("Vastgesteld in de vergadering van 1 december 2023").
+    - `published`: who publishes and when: it decides the default redactions in the
+      inventory. Default: the last publication recorded in `publication`, else none (the
+      inventory then names the rule only).
+
+    Only approved minutes are public: others are refused (RuleViolation). A redacted name
+    left in the output (a form of it the finder missed) is refused too, rather than
+    published."""
+    if minutes.status is not MinutesStatus.APPROVED:
+        raise RuleViolation(f"minutes {minutes.key} are {minutes.status}; only approved "
+                            "minutes are published")
+    if published is None and publication is not None and publication.publications:
+        published = publication.publications[-1].published
+    entries = redactions(minutes, meeting, table, persons, publication)
+    redactor = Redactor(entries, persons, exclude=organisation_codes(table))
+    document = _document(minutes, meeting, table, persons, redactor, approving_meeting)
+    listed = tuple(inventory(entries, published))
+    grounds = sorted({e.ground for e in listed}, key=list(WooGround).index)
+    markdown = minutes_render.to_markdown(document) + _markdown_note(grounds)
+    page = minutes_render.to_html(document).replace("</body>", _html_note(grounds)
+                                                    + "</body>")
+    inventory_md = _inventory_markdown(minutes, meeting, table, listed)
+    _check_nothing_left(entries, persons, {"markdown": markdown,
+                                           "html": html_lib.unescape(page),
+                                           "inventory": inventory_md})
+    return PublicMinutes(meeting=meeting.key, markdown=markdown, html=page,
+                         inventory=listed, inventory_markdown=inventory_md,
+                         redactions=tuple(entries))
+
+
+def _document(minutes: Minutes, meeting: Meeting, table: Table,
+              persons: Mapping[str, Person], redactor: Redactor,
+              approving_meeting: Meeting | None) -> dict[str, Any]:
+    """What `minutes_render` takes (as `Views.minutes_document` gives it), redacted."""
+    r = redactor.apply
+    day = local_date(meeting.starts_at)
+
+    def label(key: str) -> str:
+        membership = table.membership_of(key, day)
+        organisation = f" ({membership.organisation})" if membership else ""
+        if redactor.redacts(key):
+            return redactor.person_marker(key) + organisation
+        p = persons.get(key)
+        name = (f"{p.title} {p.name}" if p.title else p.name) if p else key
+        return r(name) + organisation
+
+    present, absent = [], []
+    for a in meeting.attendance:
+        text = label(a.person)
+        if a.presence is Presence.REMOTE:
+            text += " (digitaal)"
+        if a.substitute_for:
+            text += f" (namens {label(a.substitute_for)})"
+        (absent if a.presence is Presence.ABSENT else present).append(text)
+    approval = minutes.approval
+    assert approval is not None
+    accepted = set(approval.amendments)
+    return {
+        "meeting": minutes.meeting, "table": minutes.table, "table_name": table.name,
+        "starts_at_local": local(meeting.starts_at).isoformat(), "place": r(meeting.place),
+        "status": minutes.status.value, "version": minutes.text_version,
+        "present": present, "absent": absent,
+        "items": [{"number": it.number, "title": r(it.title),
+                   "points": [{"kind": p.kind.value, "text": r(p.text)} for p in it.points]}
+                  for it in minutes.items],
+        "approval": {"at_meeting": approval.at_meeting,
+                     "written_procedure": approval.at_meeting is None,
+                     "amendments": list(approval.amendments)},
+        "approval_date": local_date(approving_meeting.starts_at).isoformat()
+        if approving_meeting is not None else None,
+        "amended_by": list(dict.fromkeys(a.organisation for a in minutes.amendments
+                                         if a.number in accepted)),
+        "corrections": [{"number": c.number, "item": c.item, "point": c.point,
+                         "reason": r(c.reason), "of_version": c.of_version}
+                        for c in minutes.corrections],
+        "round_deadline": None,
+    }
+
+
+def _grounds_text(grounds: list[WooGround]) -> list[str]:
+    return [f"[{g.value}] {GROUND_DESCRIPTIONS[g]}" for g in grounds]
+
+
+def _markdown_note(grounds: list[WooGround]) -> str:
+    lines = ["", "---", "",
+             "Openbaar gemaakt op grond van de Wet open overheid (Woo)."]
+    if grounds:
+        lines.append("Weggelakte tekst is vervangen door de weigeringsgrond tussen rechte "
+                     "haken; de inventaris somt elke weglakking op:")
+        lines += ["", *(f"- {g}" for g in _grounds_text(grounds))]
+    return "\n".join(lines) + "\n"
+
+
+def _html_note(grounds: list[WooGround]) -> str:
+    out = ['<hr>\n<p class="woo">Openbaar gemaakt op grond van de Wet open overheid (Woo).']
+    if grounds:
+        out.append(" Weggelakte tekst is vervangen door de weigeringsgrond tussen rechte "
+                   "haken; de inventaris somt elke weglakking op:</p>\n<ul>\n")
+        out += [f"<li>{html_lib.escape(g)}</li>\n" for g in _grounds_text(grounds)]
+        out.append("</ul>\n")
+    else:
+        out.append("</p>\n")
+    return "".join(out)
+
+
+def decider(e: InventoryEntry) -> str:
+    """Who decided, by role and organisation only."""
+    if e.decided_by_role is None:
+        return "standaardregel (ambtenaren)"
+    who = ROLE_NL.get(e.decided_by_role.value, e.decided_by_role.value)
+    if e.decided_by_organisation:
+        who += f" {e.decided_by_organisation}"
+    return who + (" (standaard voor ambtenaren)" if e.default else "")
+
+
+def moment(value: datetime | None) -> str:
+    if value is None:
+        return "bij openbaarmaking"
+    t = local(value)
+    return f"{dutch_date(t.date())}, {t:%H:%M}"
+
+
+def what(e: InventoryEntry) -> str:
+    if e.kind is TargetKind.PERSON:
+        return f"naam van persoon {e.person_number}"
+    return "passage"
+
+
+def inventory_rows(listed: tuple[InventoryEntry, ...]) -> list[dict[str, Any]]:
+    """The inventory as rows of plain values (the JSON of `lrt minutes publish`)."""
+    return [{"number": e.number, "kind": e.kind.value, "what": what(e),
+             "person_number": e.person_number, "default": e.default,
+             "ground": e.ground.value, "ground_description": GROUND_DESCRIPTIONS[e.ground],
+             "decided_by": decider(e),
+             "decided_by_role": e.decided_by_role.value if e.decided_by_role else None,
+             "decided_by_organisation": e.decided_by_organisation,
+             "decided_at": local(e.decided_at).isoformat(timespec="minutes")
+             if e.decided_at else None,
+             "occurrences": e.occurrences} for e in listed]
+
+
+def _inventory_markdown(minutes: Minutes, meeting: Meeting, table: Table,
+                        listed: tuple[InventoryEntry, ...]) -> str:
+    day = dutch_date(local_date(meeting.starts_at))
+    lines = [f"# Inventaris van weglakkingen: verslag {table.key} {day}", "",
+             f"Verslag van de vergadering {meeting.key} van de {table.name}, versie "
+             f"{minutes.text_version}. Weigeringsgronden: Wet open overheid (Woo).", ""]
+    if not listed:
+        lines.append("Er is niets weggelakt.")
+    else:
+        lines += ["| nr | wat | grond | besloten door | wanneer | aantal keer |",
+                  "|---|---|---|---|---|---|"]
+        lines += [f"| {e.number} | {what(e)} | {e.ground.value} | {decider(e)} | "
+                  f"{moment(e.decided_at)} | {e.occurrences} |" for e in listed]
+        grounds = sorted({e.ground for e in listed}, key=list(WooGround).index)
+        lines += ["", "Gronden:", "", *(f"- {g}" for g in _grounds_text(grounds))]
+    return "\n".join(lines) + "\n"
+
+
+def _check_nothing_left(entries: list[RedactionEntry], persons: Mapping[str, Person],
+                        outputs: dict[str, str]) -> None:
+    """Refuse output that still holds a redacted person's full name (in any case or
+    spacing) or a redacted passage: a form the finder missed is never published."""
+    needles: list[tuple[str, int]] = []
+    for e in entries:
+        if not e.in_force:
+            continue
+        if e.person is not None and e.person in persons:
+            needles.append((persons[e.person].name, re.IGNORECASE))
+        elif e.passage:
+            needles.append((e.passage, 0))
+    for label, text in outputs.items():
+        flat = " ".join(text.split())
+        for needle, flags in needles:
+            body = r"\s+".join(re.escape(w) for w in needle.split())
+            if re.search(rf"(?<![{WORD}]){body}(?![{WORD}])", flat, flags):
+                raise RuleViolation(
+                    f"publication: the public {label} would still hold a redacted name or "
+                    "passage; redact the passage where it occurs and publish again")
+
+
+@dataclass(frozen=True)
+class WooStates:
+    """Everything a Woo decision on one meeting's minutes is made on (plain states)."""
+
+    minutes: Minutes
+    meeting: Meeting
+    table: Table
+    persons: Mapping[str, Person]
+    publication: Publication | None  # None: no Woo decision yet
+    approving_meeting: Meeting | None = None
+
+    def redactions(self) -> list[RedactionEntry]:
+        return redactions(self.minutes, self.meeting, self.table, self.persons,
+                          self.publication)
+
+    def render(self, published: Decision | None = None) -> PublicMinutes:
+        return render_public(self.minutes, self.meeting, self.table, self.persons,
+                             self.publication, approving_meeting=self.approving_meeting,
+                             published=published)
+
+
+def woo_states_from(model: Any, meeting: str) -> WooStates:
+    """The states of `WooStates` from a read model (anything with `state(cls, key)` and
+    `states(cls)`: the live read model, or one as of an earlier record time)."""
+    from lrt_domain.errors import NotFound
+
+    minutes = model.state(Minutes, meeting)
+    if minutes is None:
+        raise NotFound(f"minutes: no minutes {meeting!r}")
+    at = minutes.approval.at_meeting if minutes.approval else None
+    return WooStates(minutes=minutes, meeting=model.state(Meeting, meeting),
+                     table=model.state(Table, minutes.table),
+                     persons={p.key: p for p in model.states(Person)},
+                     publication=model.state(Publication, meeting),
+                     approving_meeting=model.state(Meeting, at) if at else None)

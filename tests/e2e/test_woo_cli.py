@@ -1,0 +1,202 @@
+"""`lrt minutes redactions|redact|unredact|publish` through the command line, on SQLite and
+PostgreSQL: the published files never hold a civil servant's name, office holders stay
+named, a lifted redaction is named again, a passage is withheld under 5.2, the inventory
+lists every redaction; refusals are one line and write nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+
+from .conftest import SEC, Cli
+
+M1, M2 = "LRT-2023-11-10", "LRT-2023-12-01"
+OPINION = "Persoonlijk vind ik dit voorstel onverstandig."
+MINUTES = f"""\
+## 1. Opening en mededelingen
+- De voorzitter opent; mw. K. Morren (IPO) licht de cijfers toe.
+## 2. Huisvesting statushouders
+- Liesbeth Spies vraagt om tempo. {OPINION}
+- Actie: VNG levert een notitie aan.
+"""
+
+
+def setup(cli: Cli, tmp: Path, *, approve: bool = True) -> None:
+    """A table with an office holder (Spies, VNG) and a civil servant (Morren, IPO), both
+    at the meeting of 10 November and named in its minutes; approved on 1 December."""
+    cli.at("2023-10-02 09:00")
+    assert cli.invoke("init", "--admin", SEC, "--organisation", "JenV",
+                      "--organisation-name", "Ministerie van JenV", user=None).exit_code == 0
+    for code in ("VNG", "IPO"):
+        cli.new("org", "add", code, f"Organisatie {code}")
+    cli.new("person", "add", "Liesbeth Spies", "--title", "Mevr.")
+    cli.new("person", "add", "Karin Morren", "--title", "Mw.")
+    cli.new("user", "add", "spies", "--role", "member", "--organisation", "VNG",
+            "--person", "liesbeth-spies")
+    cli.new("user", "add", "woo", "--role", "auditor")
+    cli.new("table", "add", "LRT", "Landelijke Regietafel", "--secretariat", "JenV")
+    cli.new("member", "add", "LRT", "liesbeth-spies", "--organisation", "VNG", "--function",
+            "bestuurder VNG", "--since", "2023-09-01", "--office-holder")
+    cli.new("member", "add", "LRT", "karin-morren", "--organisation", "IPO", "--function",
+            "beleidsadviseur IPO", "--since", "2023-09-01", "--civil-servant")
+    cli.new("meeting", "schedule", "LRT", "--at", "2023-11-10 09:15", "--place", "Webex")
+    cli.new("agenda", "add", M1, "Opening en mededelingen")
+    cli.new("agenda", "add", M1, "Huisvesting statushouders")
+    cli.new("meeting", "schedule", "LRT", "--at", "2023-12-01 10:00", "--place", "Webex")
+    cli.at("2023-11-10 10:00")
+    cli.ok("meeting", "hold", M1)
+    cli.ok("attendance", "record", M1, "liesbeth-spies", "present")
+    cli.ok("attendance", "record", M1, "karin-morren", "remote")
+    cli.at("2023-11-14 10:00")
+    text = tmp / "verslag.md"
+    text.write_text(MINUTES, encoding="utf8")
+    cli.new("minutes", "draft", M1, "--from", str(text))
+    cli.ok("minutes", "circulate", M1, "--deadline", "2023-11-21 12:00")
+    if approve:
+        cli.at("2023-12-01 10:00")
+        cli.ok("meeting", "hold", M2)
+        cli.ok("minutes", "approve", M1, "--at-meeting", M2)
+    cli.at("2024-01-08 10:00")
+
+
+@pytest.fixture
+def woo(cli: Cli, tmp_path: Path) -> Cli:
+    setup(cli, tmp_path)
+    return cli
+
+
+def published_files(out: Path) -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf8") for p in sorted(out.iterdir())}
+
+
+def test_the_default_redactions_with_where_they_occur(woo):
+    rows = woo.json("minutes", "redactions", M1)
+    assert [(r["number"], r["person"], r["origin"], r["ground"], r["in_force"], r["where"])
+            for r in rows] == [
+        (1, "karin-morren", "default", "5.1.2e", True,
+         ["aanwezigheid", "agendapunt 1, punt 1"])]
+    assert "karin-morren" in woo.ok("minutes", "redactions", M1)
+    assert woo.json("minutes", "redactions", M1, user="woo") == rows
+
+
+def test_publish_redacts_civil_servants_and_names_office_holders(woo, tmp_path):
+    assert woo.new("minutes", "redact", M1, "--passage", OPINION, "--ground", "5.2",
+                   "--reason", "persoonlijke beleidsopvatting") == "2"
+    woo.at("2024-01-09 14:00")
+    out = tmp_path / "openbaar"
+    data = woo.json("minutes", "publish", M1, "--out", str(out))
+    files = published_files(out)
+    assert set(files) == {f"{M1}-openbaar.md", f"{M1}-openbaar.html", f"{M1}-inventaris.md"}
+    for content in files.values():
+        assert "Morren" not in content and "Karin" not in content
+        assert OPINION not in content
+    md = files[f"{M1}-openbaar.md"]
+    assert "Mevr. Liesbeth Spies (VNG)" in md and "Liesbeth Spies vraagt om tempo. [5.2]" in md
+    assert "[5.1.2e] (IPO) (digitaal)" in md and "mw. [5.1.2e] (IPO)" not in md
+    assert "De voorzitter opent; [5.1.2e] (IPO) licht" in md
+    # the digests recorded are those of the files written
+    assert data["public_digest"] == hashlib.sha256(
+        (out / f"{M1}-openbaar.md").read_bytes()).hexdigest()
+    assert data["html_digest"] == hashlib.sha256(
+        (out / f"{M1}-openbaar.html").read_bytes()).hexdigest()
+    assert (data["publication"], data["text_version"], data["approved_version"]) == (1, 1, 1)
+    assert data["text_digest"] == data["approved_digest"]
+    # the inventory: each redaction with ground, decider (by role) and time
+    assert [(r["number"], r["what"], r["ground"], r["decided_by"], r["decided_at"])
+            for r in data["inventory"]] == [
+        (1, "naam van persoon 1", "5.1.2e", "secretariaat JenV (standaard voor ambtenaren)",
+         "2024-01-09T14:00+01:00"),
+        (2, "passage", "5.2", "secretariaat JenV", "2024-01-08T10:00+01:00")]
+    inventory = files[f"{M1}-inventaris.md"]
+    assert "| 1 | naam van persoon 1 | 5.1.2e | secretariaat JenV (standaard voor " \
+           "ambtenaren) | 9 januari 2024, 14:00 | 2 |" in inventory
+    assert "| 2 | passage | 5.2 | secretariaat JenV | 8 januari 2024, 10:00 | 1 |" in inventory
+    assert not re.search(rf"\b{SEC}\b", inventory)  # the decider's login is not public
+    # the unredacted text stays in the store, for those who may read it
+    assert "Morren" in woo.ok("minutes", "show", M1)
+    history = woo.json("history", M1)
+    assert "Morren" in str(history)
+
+
+def test_a_lifted_redaction_is_named_again(woo, tmp_path):
+    assert woo.ok("minutes", "unredact", M1, "1", "--reason",
+                  "mw. Morren stemt in met vermelding").startswith("redaction 1 of")
+    (row,) = woo.json("minutes", "redactions", M1)
+    assert (row["in_force"], row["lifted"]["user"], row["lifted"]["reason"]) == (
+        False, SEC, "mw. Morren stemt in met vermelding")
+    out = tmp_path / "openbaar"
+    woo.ok("minutes", "publish", M1, "--out", str(out))
+    md = (out / f"{M1}-openbaar.md").read_text(encoding="utf8")
+    assert "Mw. Karin Morren (IPO) (digitaal)" in md and "mw. K. Morren (IPO) licht" in md
+    assert "Er is niets weggelakt." in (out / f"{M1}-inventaris.md").read_text(encoding="utf8")
+
+
+@pytest.mark.parametrize("user, args", [
+    ("spies", ("minutes", "redact", M1, "--person", "liesbeth-spies", "--ground", "5.1.2e",
+               "--reason", "r")),
+    ("woo", ("minutes", "unredact", M1, "1", "--reason", "r")),
+    ("woo", ("minutes", "publish", M1, "--out", "OUT")),
+    ("spies", ("minutes", "publish", M1, "--out", "OUT")),
+    ("spies", ("minutes", "redactions", M1)),
+])
+def test_a_forbidden_role_is_refused_and_writes_nothing(woo, tmp_path, user, args):
+    out = tmp_path / "out"
+    args = tuple(str(out) if a == "OUT" else a for a in args)
+    woo.refused(*args, user=user, fragments=("may not",))
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_unapproved_minutes_cannot_be_published(cli, tmp_path):
+    setup(cli, tmp_path, approve=False)
+    out = tmp_path / "out"
+    cli.refused("minutes", "publish", M1, "--out", str(out),
+                fragments=("are circulated; only approved minutes are published",))
+    assert not any(out.iterdir())
+
+
+@pytest.mark.parametrize("args, code, fragment", [
+    (("minutes", "redact", M1, "--ground", "5.2", "--reason", "r"), 2,
+     "give either --person or --passage"),
+    (("minutes", "redact", M1, "--person", "x", "--passage", "y", "--ground", "5.2",
+      "--reason", "r"), 2, "give either --person or --passage"),
+    (("minutes", "redact", M1, "--passage", OPINION, "--ground", "5.1.1", "--reason", "r"),
+     2, "'5.1.1' is not one of"),
+    (("minutes", "redact", M1, "--passage", "Staat er niet", "--ground", "5.2",
+      "--reason", "r"), 1, "passage: does not occur in minutes"),
+    (("minutes", "redact", M1, "--person", "niemand", "--ground", "5.2", "--reason", "r"),
+     1, "person: no person 'niemand'"),
+    (("minutes", "redact", M1, "--person", "karin-morren", "--ground", "5.1.2e",
+      "--reason", "r"), 1, "karin-morren is already redacted"),
+    (("minutes", "redact", M1, "--passage", OPINION, "--ground", "5.2", "--reason", " "),
+     1, "reason: must not be empty"),
+    (("minutes", "unredact", M1, "7", "--reason", "r"), 1, "have no redaction 7"),
+    (("minutes", "unredact", M1, "x", "--reason", "r"), 2, "'x' is not a valid integer"),
+    (("minutes", "redactions", "LRT-1999-01-01"), 1, "no minutes 'LRT-1999-01-01'"),
+    (("minutes", "publish", M1), 2, "Missing option '--out'"),
+])
+def test_bad_input_is_one_line_and_writes_nothing(woo, args, code, fragment):
+    woo.refused(*args, code=code, fragments=(fragment,))
+
+
+def test_publishing_unchanged_again_is_refused(woo, tmp_path):
+    woo.ok("minutes", "publish", M1, "--out", str(tmp_path / "a"))
+    woo.refused("minutes", "publish", M1, "--out", str(tmp_path / "b"),
+                fragments=("already published as they are (publication 1)",))
+
+
+def test_an_unwritable_out_directory_records_nothing(woo, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    woo.refused("minutes", "publish", M1, "--out", str(blocker / "sub"), code=2,
+                fragments=("cannot write in",))
+
+
+def test_the_redactions_as_they_stood_at_an_earlier_record_time(woo):
+    woo.ok("minutes", "unredact", M1, "1", "--reason", "toestemming")
+    woo.at("2024-01-10 09:00")
+    (now,) = woo.json("minutes", "redactions", M1)
+    (then,) = woo.json("minutes", "redactions", M1, "--as-of", "2024-01-07")
+    assert (now["in_force"], then["in_force"]) == (False, True)

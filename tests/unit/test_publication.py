@@ -1,0 +1,463 @@
+"""Woo publication: finding names, the default redactions, adding and lifting, the rules of
+publishing, and the public rendering with its inventory (pure: states in, text out)."""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+import pytest
+
+from lrt_app.woo import render_public
+from lrt_domain import permissions
+from lrt_domain.base import Actor, Role, fold
+from lrt_domain.directory import Person
+from lrt_domain.errors import Forbidden, InvalidInput, NotFound, RuleViolation
+from lrt_domain.meetings import Meeting, Presence
+from lrt_domain.minutes import Item, Minutes, Point, text_digest
+from lrt_domain.publication import (Origin, Publication, WooGround, find_names, in_force,
+                                    marker, name_pattern, redactions, split_name)
+from lrt_domain.tables import Table, TableRules
+
+from .world import (AUDITOR, CHAIR, MEMBER, OTHER_SECRETARIAT, SECRETARIAT, at, ctx,
+                    held_meeting, later_meeting, table)
+
+HELD = at(2023, 11, 10, 12)
+DECIDED = at(2024, 1, 8, 10)
+PUBLISHED = at(2024, 1, 9, 14)
+OPINION = "Ik vind persoonlijk dat dit beleid faalt."
+
+PERSONS = [  # key, name, title
+    ("bestuurder-vng", "Liesbeth Spies", "Mevr."),  # office holder by membership
+    ("ambtenaar-ipo", "Karin Morren", "Mw."),  # civil servant by membership
+    ("minister-jenv", "Dilan Yeşilgöz", None),  # the chair
+    ("adviseur", "Pieter van Hout", "Dhr."),  # no membership, named in the text
+    ("burgemeester", "Ahmed Aboutaleb", "burgemeester"),  # a guest; an office by title
+    ("ongenoemd", "Sanne de Vries", "Mw."),  # a civil servant not in these minutes
+]
+
+
+def persons() -> dict[str, Person]:
+    return {k: fold(None, Person.register(ctx(), n, person_key=k, title=t))
+            for k, n, t in PERSONS}
+
+
+def the_table() -> Table:
+    """The world's table, and Karin Morren's membership still running on the day."""
+    t = table()
+    return fold(t, t.add_member(ctx(), person="ambtenaar-ipo", organisation="IPO",
+                                function="beleidsadviseur IPO", since=date(2023, 11, 6),
+                                office_holder=False))
+
+
+def the_meeting() -> Meeting:
+    m = held_meeting()
+    for person, presence in [("bestuurder-vng", Presence.PRESENT),
+                             ("ambtenaar-ipo", Presence.REMOTE),
+                             ("minister-jenv", Presence.PRESENT),
+                             ("burgemeester", Presence.PRESENT)]:
+        m = fold(m, m.record_attendance(ctx(HELD), person, presence))
+    return m
+
+
+ITEMS = [
+    Item(number=1, title="Opening en mededelingen", points=(
+        Point(text="De minister opent. Mw. K. Morren (IPO) licht de stand van zaken toe."),
+        Point(text="L. Spies vraagt naar de planning."),
+    )),
+    Item(number=3, title="Huisvesting statushouders", points=(
+        Point(text=f"Dhr. Van Hout vraagt aandacht voor de kosten. {OPINION}"),
+        Point(text="VNG en mevrouw Spies steunen de richting; Karin Morren noteert."),
+    )),
+]
+
+
+def minutes(*, approved: bool = True, meeting: Meeting | None = None) -> Minutes:
+    m = meeting or the_meeting()
+    mins = fold(None, Minutes.draft(ctx(at(2023, 11, 13, 9)), m, ITEMS))
+    mins = fold(mins, mins.circulate(ctx(at(2023, 11, 14, 9)), at(2023, 11, 20, 12)))
+    if approved:
+        mins = fold(mins, mins.approve_at_meeting(ctx(at(2023, 12, 15, 13)), m,
+                                                  later_meeting(), rules=TableRules()))
+    return mins
+
+
+class World:
+    def __init__(self, *, approved: bool = True):
+        self.meeting = the_meeting()
+        self.table = the_table()
+        self.persons = persons()
+        self.minutes = minutes(approved=approved, meeting=self.meeting)
+        self.publication = fold(None, Publication.open(ctx(DECIDED), self.minutes))
+
+    @property
+    def states(self) -> tuple:
+        return self.minutes, self.meeting, self.table, self.persons
+
+    def entries(self):
+        return redactions(*self.states, self.publication)
+
+    def add(self, *, person=None, passage=None, ground="5.1.2e", reason="reden",
+            actor: Actor = SECRETARIAT):
+        event = self.publication.add_redaction(ctx(DECIDED, actor), *self.states,
+                                               person=person, passage=passage, ground=ground,
+                                               reason=reason)
+        self.publication = fold(self.publication, event)
+        return event
+
+    def lift(self, number: int, reason="reden"):
+        event = self.publication.lift(ctx(DECIDED), *self.states, number, reason)
+        self.publication = fold(self.publication, event)
+        return event
+
+    def number_of(self, person: str, origin: Origin = Origin.DEFAULT) -> int:
+        return next(e.number for e in self.entries()
+                    if e.person == person and e.origin is origin)
+
+    def render(self):
+        return render_public(*self.states, self.publication, approving_meeting=later_meeting(),
+                             published=Publication.decision(ctx(PUBLISHED)))
+
+    def publish(self):
+        public = self.render()
+        event = self.publication.publish(ctx(PUBLISHED), *self.states,
+                                         public_digest=public.markdown_digest,
+                                         html_digest=public.html_digest)
+        self.publication = fold(self.publication, event)
+        return public, event
+
+
+def every_output(public) -> str:
+    return "\n".join([public.markdown, html.unescape(public.html), public.inventory_markdown])
+
+
+# --- finding names ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, split", [
+    ("Jan de Reus", (["Jan"], ["de", "Reus"])),
+    ("Marjolein Faber-van de Klashorst", (["Marjolein"], ["Faber-van", "de", "Klashorst"])),
+    ("Dilan Yeşilgöz-Zegerius", (["Dilan"], ["Yeşilgöz-Zegerius"])),
+    ("Karin Morren", (["Karin"], ["Morren"])),
+    ("Rutger Groot Wassink", (["Rutger"], ["Groot", "Wassink"])),
+    ("Adviseur", ([], ["Adviseur"])),
+])
+def test_names_split_into_given_names_and_surname(name, split):
+    assert split_name(name) == split
+
+
+@pytest.mark.parametrize("text", [
+    "Karin Morren", "K. Morren", "K Morren", "mw. K. Morren", "Mw. Morren", "mevrouw Morren",
+    "Morren", "de heer Morren",
+])
+def test_the_forms_of_a_name_are_found(text):
+    found = find_names(f"Volgens {text}, tot slot.", persons())
+    assert [(m.persons, f"Volgens {text}, tot slot."[m.start:m.end]) for m in found] == [
+        (("ambtenaar-ipo",), text)]
+
+
+def test_a_particle_is_found_in_either_case_and_the_longest_match_wins():
+    found = find_names("Dhr. P. van Hout en Van Hout; Pieter van Hout.", persons())
+    assert [(m.start, m.end) for m in found] == [(0, 16), (20, 28), (30, 45)]
+    assert all(m.persons == ("adviseur",) for m in found)
+
+
+def test_no_name_inside_another_word_or_in_lower_case():
+    assert find_names("Morrenstraat, morren, Spiesen", persons()) == []
+
+
+def test_an_acronym_surname_is_matched_only_with_its_given_name():
+    """'Adviseur VNG' must not turn every 'VNG' into a redaction."""
+    directory = {"adviseur-vng": Person(**{**persons()["adviseur"].model_dump(),
+                                           "name": "Adviseur VNG", "key": "adviseur-vng"})}
+    assert name_pattern("Adviseur VNG") is not None
+    assert find_names("VNG steunt dit.", directory) == []
+    assert len(find_names("Adviseur VNG steunt dit.", directory)) == 1
+    # an organisation's code is not matched alone either
+    assert find_names("Dit zegt Reus.", {"r": persons()["adviseur"].model_copy(
+        update={"name": "Jan Reus"})}, exclude={"Reus"}) == []
+
+
+def test_one_span_naming_two_persons_names_both():
+    directory = {"a": persons()["adviseur"].model_copy(update={"name": "Jan Spies"}),
+                 "b": persons()["bestuurder-vng"]}
+    (match,) = find_names("Spies is er niet.", directory)
+    assert set(match.persons) == {"a", "b"}
+    # but a full name is its own person's
+    (match,) = find_names("Jan Spies is er niet.", directory)
+    assert match.persons == ("a",)
+
+
+# --- the defaults -----------------------------------------------------------------------
+
+
+def test_civil_servants_named_in_attendance_and_text_are_redacted_by_default():
+    w = World()
+    entries = w.entries()
+    assert [(e.number, e.person, e.origin, e.ground, e.in_force) for e in entries] == [
+        (1, "ambtenaar-ipo", Origin.DEFAULT, WooGround.PRIVACY, True),
+        (2, "adviseur", Origin.DEFAULT, WooGround.PRIVACY, True),
+    ]
+    morren = entries[0]
+    assert morren.locations == ("aanwezigheid", "agendapunt 1, punt 1", "agendapunt 3, punt 2")
+    assert morren.occurrences == 3
+    assert morren.reason == "ambtenaar: beleidsadviseur IPO (IPO)"
+    assert entries[1].reason.startswith("geen ambtsdrager")
+
+
+def test_office_holders_stay_named_by_membership_chair_or_title():
+    named = {e.person for e in World().entries()}
+    # Spies: membership says office holder; the minister chairs; the mayor's title
+    assert named.isdisjoint({"bestuurder-vng", "minister-jenv", "burgemeester"})
+
+
+def test_a_membership_wins_over_a_title():
+    w = World()
+    t = w.table
+    w.table = fold(t, t.add_member(ctx(), person="burgemeester", organisation="VNG",
+                                   function="adviseur", since=date(2023, 1, 1),
+                                   office_holder=False))
+    assert "burgemeester" in {e.person for e in w.entries()}
+
+
+def test_a_substitute_is_named_in_the_attendance():
+    m = the_meeting()
+    m = fold(m, m.record_attendance(ctx(HELD), "ongenoemd", Presence.SUBSTITUTE,
+                                    substitute_for="bestuurder-vng"))
+    w = World()
+    w.meeting = m
+    assert "ongenoemd" in {e.person for e in w.entries()}
+
+
+# --- adding and lifting -----------------------------------------------------------------
+
+
+def test_a_passage_is_redacted_under_5_2_and_who_decided_when_is_recorded():
+    w = World()
+    event = w.add(passage=OPINION, ground="5.2", reason="persoonlijke beleidsopvatting")
+    assert (event.actor, event.role, event.timestamp, event.on_behalf_of) == (
+        "sec-jenv", Role.SECRETARIAT, DECIDED, "JenV")
+    (entry,) = [e for e in w.entries() if e.origin is Origin.ADDED]
+    assert (entry.number, entry.passage, entry.ground, entry.locations) == (
+        3, OPINION, WooGround.POLICY_OPINION, ("agendapunt 3, punt 1",))
+    assert entry.decided.user == "sec-jenv" and entry.decided.at == DECIDED
+    public = w.render()
+    assert OPINION not in every_output(public)
+    assert "kosten. [5.2]" in public.markdown
+
+
+def test_a_person_redaction_can_be_added_for_an_office_holder():
+    w = World()
+    w.add(person="bestuurder-vng", reason="verzoek betrokkene, bijzondere omstandigheden")
+    assert "Spies" not in every_output(w.render())
+
+
+def test_lifting_a_default_names_the_person_again():
+    w = World()
+    assert "Pieter van Hout" not in every_output(w.render())
+    event = w.lift(w.number_of("adviseur"), "ambtenaar stemt in met openbaarmaking")
+    assert event.person == "adviseur" and event.number is None
+    entry = next(e for e in w.entries() if e.person == "adviseur")
+    assert not entry.in_force and entry.lifted.reason.startswith("ambtenaar stemt in")
+    public = w.render()
+    assert "Dhr. Van Hout vraagt aandacht" in public.markdown
+    assert len(public.inventory) == 1  # Morren only
+
+
+def test_lifting_an_added_redaction_and_adding_a_lifted_person_again():
+    w = World()
+    w.add(passage=OPINION, ground="5.2")
+    w.lift(3, "toch geen beleidsopvatting")
+    assert OPINION in w.render().markdown
+    w.lift(w.number_of("adviseur"))
+    w.add(person="adviseur", reason="toch niet: geen toestemming")
+    assert [e.in_force for e in w.entries()] == [True, False, False, True]
+    assert "Van Hout" not in every_output(w.render())
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({}, InvalidInput, "redaction: give either a person or a passage"),
+    ({"person": "adviseur", "passage": "x"}, InvalidInput, "either a person or a passage"),
+    ({"person": "niemand"}, NotFound, "person: no person 'niemand'"),
+    ({"person": "ongenoemd"}, RuleViolation, "ongenoemd is not named in minutes"),
+    ({"person": "ambtenaar-ipo"}, RuleViolation, "ambtenaar-ipo is already redacted"),
+    ({"passage": "Dit staat er niet."}, RuleViolation, "passage: does not occur"),
+    ({"passage": "  "}, InvalidInput, "passage: must not be empty"),
+    ({"passage": OPINION, "reason": ""}, InvalidInput, "reason: must not be empty"),
+    ({"passage": OPINION, "ground": "5.1.1"}, InvalidInput, "ground: '5.1.1' is not one of"),
+])
+def test_bad_redactions_are_refused(kwargs, error, message):
+    w = World()
+    with pytest.raises(error, match=message):
+        w.add(**{"reason": "reden", **kwargs})
+
+
+def test_the_same_passage_twice_is_refused():
+    w = World()
+    w.add(passage=OPINION, ground="5.2")
+    with pytest.raises(RuleViolation, match="passage: already redacted"):
+        w.add(passage=OPINION, ground="5.2")
+
+
+def test_lifting_an_unknown_or_lifted_redaction_is_refused():
+    w = World()
+    with pytest.raises(NotFound, match="have no redaction 9"):
+        w.lift(9)
+    w.lift(1)
+    with pytest.raises(RuleViolation, match="redaction 1 of minutes LRT-2023-11-10 was "
+                                            "already lifted"):
+        w.lift(1)
+
+
+# --- who may --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("actor, allowed", [
+    (SECRETARIAT, True), (OTHER_SECRETARIAT, False), (CHAIR, True), (MEMBER, False),
+    (AUDITOR, False),
+])
+def test_those_who_run_the_table_decide_on_publication(actor, allowed):
+    if allowed:
+        permissions.require_publisher(actor, the_table(), "redact minutes")
+    else:
+        with pytest.raises(Forbidden, match=r"the secretariat of table LRT, JenV, or its chair"):
+            permissions.require_publisher(actor, the_table(), "redact minutes")
+
+
+@pytest.mark.parametrize("actor, allowed", [
+    (SECRETARIAT, True), (CHAIR, True), (AUDITOR, True), (MEMBER, False),
+    (OTHER_SECRETARIAT, False),
+])
+def test_the_redactions_are_read_by_secretariat_chair_and_auditors(actor, allowed):
+    if allowed:
+        permissions.require_woo_reader(actor, the_table(), the_meeting())
+    else:
+        with pytest.raises(Forbidden, match="read the Woo redactions"):
+            permissions.require_woo_reader(actor, the_table(), the_meeting())
+
+
+# --- publishing -------------------------------------------------------------------------
+
+
+def test_unapproved_minutes_are_not_published():
+    w = World(approved=False)
+    with pytest.raises(RuleViolation, match="minutes LRT-2023-11-10 are circulated; only "
+                                            "approved minutes are published"):
+        w.publication.publish(ctx(PUBLISHED), *w.states, public_digest="0" * 64,
+                              html_digest="0" * 64)
+    with pytest.raises(RuleViolation, match="only approved minutes"):
+        render_public(*w.states, w.publication)
+
+
+def test_the_publication_records_digests_versions_and_the_inventory():
+    w = World()
+    w.add(passage=OPINION, ground="5.2", reason="persoonlijke beleidsopvatting")
+    public, event = w.publish()
+    assert (event.number, event.text_version, event.approved_version) == (1, 1, 1)
+    assert event.text_digest == text_digest(w.minutes.items) == event.approved_digest
+    assert event.public_digest == public.markdown_digest
+    assert event.html_digest == public.html_digest
+    assert [(e.number, e.ref, e.ground.value, e.default, e.decided_by_role,
+             e.decided_by_organisation, e.decided_at) for e in event.inventory] == [
+        (1, "person:ambtenaar-ipo", "5.1.2e", True, Role.SECRETARIAT, "JenV", PUBLISHED),
+        (2, "person:adviseur", "5.1.2e", True, Role.SECRETARIAT, "JenV", PUBLISHED),
+        (3, "passage:1", "5.2", False, Role.SECRETARIAT, "JenV", DECIDED),
+    ]
+    record = w.publication.publications[0]
+    assert record.published.user == "sec-jenv" and record.published.at == PUBLISHED
+
+
+def test_publishing_again_unchanged_is_refused_but_after_a_change_it_is_a_new_one():
+    w = World()
+    w.publish()
+    with pytest.raises(RuleViolation, match=r"already published as they are \(publication 1\)"):
+        w.publish()
+    w.lift(w.number_of("adviseur"), "toestemming")
+    _, event = w.publish()
+    assert event.number == 2
+
+
+def test_a_passage_that_no_longer_occurs_blocks_publication():
+    w = World()
+    w.add(passage=OPINION, ground="5.2")
+    c = w.minutes.correct(ctx(at(2024, 1, 8, 12)), item=3, point=1,
+                          text="Dhr. Van Hout vraagt aandacht voor de kosten.",
+                          reason="verkeerd genotuleerd")
+    w.minutes = fold(w.minutes, c)
+    with pytest.raises(RuleViolation, match="its passage no longer occurs"):
+        w.publish()
+
+
+# --- the public rendering ---------------------------------------------------------------
+
+
+def test_no_civil_servant_name_in_the_public_text_and_office_holders_named():
+    public = World().render()
+    everything = every_output(public)
+    for name in ("Karin", "Morren", "Pieter", "Van Hout", "van Hout"):
+        assert name not in everything
+    for name in ("Mevr. Liesbeth Spies (VNG)", "Dilan Yeşilgöz", "burgemeester Ahmed Aboutaleb",
+                 "L. Spies vraagt", "mevrouw Spies steunen"):
+        assert name in public.markdown
+    assert "[5.1.2e] (IPO) (digitaal)" in public.markdown  # attendance, as in seed 003
+    assert "De minister opent. [5.1.2e] (IPO) licht" in public.markdown
+    assert "[5.1.2e] vraagt aandacht" in public.markdown
+    assert "Vastgesteld | in de vergadering van 15 december 2023" in public.markdown
+    assert "<li>De minister opent. [5.1.2e] (IPO) licht" in public.html
+    assert "5.1.2e] eerbiediging van de persoonlijke levenssfeer" in public.markdown
+
+
+def test_the_inventory_lists_each_redaction_with_ground_decider_and_time():
+    w = World()
+    w.add(passage=OPINION, ground="5.2", reason="persoonlijke beleidsopvatting van K. Morren")
+    public = w.render()
+    rows = [line for line in public.inventory_markdown.splitlines()
+            if line.startswith("| ") and line[2].isdigit()]
+    assert rows == [
+        "| 1 | naam van persoon 1 | 5.1.2e | secretariaat JenV (standaard voor ambtenaren) "
+        "| 9 januari 2024, 14:00 | 3 |",
+        "| 2 | naam van persoon 2 | 5.1.2e | secretariaat JenV (standaard voor ambtenaren) "
+        "| 9 januari 2024, 14:00 | 1 |",
+        "| 3 | passage | 5.2 | secretariaat JenV | 8 januari 2024, 10:00 | 1 |",
+    ]
+    # neither the text redacted, nor the reason, nor the decider's login
+    for secret in ("Morren", OPINION, "beleidsopvatting van", "sec-jenv"):
+        assert secret not in public.inventory_markdown
+
+
+def test_rendering_states_of_an_earlier_moment():
+    """The caller passes states as they were: the publication before a lift still hides."""
+    w = World()
+    before = w.publication
+    w.lift(w.number_of("adviseur"), "toestemming")
+    earlier = render_public(*w.states, before, approving_meeting=later_meeting())
+    assert "Van Hout" not in every_output(earlier)
+    assert "Van Hout" in w.render().markdown
+    # without a publication decision, defaults are the rule's, with no time
+    assert "standaardregel (ambtenaren) | bij openbaarmaking" in earlier.inventory_markdown
+
+
+def test_a_redacted_name_the_finder_misses_is_refused_not_published():
+    w = World()
+    c = w.minutes.correct(ctx(at(2024, 1, 8, 12)), item=1, point=2,
+                          text="Ondertekend: MORREN, KARIN", reason="handtekening")
+    w.minutes = fold(w.minutes, c)
+    assert "MORREN, KARIN" in w.minutes.items[0].points[1].text
+    c = w.minutes.correct(ctx(at(2024, 1, 8, 13)), item=1, point=2,
+                          text="Ondertekend: KARIN MORREN", reason="handtekening")
+    w.minutes = fold(w.minutes, c)
+    with pytest.raises(RuleViolation, match="would still hold a redacted name"):
+        w.render()
+
+
+def test_the_marker_names_the_ground():
+    assert marker([WooGround.PRIVACY]) == "[5.1.2e]"
+    assert marker([WooGround.PRIVACY, WooGround.POLICY_OPINION, WooGround.PRIVACY]) == \
+        "[5.1.2e, 5.2]"
+
+
+def test_a_passage_overlapping_a_name_gives_one_marker_with_both_grounds():
+    w = World()
+    w.add(passage="Karin Morren noteert", ground="5.2")
+    assert "de richting; [5.1.2e, 5.2]." in w.render().markdown
+    assert len(in_force(w.entries())) == 3
