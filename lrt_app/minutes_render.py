@@ -12,14 +12,42 @@ Input: what `Views.minutes_document` gives.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
+
+from lrt_domain.directory import Person
+from lrt_domain.meetings import Meeting, Presence
 
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december")
 STATUS = {"draft": "concept", "circulated": "concept, rondgestuurd",
           "revised": "concept, herzien", "approved": "vastgesteld"}
 PREFIX = {"decision": "Besluit:", "action": "Actie:", "point": ""}
+
+
+
+def person_name(person: Person | None, key: str) -> str:
+    """A person as the minutes name them: "Mevr. Liesbeth Spies" (the id if unknown)."""
+    if person is None:
+        return key
+    return f"{person.title} {person.name}" if person.title else person.name
+
+
+def attendance(meeting: Meeting, label: Callable[[str], str]) -> tuple[list[str], list[str]]:
+    """Present and absent as the minutes list them: each person's label, "(digitaal)" for
+    who joined remotely, "(namens ...)" for a substitute."""
+    present: list[str] = []
+    absent: list[str] = []
+    for a in meeting.attendance:
+        text = label(a.person)
+        if a.presence is Presence.REMOTE:
+            text += " (digitaal)"
+        if a.substitute_for:
+            text += f" (namens {label(a.substitute_for)})"
+        (absent if a.presence is Presence.ABSENT else present).append(text)
+    return present, absent
+
 
 MARKDOWN = """\
 # {{ m.table_name }}

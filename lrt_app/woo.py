@@ -21,7 +21,7 @@ from typing import Any
 from lrt_domain.directory import Person
 from lrt_domain.dutch_time import local, local_date
 from lrt_domain.errors import RuleViolation
-from lrt_domain.meetings import Meeting, Presence
+from lrt_domain.meetings import Meeting
 from lrt_domain.minutes import Minutes, MinutesStatus
 from lrt_domain.publication import (GROUND_DESCRIPTIONS, Decision, InventoryEntry,
                                     WORD, Publication, RedactionEntry, Redactor,
@@ -30,7 +30,7 @@ from lrt_domain.publication import (GROUND_DESCRIPTIONS, Decision, InventoryEntr
 from lrt_domain.tables import Table
 
 from . import minutes_render
-from .minutes_render import dutch_date
+from .minutes_render import attendance, dutch_date, person_name
 
 ROLE_NL = {"secretariat": "secretariaat", "chair": "voorzitter", "member": "lid",
            "guest": "gast", "auditor": "auditor"}
@@ -113,18 +113,9 @@ def _document(minutes: Minutes, meeting: Meeting, table: Table,
         organisation = f" ({membership.organisation})" if membership else ""
         if redactor.redacts(key):
             return redactor.person_marker(key) + organisation
-        p = persons.get(key)
-        name = (f"{p.title} {p.name}" if p.title else p.name) if p else key
-        return r(name) + organisation
+        return r(person_name(persons.get(key), key)) + organisation
 
-    present, absent = [], []
-    for a in meeting.attendance:
-        text = label(a.person)
-        if a.presence is Presence.REMOTE:
-            text += " (digitaal)"
-        if a.substitute_for:
-            text += f" (namens {label(a.substitute_for)})"
-        (absent if a.presence is Presence.ABSENT else present).append(text)
+    present, absent = attendance(meeting, label)
     approval = minutes.approval
     assert approval is not None
     accepted = set(approval.amendments)

@@ -13,13 +13,14 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
+from lrt_app.minutes_render import attendance, person_name
 from lrt_domain import working_days
 from lrt_domain.actions import Action
 from lrt_domain.directory import Person
 from lrt_domain.documents import Document
 from lrt_domain.dutch_time import AMSTERDAM, local, local_date
 from lrt_domain.errors import InvalidInput
-from lrt_domain.meetings import Meeting, MeetingStatus, Presence
+from lrt_domain.meetings import Meeting, MeetingStatus
 from lrt_domain.minutes import Minutes, MinutesStatus
 from lrt_domain.tables import Table, TableRules, add_months
 
@@ -398,19 +399,11 @@ def minutes_document(v: Views, actor: Actor, key: str) -> dict[str, Any]:
     persons = {p.key: p for p in v.model.states(Person, sorted(wanted))}
 
     def label(key: str) -> str:
-        p = persons.get(key)
-        name = f"{p.title} {p.name}" if p and p.title else (p.name if p else key)
+        name = person_name(persons.get(key), key)
         membership = table.membership_of(key, day)
         return f"{name} ({membership.organisation})" if membership else name
 
-    attendees = []
-    for a in meeting.attendance:
-        text = label(a.person)
-        if a.presence is Presence.REMOTE:
-            text += " (digitaal)"
-        if a.substitute_for:
-            text += f" (namens {label(a.substitute_for)})"
-        attendees.append((a.presence, text))
+    present, absent = attendance(meeting, label)
     approval_date = None
     if data["approval"] and data["approval"]["at_meeting"]:
         at = v.model.state(Meeting, data["approval"]["at_meeting"])
@@ -421,8 +414,7 @@ def minutes_document(v: Views, actor: Actor, key: str) -> dict[str, Any]:
         amended_by = list(dict.fromkeys(a["organisation"] for a in data["amendments"]
                                         if a["number"] in accepted))
     return {**data, "starts_at_local": local(meeting.starts_at).isoformat(),
-            "present": [t for p, t in attendees if p is not Presence.ABSENT],
-            "absent": [t for p, t in attendees if p is Presence.ABSENT],
+            "present": present, "absent": absent,
             "approval_date": approval_date, "amended_by": amended_by,
             "round_deadline": data["comment_rounds"][-1]["deadline"]
             if data["comment_rounds"] else None}
