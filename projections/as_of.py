@@ -15,7 +15,7 @@ per aggregate it reads.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -44,53 +44,84 @@ class AsOfModel:
             schema = live.schema(c)
             p = int(self.position)
             for name, columns in TABLES.items():
+                if name not in sql:
+                    continue  # only the tables the query reads
                 names = ", ".join(column.split()[0] for column in columns.split(", "))
                 c.execute(f"CREATE TEMP VIEW {name} AS SELECT {names} "
                           f"FROM {schema}.hist_{name} WHERE valid_from <= {p} "
                           f"AND (valid_until IS NULL OR valid_until > {p})")
-            # Which aggregates existed; their states come from `state` (not this column).
-            c.execute("CREATE TEMP VIEW view_state AS SELECT s.id, s.kind, s.key, "
-                      "s.version, s.state "
-                      f"FROM {schema}.view_state s WHERE EXISTS (SELECT 1 FROM "
-                      f"{schema}.view_versions v WHERE v.id = s.id AND v.position <= {p})")
+            # Which aggregates existed; their states come from `states` (not this column).
+            if "view_state" in sql:
+                c.execute("CREATE TEMP VIEW view_state AS SELECT s.id, s.kind, s.key, "
+                          "s.version, s.state "
+                          f"FROM {schema}.view_state s WHERE EXISTS (SELECT 1 FROM "
+                          f"{schema}.view_versions v WHERE v.id = s.id AND v.position <= {p})")
             c.execute(live.sql(sql), tuple(params))
             return [dict(row) for row in c.fetchall()]
 
-    def version(self, aggregate_id: str) -> int | None:
-        """The aggregate's version at this position (None: it did not exist yet)."""
-        rows = self.live.query("SELECT version FROM view_versions WHERE id = ? AND "
-                               "position <= ? ORDER BY position DESC LIMIT 1",
-                               (aggregate_id, self.position))
-        return rows[0]["version"] if rows else None
+    def versions(self, ids: list[str]) -> dict[str, int]:
+        """Each aggregate's version at this position (absent: it did not exist yet)."""
+        found: dict[str, int] = {}
+        for chunk in chunks(ids):
+            marks = ", ".join("?" * len(chunk))
+            found.update((r["id"], r["version"]) for r in self.live.query(
+                f"SELECT id, MAX(version) AS version FROM view_versions WHERE position <= ? "
+                f"AND id IN ({marks}) GROUP BY id", (self.position, *chunk)))
+        return found
 
     def state(self, cls: type[Aggregate], key: str) -> Aggregate | None:
-        sid = cls.id_for(key).hex
-        version = self.version(sid)
-        if version is None:
-            return None
-        current = self.live.query("SELECT version, state FROM view_state WHERE id = ?",
-                                  (sid,))
-        if current and current[0]["version"] == version:  # unchanged since
-            return cls.model_validate_json(self.unseal(current[0]["state"]))
-        snapshot = self.live.query("SELECT version, state FROM view_snapshots WHERE id = ? "
-                                   "AND version <= ? ORDER BY version DESC LIMIT 1",
-                                   (sid, version))
-        state = cls.model_validate_json(self.unseal(snapshot[0]["state"])) \
-            if snapshot else None
-        if state is None or state.version < version:
-            stored = self.app.recorder.select_events(
-                UUID(sid), gt=state.version if state else None, lte=version)
-            for item in stored:
-                state = self.app.mapper.to_domain_event(item).mutate(state)
-        return state
+        found = self.states(cls, [key])
+        return found[0] if found else None
 
     def states(self, cls: type[Aggregate], keys: Iterable[str] | None = None
                ) -> list[Aggregate]:
+        """The aggregates of `cls` (those named, else all) that existed at this position,
+        by key: the live state where it is still that version, else the nearest snapshot
+        and the aggregate's own events after it."""
         if keys is None:
             keys = [r["key"] for r in self.query(
                 "SELECT key FROM view_state WHERE kind = ?", (cls.KIND,))]
-        found = (self.state(cls, key) for key in sorted(set(keys)))
-        return [s for s in found if s is not None]
+        ids = {cls.id_for(key).hex: key for key in sorted(set(keys))}
+        versions = self.versions(list(ids))
+        states = dict(self._live(cls, versions))
+        older = {sid: v for sid, v in versions.items() if sid not in states}
+        starts = dict(self._snapshots(cls, older))
+        for sid, version in older.items():
+            state = starts.get(sid)
+            for item in self.app.recorder.select_events(
+                    UUID(sid), gt=state.version if state else None, lte=version):
+                state = self.app.mapper.to_domain_event(item).mutate(state)
+            states[sid] = state
+        return [states[sid] for sid in sorted(states, key=ids.__getitem__)]
+
+    def _live(self, cls: type[Aggregate], versions: dict[str, int]
+              ) -> Iterator[tuple[str, Aggregate]]:
+        """The live states of the aggregates that have not changed since."""
+        for chunk in chunks(list(versions)):
+            marks = ", ".join("?" * len(chunk))
+            for row in self.live.query(
+                    f"SELECT id, version, state FROM view_state WHERE id IN ({marks})", chunk):
+                if row["version"] == versions[row["id"]]:
+                    yield row["id"], cls.model_validate_json(self.unseal(row["state"]))
+
+    def _snapshots(self, cls: type[Aggregate], versions: dict[str, int]
+                   ) -> Iterator[tuple[str, Aggregate]]:
+        """Each aggregate's latest snapshot at or before its version, if any."""
+        for chunk in chunks(list(versions)):
+            wanted = ", ".join("(?, ?)" for _ in chunk)
+            for row in self.live.query(
+                    f"WITH wanted(id, v) AS (VALUES {wanted}) "
+                    "SELECT s.id, s.state FROM wanted w JOIN view_snapshots s ON s.id = w.id "
+                    "AND s.version = (SELECT MAX(t.version) FROM view_snapshots t "
+                    "WHERE t.id = w.id AND t.version <= w.v)",
+                    [p for sid in chunk for p in (sid, versions[sid])]):
+                yield row["id"], cls.model_validate_json(self.unseal(row["state"]))
+
+
+def chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
+    """Few enough ids for one IN (...) list (SQLite allows 32766 parameters)."""
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
 
 
 def position_at(model: ReadModel, moment: datetime) -> int:

@@ -172,12 +172,15 @@ class Views:
             table and ("table_code = ?", (table,)))
         rows = self.model.query(f"SELECT * FROM view_rounds{clause} ORDER BY deadline",
                                 params)
+        subjects = {(s.KIND, s.key): s for cls in (Minutes, Document)
+                    for s in self.model.states(cls, [r["subject"] for r in rows
+                                                     if r["subject_kind"] == cls.KIND])}
+        tables = {t.key: t for t in self.model.states(Table, {r["table_code"] for r in rows})}
         out = []
-        tables: dict[str, Table] = {}
         for row in rows:
             cls = Minutes if row["subject_kind"] == Minutes.KIND else Document
-            subject = self._get(cls, row["subject"])
-            t = tables.setdefault(row["table_code"], self._get(Table, row["table_code"]))
+            subject = subjects[cls.KIND, row["subject"]]
+            t = tables[row["table_code"]]
             rnd = subject.rounds[row["number"] - 1]
             commented = sorted({c.person for c in rnd.comments})
             day = min(local_date(now), local_date(rnd.deadline))
@@ -215,8 +218,10 @@ class Views:
             FROM view_actions a JOIN view_meetings m ON m.key = a.meeting
             """ + clause, params)
         owners: dict[str, list[str]] = {}
-        for o in self.model.query("SELECT action, organisation FROM view_action_owners "
-                                  "ORDER BY organisation"):
+        # the owners of the listed actions only: all of them would grow with the history
+        for o in self.model.query("SELECT o.action, o.organisation FROM view_action_owners o "
+                                  f"JOIN view_actions a ON a.source = o.source{clause} "
+                                  "ORDER BY o.organisation", params):
             owners.setdefault(o["action"], []).append(o["organisation"])
         today_s = today.isoformat()
         for r in rows:
@@ -245,23 +250,38 @@ class Views:
         rows = self.model.query(f"SELECT key FROM view_meetings{clause} ORDER BY starts_at",
                                 params)
         meetings = {m.key: m for m in self.model.states(Meeting, [r["key"] for r in rows])}
-        return [self._meeting(meetings[r["key"]]) for r in rows]
+        documents = self._documents(meetings) if meetings else {}
+        return [self._meeting(meetings[r["key"]], documents.get(r["key"], []))
+                for r in rows]
 
     def meeting(self, key: str) -> dict[str, Any]:
-        return self._meeting(self._get(Meeting, key))
+        m: Meeting = self._get(Meeting, key)
+        return self._meeting(m, self._documents({key: m}).get(key, []))
 
-    def _meeting(self, m: Meeting) -> dict[str, Any]:
-        documents = self.model.query(
-            "SELECT key FROM view_state WHERE kind = 'document' AND key LIKE ? ORDER BY key",
-            (m.key + "/D%",))
-        docs = self.model.states(Document, [d["key"] for d in documents])
+    def _documents(self, meetings: dict[str, Meeting]) -> dict[str, list[Document]]:
+        """The documents of these meetings, per meeting (a document's key names it)."""
+        if len(meetings) == 1:
+            [key] = meetings
+            clause, params = " AND key LIKE ?", (key + "/D%",)
+        else:
+            clause, params = "", ()
+        keys = [r["key"] for r in self.model.query(
+            f"SELECT key FROM view_state WHERE kind = 'document'{clause}", params)]
+        out: dict[str, list[Document]] = {}
+        for d in self.model.states(Document, [k for k in keys
+                                              if k.rsplit("/", 1)[0] in meetings]):
+            if d.meeting in meetings:
+                out.setdefault(d.meeting, []).append(d)
+        return out
+
+    def _meeting(self, m: Meeting, docs: list[Document]) -> dict[str, Any]:
         return {"key": m.key, "table": m.table, "starts_at": when(m.starts_at),
                 "place": m.place, "status": m.status.value, "reschedules": m.reschedules,
                 "agenda": [{"number": i.number, "title": i.title} for i in m.agenda],
                 "guests": list(m.guests), "attendance": self._attendance(m),
                 "documents": [{"key": d.key, "title": d.title, "code": d.code,
                                "version": d.text_version, "sent_at": when(d.sent_at)}
-                              for d in docs if d.meeting == m.key]}
+                              for d in docs]}
 
     def document(self, key: str) -> dict[str, Any]:
         d: Document = self._get(Document, key)
