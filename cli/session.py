@@ -19,13 +19,16 @@ if TYPE_CHECKING:
 
 class Session:
     def __init__(self, db: str | None = None, user: str | None = None, clock: Any = None,
-                 key_file: str | None = None):
+                 key_file: str | None = None, project_on_save: bool = True):
         self.db = db
         self.requested_user = user
         self.clock = clock
         self.key_file = key_file  # else LRT_KEY_FILE or LRT_CIPHER_KEY (lrt_app.settings)
         self.need_key = True  # the audit reads stored bytes only: it may go without
         self.as_of: datetime | None = None  # --as-of: the views as they stood then
+        # SQLite: write the views in each command's own transaction (tests turn it off to
+        # exercise catching up)
+        self.project_on_save = project_on_save
 
     def open_app(self, *, initialising: bool = False) -> Lrt:
         from lrt_app.application import Lrt
@@ -55,6 +58,10 @@ class Session:
         except BaseException:
             app.close()
             raise
+        if self.project_on_save and not initialising:
+            from projections.catch_up import project_on_save
+
+            project_on_save(app)  # SQLite: a command's views in its own transaction
         return app
 
     @cached_property

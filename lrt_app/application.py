@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, LRUCache
 from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
 
 from lrt_domain import permissions
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound=Aggregate)
 
 RETRIES = 10
+STATES_KEPT = 1000  # aggregates' states an application keeps to bring up to date
 
 
 class Lrt(Application[UUID]):
@@ -51,6 +52,7 @@ class Lrt(Application[UUID]):
     def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None):
         super().__init__(env)
         self.clock: Clock = clock or SystemClock()
+        self._states: LRUCache[UUID, Aggregate] = LRUCache(maxsize=STATES_KEPT)
 
     def construct_transcoder(self) -> Transcoder:
         return JSONTranscoder()
@@ -121,11 +123,28 @@ class Lrt(Application[UUID]):
     # --- plumbing -----------------------------------------------------------------
 
     def get(self, cls: type[T], key: str, *, version: int | None = None) -> T:
+        """The aggregate's state: at `version`, else its latest. The latest is brought up to
+        date from the state this application read before (states are immutable), with the
+        aggregate's own newer events, so a long-running process does not replay a stream
+        on every command. A save still refuses a decision on a stale state."""
+        aggregate_id = cls.id_for(key)
+        if version is not None:
+            try:
+                return self.repository.get(aggregate_id, version=version,
+                                           projector_func=project)
+            except AggregateNotFoundError:
+                raise NotFound(f"{cls.KIND}: no {cls.KIND} {key!r}") from None
         try:
-            return self.repository.get(cls.id_for(key), version=version,
-                                       projector_func=project)
-        except AggregateNotFoundError:
-            raise NotFound(f"{cls.KIND}: no {cls.KIND} {key!r}") from None
+            known: T | None = self._states.get(aggregate_id)
+        except KeyError:
+            known = None
+        state = project(known, self.events.get(aggregate_id,  # type: ignore[arg-type]
+                                               gt=known.version if known else None))
+        if state is None:
+            raise NotFound(f"{cls.KIND}: no {cls.KIND} {key!r}")
+        if state is not known:
+            self._states.put(aggregate_id, state)
+        return state
 
     def exists(self, cls: type[Aggregate], key: str) -> bool:
         return bool(list(self.events.get(cls.id_for(key), limit=1)))

@@ -25,7 +25,7 @@ chain's head: concurrent writers are serialised, and the chain follows commit or
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -111,6 +111,10 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
     def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name)
         self.chain_table = chain_table_for(self.events_table_name)
+        # Called in the same transaction, after the links, with (notification id, stored
+        # event) pairs: the read model written with the events (projections.catch_up).
+        self.on_inserted: Callable[[SQLiteCursor, list[tuple[int, StoredEvent]]], None] | \
+            None = None
 
     def construct_create_table_statements(self) -> list[str]:
         chain = chain_table_for(self.events_table_name)
@@ -135,6 +139,8 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         assert ids is not None
         self._append(c, [(i, oid_text(s.originator_id), s.originator_version, s.topic,
                           s.state) for i, s in zip(ids, stored_events, strict=True)])
+        if self.on_inserted is not None:
+            self.on_inserted(c, list(zip(ids, stored_events, strict=True)))
         return ids
 
     def _append(self, c: SQLiteCursor, events: list[tuple[int, str, int, str, bytes]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from eventsourcing.persistence import IntegrityError, OperationalError
 
@@ -25,6 +26,29 @@ def open_read_model(app: Lrt) -> ReadModel:
         model = app.factory.tracking_recorder(SQLiteReadModel)  # type: ignore[assignment]
     model.cipher = app.mapper.cipher  # an encrypted store seals its read model's texts
     return model
+
+
+def project_on_save(app: Lrt) -> None:
+    """SQLite: write the read model in the transaction that saves a command's events, so
+    that a command commits (and waits for the disk) once and the views are current when it
+    returns. When the views are behind (another writer's events not applied yet), the
+    events are left to the next catch-up, which applies them in log order."""
+    recorder = app.recorder
+    if not hasattr(recorder, "on_inserted") or app.is_postgres:
+        return
+    model = open_read_model(app)
+    if model.outdated():
+        return  # the next catch-up rebuilds it first
+
+    def project(c: Any, inserted: list[tuple[int, Any]]) -> None:
+        # the same cursor, under the write lock the insert took
+        position = model._max_tracking_id(app.name, c) or 0
+        if inserted[0][0] != position + 1:
+            return
+        model.apply(c, app.name, [(app.mapper.to_domain_event(stored), n)
+                                  for n, stored in inserted])
+
+    recorder.on_inserted = project
 
 
 def pending(app: Lrt, model: ReadModel) -> int:

@@ -78,6 +78,7 @@ VIEW_TABLES = ["view_state", *TABLES, *HISTORY, *VERSIONS]
 INDEXES = [
     "CREATE UNIQUE INDEX IF NOT EXISTS view_state_key ON view_state (kind, key)",
     "CREATE INDEX IF NOT EXISTS view_meetings_table ON view_meetings (table_code, starts_at)",
+    "CREATE INDEX IF NOT EXISTS view_meetings_key ON view_meetings (key)",
     "CREATE INDEX IF NOT EXISTS view_rounds_deadline ON view_rounds (deadline)",
     "CREATE INDEX IF NOT EXISTS view_actions_status ON view_actions (outstanding, due)",
     "CREATE INDEX IF NOT EXISTS view_action_owners_org ON view_action_owners (organisation)",
@@ -188,42 +189,47 @@ class ReadModel:
         applied meanwhile are skipped. Returns how many were applied."""
         with self.datastore.transaction(commit=True) as c:
             self._lock(c, application_name)
-            position = self._max_tracking_id(application_name, c) or 0
-            todo = [(event, n) for event, n in batch if n > position]
-            if not todo:
-                return 0
-            states: dict[str, Aggregate] = {}
-            rows: dict[str, Rows] = {}  # each state's query rows, as last written
-            changed: dict[str, set[str]] = {}  # per state, the query tables to rewrite
-            versions: list[tuple[Any, ...]] = []
-            snapshots: list[tuple[Any, ...]] = []
-            for event, n in todo:
-                sid = event.originator_id.hex
-                if sid in states:
-                    before = states[sid]
-                else:
-                    before = self._load_state(c, sid)
-                    rows[sid] = rows_of(before)
-                    changed[sid] = set()
-                state = states[sid] = event.mutate(before)
-                versions.append((sid, state.version, n, stamp(event.timestamp)))
-                if state.version % SNAPSHOT_EVERY == 0:
-                    snapshots.append((sid, state.version, self.seal(state.model_dump_json())))
-                after = rows_of(state)
-                for table in after.keys() | rows[sid].keys():
-                    if after.get(table, []) != rows[sid].get(table, []):
-                        self._record_history(c, table, sid, after.get(table, []), n)
-                        changed[sid].add(table)
-                rows[sid] = after
-            for sid, state in states.items():
-                self._save_state(c, sid, state, {t: rows[sid].get(t, [])
-                                                 for t in changed[sid]})
-            c.executemany(self.sql("INSERT INTO view_versions VALUES (?, ?, ?, ?)"), versions)
-            if snapshots:
-                c.executemany(self.sql("INSERT INTO view_snapshots VALUES (?, ?, ?)"),
-                              snapshots)
-            self._insert_tracking(c, Tracking(application_name, todo[-1][1]))
-            return len(todo)
+            return self.apply(c, application_name, batch)
+
+    def apply(self, c: Any, application_name: str,
+              batch: Sequence[tuple[DomainEvent, int]]) -> int:
+        """`process` within a transaction the caller holds (and commits)."""
+        position = self._max_tracking_id(application_name, c) or 0
+        todo = [(event, n) for event, n in batch if n > position]
+        if not todo:
+            return 0
+        states: dict[str, Aggregate] = {}
+        rows: dict[str, Rows] = {}  # each state's query rows, as last written
+        changed: dict[str, set[str]] = {}  # per state, the query tables to rewrite
+        versions: list[tuple[Any, ...]] = []
+        snapshots: list[tuple[Any, ...]] = []
+        for event, n in todo:
+            sid = event.originator_id.hex
+            if sid in states:
+                before = states[sid]
+            else:
+                before = self._load_state(c, sid)
+                rows[sid] = rows_of(before)
+                changed[sid] = set()
+            state = states[sid] = event.mutate(before)
+            versions.append((sid, state.version, n, stamp(event.timestamp)))
+            if state.version % SNAPSHOT_EVERY == 0:
+                snapshots.append((sid, state.version, self.seal(state.model_dump_json())))
+            after = rows_of(state)
+            for table in after.keys() | rows[sid].keys():
+                if after.get(table, []) != rows[sid].get(table, []):
+                    self._record_history(c, table, sid, after.get(table, []), n)
+                    changed[sid].add(table)
+            rows[sid] = after
+        for sid, state in states.items():
+            self._save_state(c, sid, state, {t: rows[sid].get(t, [])
+                                             for t in changed[sid]})
+        c.executemany(self.sql("INSERT INTO view_versions VALUES (?, ?, ?, ?)"), versions)
+        if snapshots:
+            c.executemany(self.sql("INSERT INTO view_snapshots VALUES (?, ?, ?)"),
+                          snapshots)
+        self._insert_tracking(c, Tracking(application_name, todo[-1][1]))
+        return len(todo)
 
     def _load_state(self, c: Any, sid: str) -> Aggregate | None:
         self._execute(c, "SELECT kind, state FROM view_state WHERE id = ?", (sid,))

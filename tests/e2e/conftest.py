@@ -78,6 +78,7 @@ class Cli:
     db: Path | TestStore  # a SQLite path, or a store of either kind
     clock: SettableClock = field(default_factory=lambda: SettableClock(at("2023-10-02 09:00")))
     runner: CliRunner = field(default_factory=CliRunner)
+    project_on_save: bool = True  # False: commands leave the views to a catch-up (SQLite)
 
     def at(self, moment: str) -> None:
         self.clock.set(at(moment))
@@ -87,7 +88,8 @@ class Cli:
         return as_store(self.db)
 
     def invoke(self, *args: str, user: str | None = SEC) -> Result:
-        session = Session(db=self.store.url, user=user, clock=self.clock)
+        session = Session(db=self.store.url, user=user, clock=self.clock,
+                          project_on_save=self.project_on_save)
         return self.runner.invoke(lrt, list(args), obj=session, catch_exceptions=True)
 
     def ok(self, *args: str, user: str | None = SEC) -> str:
