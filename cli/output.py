@@ -31,6 +31,15 @@ def view_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return json_option(command)
 
 
+def progress_bar(iterable: Any = None, *, length: int | None = None, label: str) -> Any:
+    """click's progress bar on stderr for long work, shown on a terminal only (in a pipe or
+    a log it would leave its label behind, unterminated)."""
+    import sys
+
+    return click.progressbar(iterable, length=length, label=label, file=sys.stderr,
+                             hidden=not sys.stderr.isatty())
+
+
 def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 

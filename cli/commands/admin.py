@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from ..output import json_option, show
+from ..output import json_option, progress_bar, show
 from ..session import Session, pass_session
 
 
@@ -76,7 +74,7 @@ def _run_with_bar(session: Session, label: str, rebuild: bool) -> int:
         raise Forbidden("this database login may read the views but not bring them up to "
                         "date; a writer's login or 'lrt projections follow' does that")
     total = app.recorder.max_notification_id() or 0 if rebuild else pending(app, model)
-    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+    with progress_bar(length=total, label=label) as bar:
         work = do_rebuild if rebuild else catch_up
         return work(app, model, progress=bar.update)
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from ..output import emit_json, json_option
+from ..output import emit_json, json_option, progress_bar
 from ..session import Session, pass_session
 
 PROGRESS_FROM = 20_000  # events: below this a verification is quick enough without a bar
@@ -58,8 +56,8 @@ def audit_verify(ctx: click.Context, session: Session, against: str | None,
     session.need_key = False  # the chain binds the bytes as stored
     recorder = session.app.recorder
     total = recorder.count_events()
-    if total >= PROGRESS_FROM and sys.stderr.isatty():
-        with click.progressbar(length=total, label="verifying", file=sys.stderr) as bar:
+    if total >= PROGRESS_FROM:
+        with progress_bar(length=total, label="verifying") as bar:
             report = verify(recorder, against=against, against_length=against_length,
                             progress=bar.update)
     else:

@@ -58,9 +58,20 @@ def demo(session: Session) -> None:
 
         click.echo("")
         click.echo(punctuality_text(views.punctuality("LRT", now.year, now)))
-        click.echo(f"\nTry: lrt --db {path} --as {scenario.SEC} history {meeting}")
-        click.echo(f"     lrt --db {path} --as {scenario.SEC} minutes show {meeting} "
-                   "--format docx --out verslag.docx")
+        then = datetime(2023, 11, 20, 23, 59, tzinfo=AMSTERDAM)
+        earlier = Views.as_of(app, then).minutes(actor, meeting)
+        click.secho(f"\nThe same minutes as recorded on {then:%Y-%m-%d} (--as-of)\n",
+                    bold=True)
+        click.echo(f"status {earlier['status']}, version {earlier['version']}, "
+                   f"{len(earlier['amendments'])} amendment(s), "
+                   f"{sum(r['comments'] for r in earlier['comment_rounds'])} comment(s)")
+        lrt = f"lrt --db {path} --as {scenario.SEC}"
+        click.echo(f"\nTry: {lrt} history {meeting}")
+        click.echo(f"     {lrt} minutes show {meeting} --format docx --out verslag.docx")
+        click.echo(f"     {lrt} minutes show {meeting} --as-of 2023-11-20")
+        click.echo(f"     {lrt} minutes redactions {meeting}")
+        click.echo(f"     {lrt} export parliament --table LRT --from 2023-01-01 "
+                   "--to 2023-12-31 --out kamer-2023")
     finally:
         app.close()
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 
 import click
 
-from ..output import show, view_options
+from ..output import progress_bar, show, view_options
 from ..params import DATE, FilePath
 from ..session import Session, pass_session
 
@@ -34,7 +33,7 @@ def export_parliament(session: Session, table_code: str, start: date, end: date,
     from lrt_app.parliament import ParliamentExport
 
     job = ParliamentExport(session.views(), session.actor(), table_code, start, end, out)
-    with click.progressbar(job.meetings, label="exporting", file=sys.stderr) as meetings:
+    with progress_bar(job.meetings, label="exporting") as meetings:
         for key in meetings:
             job.add(key)
     result = job.finish()
