@@ -102,24 +102,25 @@ class AsOfModel:
     def _live(self, cls: type[Aggregate], versions: dict[str, int]
               ) -> Iterator[tuple[str, Aggregate]]:
         """The live states of the aggregates that have not changed since."""
-        for chunk in chunks(list(versions)):
-            marks = ", ".join("?" * len(chunk))
-            for row in self.live.query(
-                    f"SELECT id, version, state FROM view_state WHERE id IN ({marks})", chunk):
-                if row["version"] == versions[row["id"]]:
-                    yield row["id"], cls.model_validate_json(self.unseal(row["state"]))
+        yield from self._kept(cls, versions, "SELECT s.id, s.state FROM wanted w JOIN "
+                                             "view_state s ON s.id = w.id AND s.version = w.v")
 
     def _snapshots(self, cls: type[Aggregate], versions: dict[str, int]
                    ) -> Iterator[tuple[str, Aggregate]]:
         """Each aggregate's latest snapshot at or before its version, if any."""
+        yield from self._kept(cls, versions, (
+            "SELECT s.id, s.state FROM wanted w JOIN view_snapshots s ON s.id = w.id "
+            "AND s.version = (SELECT MAX(t.version) FROM view_snapshots t "
+            "WHERE t.id = w.id AND t.version <= w.v)"))
+
+    def _kept(self, cls: type[Aggregate], versions: dict[str, int], select: str
+              ) -> Iterator[tuple[str, Aggregate]]:
+        """States kept in the read model, chosen by `select` from `wanted(id, v)`: the
+        aggregates and their versions at this position."""
         for chunk in chunks(list(versions)):
             wanted = ", ".join("(?, ?)" for _ in chunk)
-            for row in self.live.query(
-                    f"WITH wanted(id, v) AS (VALUES {wanted}) "
-                    "SELECT s.id, s.state FROM wanted w JOIN view_snapshots s ON s.id = w.id "
-                    "AND s.version = (SELECT MAX(t.version) FROM view_snapshots t "
-                    "WHERE t.id = w.id AND t.version <= w.v)",
-                    [p for sid in chunk for p in (sid, versions[sid])]):
+            for row in self.live.query(f"WITH wanted(id, v) AS (VALUES {wanted}) {select}",
+                                       [p for sid in chunk for p in (sid, versions[sid])]):
                 yield row["id"], cls.model_validate_json(self.unseal(row["state"]))
 
 
