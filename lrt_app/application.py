@@ -690,7 +690,7 @@ class Lrt(Application[UUID]):
                       passage: str | None = None, ground: str, reason: str
                       ) -> RedactionEntry:
         """Redact a person (key) or a literal passage of the minutes on a Woo ground;
-        returns the redaction as `woo_redactions` lists it."""
+        returns the redaction as `lrt minutes redactions` lists it."""
         def decide(ctx: Context) -> list[DomainEvent]:
             s, publication, opened = self._woo_decision(ctx, meeting, "redact minutes")
             return [*opened, publication.add_redaction(
@@ -703,7 +703,7 @@ class Lrt(Application[UUID]):
 
     def lift_redaction(self, login: str, meeting: str, number: int, reason: str
                        ) -> RedactionEntry:
-        """Lift redaction `number` (as `woo_redactions` numbers them), a default one too."""
+        """Lift redaction `number` (as `lrt minutes redactions` numbers them), a default one too."""
         def decide(ctx: Context) -> list[DomainEvent]:
             s, publication, opened = self._woo_decision(ctx, meeting, "lift redactions")
             return [*opened, publication.lift(ctx, s.minutes, s.meeting, s.table, s.persons,
@@ -735,13 +735,6 @@ class Lrt(Application[UUID]):
 
         event = self._run(login, decide)[-1]
         return rendered[0], event
-
-    def woo_redactions(self, login: str, meeting: str) -> list[RedactionEntry]:
-        """Every redaction of the minutes (defaults, added; lifted ones marked), with where
-        each occurs: for the table's secretariat and chair, and auditors."""
-        states = self.woo_states(meeting)
-        permissions.require_woo_reader(self.actor(login), states.table, states.meeting)
-        return states.redactions()
 
 
 __all__ = ["Lrt", "DomainError"]

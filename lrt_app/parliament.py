@@ -18,26 +18,24 @@ from __future__ import annotations
 
 import hashlib
 import html
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from lrt_domain import permissions
 from lrt_domain.actions import Action, ActionStatus
 from lrt_domain.base import Actor
-from lrt_domain.directory import Person
 from lrt_domain.dutch_time import local, local_date
-from lrt_domain import permissions
 from lrt_domain.errors import InvalidInput, NotFound
 from lrt_domain.meetings import Meeting
 from lrt_domain.minutes import Minutes, MinutesStatus
-from lrt_domain.publication import Publication, Redactor, organisation_codes
 from lrt_domain.tables import Table
 
 from . import audit
 from .minutes_render import dutch_date
-from .woo import PublicMinutes, render_public
+from .woo import woo_states_from
 
 MANIFEST = "MANIFEST.sha256"
 ACTION_STATUS_NL = {ActionStatus.OPEN: "open", ActionStatus.DONE: "afgerond",
@@ -90,7 +88,6 @@ class ParliamentExport:
         self.meetings: list[str] = [r["key"] for r in model.query(
             "SELECT key FROM view_meetings WHERE table_code = ? AND day >= ? AND day <= ? "
             "ORDER BY starts_at", (table_code, start.isoformat(), end.isoformat()))]
-        self.persons = {p.key: p for p in model.states(Person)}
         self.files: dict[str, bytes] = {}
 
     def add(self, key: str) -> None:
@@ -104,9 +101,8 @@ class ParliamentExport:
                                "minutes": minutes.status.value if minutes else None,
                                "files": []}
         if minutes is not None and minutes.status is MinutesStatus.APPROVED:
-            public = _public(model, minutes, meeting, table, self.persons)
-            md, page = _actions(model, key, Redactor(public.redactions, self.persons,
-                                                     exclude=organisation_codes(table)))
+            public = woo_states_from(model, key).render()
+            md, page = _actions(model, key, public.redact)
             self.files[f"{key}.md"] = (public.markdown + md).encode("utf8")
             self.files[f"{key}.html"] = public.html.replace(
                 "</body>", page + "</body>").encode("utf8")
@@ -134,14 +130,7 @@ def export_parliament(views: Any, actor: Actor, table_code: str, start: date, en
     return job.finish()
 
 
-def _public(model: Any, minutes: Minutes, meeting: Meeting, table: Table,
-            persons: Mapping[str, Person]) -> PublicMinutes:
-    at = minutes.approval.at_meeting if minutes.approval else None
-    return render_public(minutes, meeting, table, persons, model.state(Publication, meeting.key),
-                         approving_meeting=model.state(Meeting, at) if at else None)
-
-
-def _actions(model: Any, meeting: str, redactor: Redactor) -> tuple[str, str]:
+def _actions(model: Any, meeting: str, redact: Callable[[str], str]) -> tuple[str, str]:
     """The actions agreed at the meeting (Markdown, HTML), their texts redacted as the
     minutes are."""
     # an action's key names the meeting that agreed it (a carried-over one moves on)
@@ -150,7 +139,6 @@ def _actions(model: Any, meeting: str, redactor: Redactor) -> tuple[str, str]:
     actions: list[Action] = sorted(model.states(Action, keys), key=lambda a: (a.item, a.key))
     if not actions:
         return "", ""
-    redact = redactor.apply
     rows = [(a.key.rsplit("/", 1)[-1], ", ".join(a.owners), redact(a.text),
              dutch_date(a.due) if a.due else "voor de volgende vergadering",
              ACTION_STATUS_NL[a.status])

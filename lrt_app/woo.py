@@ -13,8 +13,8 @@ from __future__ import annotations
 import hashlib
 import html as html_lib
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -50,6 +50,8 @@ class PublicMinutes:
     inventory: tuple[InventoryEntry, ...]  # the redactions applied, numbered 1..
     inventory_markdown: str  # the inventory as a Markdown document
     redactions: tuple[RedactionEntry, ...]  # every redaction, lifted ones too (internal)
+    # redacts any other text of these minutes as the public text is (the export's actions)
+    redact: Callable[[str], str] = field(compare=False, repr=False, default=str)
 
     @property
     def markdown_digest(self) -> str:
@@ -98,7 +100,7 @@ def render_public(minutes: Minutes, meeting: Meeting, table: Table,
                                            "inventory": inventory_md})
     return PublicMinutes(meeting=meeting.key, markdown=markdown, html=page,
                          inventory=listed, inventory_markdown=inventory_md,
-                         redactions=tuple(entries))
+                         redactions=tuple(entries), redact=redactor.apply)
 
 
 def _document(minutes: Minutes, meeting: Meeting, table: Table,

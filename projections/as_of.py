@@ -35,9 +35,6 @@ class AsOfModel:
         self.position = position
         self.unseal = live.unseal
 
-    def may_write(self) -> bool:
-        return False
-
     def query(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
         live = self.live
         with live.datastore.transaction(commit=False) as c:  # rolled back: views dropped

@@ -352,6 +352,15 @@ class Views:
 
         return calendar_entries(self, now, table=table, person=person)
 
+    def redactions(self, actor: Actor, key: str) -> list[Any]:
+        """The Woo redactions of the minutes (`lrt_domain.publication.redactions`): for the
+        table's secretariat and chair, and auditors."""
+        from lrt_app.woo import woo_states_from
+
+        states = woo_states_from(self.model, key)
+        permissions.require_woo_reader(actor, states.table, states.meeting)
+        return states.redactions()
+
     def minutes_document(self, actor: Actor, key: str) -> dict[str, Any]:
         from .planning import minutes_document
 

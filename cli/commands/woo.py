@@ -14,15 +14,11 @@ from ..session import Session, pass_session
 GROUNDS = ("5.1.2e", "5.2")
 
 
-def _when(moment: Any) -> str | None:
-    from lrt_domain.dutch_time import local
-
-    return local(moment).isoformat(timespec="minutes") if moment else None
-
-
 def _decision(d: Any) -> dict[str, Any] | None:
+    from projections.views import when
+
     return None if d is None else {"user": d.user, "role": d.role.value,
-                                   "organisation": d.organisation, "at": _when(d.at),
+                                   "organisation": d.organisation, "at": when(d.at),
                                    "reason": d.reason}
 
 
@@ -68,12 +64,8 @@ def minutes_redactions(session: Session, meeting: str, as_json: bool) -> None:
     attendance or the text, under 5.1.2e), those added, and those lifted; with where each
     occurs. Numbers are those `unredact` takes. For the table's secretariat and chair, and
     auditors."""
-    from lrt_app.woo import woo_states_from
-    from lrt_domain import permissions
-
-    states = woo_states_from(session.views().model, meeting)
-    permissions.require_woo_reader(session.actor(), states.table, states.meeting)
-    show([redaction_row(e) for e in states.redactions()], as_json, text=_table_text)
+    entries = session.views().redactions(session.actor(), meeting)
+    show([redaction_row(e) for e in entries], as_json, text=_table_text)
 
 
 @click.command("redact")
@@ -136,6 +128,7 @@ def minutes_publish(session: Session, meeting: str, out: Path, as_json: bool) ->
     MEETING-openbaar.html and MEETING-inventaris.md. The unredacted text stays in the
     store."""
     from lrt_app.woo import inventory_rows
+    from projections.views import when
 
     directory = _out_dir(out)
     public, event = session.app.publish_minutes(session.user, meeting)
@@ -146,7 +139,7 @@ def minutes_publish(session: Session, meeting: str, out: Path, as_json: bool) ->
     write_file(files["html"], public.html)
     write_file(files["inventory"], public.inventory_markdown)
     data = {"meeting": meeting, "publication": event.number,
-            "published_at": _when(event.timestamp), "text_version": event.text_version,
+            "published_at": when(event.timestamp), "text_version": event.text_version,
             "approved_version": event.approved_version, "text_digest": event.text_digest,
             "approved_digest": event.approved_digest, "public_digest": event.public_digest,
             "html_digest": event.html_digest,
