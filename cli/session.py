@@ -78,9 +78,12 @@ class Session:
         from projections.views import Views
 
         self.actor()
-        if self.as_of is None:
-            return Views.open(self.app)
-        return Views.as_of(self.app, self.as_of)
+        views = Views.open(self.app) if self.as_of is None else \
+            Views.as_of(self.app, self.as_of)
+        if views.behind:  # PostgreSQL: no follower caught up for this login in time
+            click.echo(f"note: the views are {views.behind} event(s) behind the log; is "
+                       "'lrt projections follow' running?", err=True)
+        return views
 
     def actor(self) -> Actor:
         return self.app.actor(self.user)

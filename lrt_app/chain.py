@@ -20,13 +20,19 @@ The recorders are selected with the library's APPLICATION_RECORDER_TOPIC setting
 (`lrt_app.settings`). The writer inserts the events first, so that it holds the store's
 write lock (SQLite) or the library's EXCLUSIVE table lock (PostgreSQL) when it reads the
 chain's head: concurrent writers are serialised, and the chain follows commit order.
+
+A SQLite store with events the chain does not bind (no chain at all, or a last event that is
+not the chain's last) is refused, never linked silently: a store from before the chain is
+linked on purpose, and recorded, by `lrt audit link-legacy` (`linking_legacy`).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 from uuid import UUID
 
@@ -37,7 +43,13 @@ from eventsourcing.sqlite import (
     SQLiteDatastore,
 )
 
+from lrt_domain.errors import DomainError
+
 GENESIS = bytes(32)
+
+
+class UnchainedStore(DomainError):
+    """A SQLite store with events the hash chain does not bind."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,12 @@ class RawEvent:
     originator_version: int
     topic: str
     state: bytes
+    # PostgreSQL's stamps (lrt_app.chain_postgres), set by the database, never by a client:
+    # the login that inserted the row, the server's time, and whether that login was a
+    # delegate (lrt_delegate, the tables' owner or a superuser). None on SQLite and old rows.
+    inserted_by: str | None = None
+    inserted_at: datetime | None = None
+    delegate: bool = False
 
 
 def _field(data: bytes) -> bytes:
@@ -78,6 +96,27 @@ def link_digest(previous: bytes, originator_id: str, version: int, topic: str,
     h = hashlib.sha256(previous)
     for part in (originator_id.encode("utf8"), str(version).encode("ascii"),
                  topic.encode("utf8"), bytes(state)):
+        h.update(_field(part))
+    return h.digest()
+
+
+def stamp_time(moment: datetime) -> str:
+    """A stamp's time as chained: UTC, microseconds, 'Z' ('2026-12-02T13:45:01.123456Z')."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def raw_link_digest(previous: bytes, raw: RawEvent) -> bytes:
+    """The link of a stored row: `link_digest`, and for a stamped row (PostgreSQL) also
+    field(inserted_by) + field(inserted_at, `stamp_time`) + field(b"1" delegate, else b"0").
+    The database computes the same digest in its chain trigger (lrt_app.chain_postgres)."""
+    if raw.inserted_by is None or raw.inserted_at is None:
+        return link_digest(previous, raw.originator_id, raw.originator_version, raw.topic,
+                           raw.state)
+    h = hashlib.sha256(previous)
+    for part in (raw.originator_id.encode("utf8"), str(raw.originator_version).encode("ascii"),
+                 raw.topic.encode("utf8"), bytes(raw.state), raw.inserted_by.encode("utf8"),
+                 stamp_time(raw.inserted_at).encode("ascii"),
+                 b"1" if raw.delegate else b"0"):
         h.update(_field(part))
     return h.digest()
 
@@ -111,6 +150,9 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
     def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name)
         self.chain_table = chain_table_for(self.events_table_name)
+        self.unchained: str | None = None  # why the store is refused (`_unchained`)
+        self.guarded = True  # False: the audit, which reads the store as it is
+        self._linking = False
         # Called in the same transaction, after the links, with (notification id, stored
         # event) pairs: the read model written with the events (projections.catch_up).
         self.on_inserted: Callable[[SQLiteCursor, list[tuple[int, StoredEvent]]], None] | \
@@ -128,15 +170,27 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
 
     def create_table(self) -> None:
         super().create_table()
-        if self._unchained_events():
-            self._link_existing()
+        self.unchained = self._unchained()
+
+    def _guard(self) -> None:
+        """Events the chain does not bind are not read nor added to: the store is refused
+        (an older store is linked on purpose, and recorded: `linking_legacy`)."""
+        if self.unchained is not None and not self._linking and self.guarded:
+            raise UnchainedStore(self.unchained)
+
+    def select_events(self, *args: Any, **kwargs: Any) -> Any:
+        self._guard()
+        return super().select_events(*args, **kwargs)
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent],
                        **kwargs: Any) -> Sequence[int] | None:
+        self._guard()
         ids = super()._insert_events(c, stored_events, **kwargs)
         # The insert above took the database's write lock: no other writer is between
         # reading the head and appending to it.
         assert ids is not None
+        if self._linking:
+            self._link_existing(c, before=min(ids))
         self._append(c, [(i, oid_text(s.originator_id), s.originator_version, s.topic,
                           s.state) for i, s in zip(ids, stored_events, strict=True)])
         if self.on_inserted is not None:
@@ -152,24 +206,61 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         c.executemany(f"INSERT INTO {self.chain_table} VALUES (?,?,?,?,?)",
                       new_links(head, events))
 
-    # --- an older store, from before the chain: link its events once, in log order -----
+    # --- an older store, from before the chain: refused, until linked on purpose ------
 
-    def _unchained_events(self) -> bool:
+    def _unchained(self) -> str | None:
+        """Why the store cannot be used: events and no chain (a store from before the
+        chain, or its chain deleted), or a last event the chain does not bind (added
+        behind lrt's back); None when the chain binds the last event. Two index lookups."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT rowid, originator_id, originator_version "
+                      f"FROM {self.events_table_name} ORDER BY rowid DESC LIMIT 1")
+            last = c.fetchone()
+            c.execute(f"SELECT notification_id, originator_id, originator_version "
+                      f"FROM {self.chain_table} ORDER BY position DESC LIMIT 1")
+            link = c.fetchone()
+            c.execute(f"SELECT COUNT(*) FROM {self.events_table_name}" if last and not link
+                      else "SELECT 0")
+            count = c.fetchone()[0]
+        if last is None:
+            return None
+        if link is None:
+            return (f"store: it holds {count} events and no hash chain (a store from before "
+                    "the chain, or its chain was deleted); if it is a store from before the "
+                    "chain, link it on purpose with 'lrt audit link-legacy', which is recorded")
+        if (link[0], str(link[1]), link[2]) != (last[0], str(last[1]), last[2]):
+            return (f"store: its last event (notification {last[0]}) is not the one the hash "
+                    f"chain ends with (notification {link[0]}): events were added, removed "
+                    "or the chain cut behind lrt's back; see 'lrt audit verify'")
+        return None
+
+    @contextmanager
+    def linking_legacy(self) -> Iterator[int]:
+        """Within: the store is read although unchained, and the next insert (the event that
+        records the linking) first links every event before it, in log order, in the same
+        transaction. Gives how many events there are to link."""
         with self.datastore.transaction(commit=False) as c:
             c.execute(f"SELECT EXISTS (SELECT 1 FROM {self.chain_table}), "
-                      f"EXISTS (SELECT 1 FROM {self.events_table_name})")
-            has_links, has_events = c.fetchone()
-            return bool(has_events and not has_links)
+                      f"(SELECT COUNT(*) FROM {self.events_table_name})")
+            has_links, count = c.fetchone()
+        if has_links or not count:
+            raise UnchainedStore(
+                "store: only a store with events and no chain at all is linked; this one "
+                + ("has a chain that does not bind all its events: see 'lrt audit verify'"
+                   if has_links else "has no events"))
+        self._linking = True
+        try:
+            yield int(count)
+        finally:
+            self._linking = False
 
-    def _link_existing(self) -> None:
-        with self.datastore.transaction(commit=True) as c:
-            c.execute(f"SELECT EXISTS (SELECT 1 FROM {self.chain_table})")
-            if c.fetchone()[0]:
-                return
-            c.execute(f"SELECT rowid, originator_id, originator_version, topic, state "
-                      f"FROM {self.events_table_name} ORDER BY rowid")
-            rows = [tuple(r) for r in c.fetchall()]
-            self._append(c, rows)  # type: ignore[arg-type]
+    def _link_existing(self, c: SQLiteCursor, *, before: int) -> None:
+        c.execute(f"SELECT EXISTS (SELECT 1 FROM {self.chain_table})")
+        if c.fetchone()[0]:
+            raise UnchainedStore("store: the chain was started meanwhile; nothing linked")
+        c.execute(f"SELECT rowid, originator_id, originator_version, topic, state "
+                  f"FROM {self.events_table_name} WHERE rowid < ? ORDER BY rowid", (before,))
+        self._append(c, [tuple(r) for r in c.fetchall()])  # type: ignore[misc]
 
     # --- reading, for the audit ---------------------------------------------------
 
@@ -190,7 +281,10 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             c.execute(f"SELECT rowid, originator_id, originator_version, topic, state "
                       f"FROM {self.events_table_name} WHERE rowid > ? ORDER BY rowid "
                       "LIMIT ?", (after, limit))
-            return [RawEvent(r[0], str(r[1]), r[2], r[3], bytes(r[4])) for r in c.fetchall()]
+            # a value of another type is passed on as it is: the audit reports it malformed
+            return [RawEvent(r[0], str(r[1]), r[2], r[3],
+                             bytes(r[4]) if isinstance(r[4], (bytes, memoryview)) else r[4])
+                    for r in c.fetchall()]
 
     def links(self, after: int, limit: int) -> list[Link]:
         with self.datastore.transaction(commit=False) as c:

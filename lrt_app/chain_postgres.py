@@ -1,24 +1,116 @@
-"""The hash chain on PostgreSQL: the library's application recorder, plus a link per event
-in the chain table, in the same transaction (see `lrt_app.chain` for the digest).
+"""The hash chain on PostgreSQL, and the stamps: who inserted each event, and when.
 
-The library calls `_insert_events` before it takes its table lock, so the links are written
-in `_fetch_ids_after_insert_events`: after `LOCK TABLE ... IN EXCLUSIVE MODE` and the insert,
-inside the same transaction. Writers are serialised by that lock, so reading the head and
-appending to it cannot interleave, and the chain follows commit order. The chain table is
+The database itself, not the client, stamps and chains every event row:
+
+- a BEFORE INSERT trigger (`<events>_stamp`) overwrites the columns `inserted_by` (the
+  inserting login, `session_user`), `inserted_at` (the server's `clock_timestamp()`, taken
+  after the library's table lock) and `inserted_delegate` (whether that login is a member of
+  `lrt_delegate`, of the tables' owner, or a superuser), whatever a client sent;
+- a statement trigger takes the library's `LOCK TABLE ... IN EXCLUSIVE MODE` for every insert
+  (lrt's own inserts hold it already), so that even an insert typed by hand is serialised and
+  the chain follows commit order;
+- an AFTER INSERT trigger (`<events>_link`, SECURITY DEFINER: it runs as the tables' owner)
+  appends the event's link to the chain table, with the digest of `lrt_app.chain.
+  raw_link_digest` computed by PostgreSQL's own `sha256`. No login but the owner may write
+  the chain table, so nobody appends, edits or skips a link.
+
+Reading refuses an event whose actor is not the login that inserted it, unless that login was
+a delegate (`Stamp.check`, called by the mapper); `audit verify` reports it, and an event whose
+recorded time is more than `TOLERANCE` from its stamp (`stamp_problem`). The chain table is
 made append-only by `lrt_app.postgres.prepare`."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
-from eventsourcing.persistence import ProgrammingError, StoredEvent
+from eventsourcing.persistence import (
+    InterfaceError,
+    Notification,
+    OperationalError,
+    ProgrammingError,
+    StoredEvent,
+)
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.utils import retry
 from psycopg import Cursor
 from psycopg.rows import DictRow
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composed, Identifier, Literal
+
+from lrt_domain.errors import DomainError
 
 from .chain import GENESIS, Head, Link, RawEvent, chain_table_for, new_links, oid_text
+from .postgres import DELEGATE_ROLE as DELEGATE
+
+# How far an event's own time may lie from the server's stamp before `audit verify` reports
+# it: the command reads the server's clock before it decides, and the insert follows after
+# the decision and any wait for the table lock (up to POSTGRES_LOCK_TIMEOUT, 30 s) and
+# retries. Reported, not refused on read: an honest command slowed past it must not make the
+# store unreadable.
+TOLERANCE = timedelta(seconds=60)
+
+
+class ForgedEvent(DomainError):
+    """A stored event whose actor is not the login that inserted it."""
+
+
+@dataclass(frozen=True)
+class Stamp:
+    inserted_by: str
+    inserted_at: datetime
+    delegate: bool
+
+    def check(self, stored: StoredEvent, actor: str | None) -> None:
+        """Refuse an event whose actor is not its inserting login (unless a delegate's);
+        called by the mapper (`lrt_app.persistence`) for every event read."""
+        if self.delegate or self.inserted_by == actor:
+            return
+        where = f" at notification {stored.id}" if isinstance(stored, Notification) else ""
+        raise ForgedEvent(f"store: event {oid_text(stored.originator_id)} "
+                          f"v{stored.originator_version} ({stored.topic}){where} claims actor "
+                          f"{actor!r} but was inserted by the login {self.inserted_by!r}; "
+                          "refused")
+
+
+@dataclass(frozen=True)
+class StampedStoredEvent(StoredEvent):
+    stamp: Stamp | None = None
+
+
+@dataclass(frozen=True)
+class StampedNotification(Notification):
+    stamp: Stamp | None = None
+
+
+def _stamp(row: DictRow) -> Stamp | None:
+    if row.get("inserted_by") is None:
+        return None  # a row from before the stamps
+    return Stamp(row["inserted_by"], row["inserted_at"], bool(row["inserted_delegate"]))
+
+
+def stamp_problem(raw: RawEvent, actor: str, timestamp: datetime) -> str | None:
+    """Why a stamped row (`RawEvent` with `inserted_by`) was not written as it claims, or
+    None: another login's name as actor, or a time more than TOLERANCE from the stamp; a
+    delegate's rows are trusted on both."""
+    if raw.inserted_by is None or raw.inserted_at is None or raw.delegate:
+        return None
+    if actor != raw.inserted_by:
+        return f"recorded as done by {actor!r}, but inserted by the login {raw.inserted_by!r}"
+    drift = timestamp - raw.inserted_at
+    if abs(drift) > TOLERANCE:
+        return (f"recorded at {timestamp.isoformat()}, but inserted at "
+                f"{raw.inserted_at.isoformat()} by {raw.inserted_by!r} ("
+                f"{'back-dated' if drift < timedelta(0) else 'dated ahead'} by more than "
+                f"{int(TOLERANCE.total_seconds())} s)")
+    return None
+
+
+def _field(expression: str) -> str:
+    """SQL for `lrt_app.chain._field`: the 8-byte big-endian length, then the bytes."""
+    return f"int8send(octet_length({expression})::int8) || {expression}"
 
 
 class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
@@ -37,25 +129,106 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             "CREATE UNIQUE INDEX IF NOT EXISTS {} ON {} (originator_id, originator_version)"
         ).format(Identifier(f"{self.chain_table}_event"), self._chain))
 
+    def _function(self, suffix: str) -> Composed:
+        return SQL("{}.{}").format(Identifier(self.datastore.schema),
+                                   Identifier(f"{self.events_table_name}_{suffix}"))
+
+    def _trust_statements(self) -> list[Composed]:
+        """The stamp columns, and the triggers that stamp, lock and chain every insert."""
+        oid = "NEW.originator_id::text"
+        if self.datastore.originator_id_type == "uuid":
+            oid = f"replace({oid}, '-', '')"  # as `oid_text`: 32 hex digits
+        parts = [f"convert_to({oid}, 'UTF8')",
+                 "convert_to(NEW.originator_version::text, 'UTF8')",
+                 "convert_to(NEW.topic, 'UTF8')", "NEW.state",
+                 "convert_to(NEW.inserted_by, 'UTF8')",
+                 "convert_to(to_char(NEW.inserted_at AT TIME ZONE 'UTC', "
+                 "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), 'UTF8')",
+                 "convert_to(CASE WHEN NEW.inserted_delegate THEN '1' ELSE '0' END, 'UTF8')"]
+        digest = " || ".join(["decode(head_digest, 'hex')", *map(_field, parts)])
+        fixed = SQL("SET search_path = pg_catalog, pg_temp")
+        return [
+            SQL("CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql {} AS $$ "
+                "BEGIN "
+                "NEW.inserted_by := session_user; "
+                "NEW.inserted_at := clock_timestamp(); "
+                "NEW.inserted_delegate := pg_has_role(session_user, "
+                "(SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'MEMBER') "
+                "OR (to_regrole({}) IS NOT NULL AND pg_has_role(session_user, {}, 'MEMBER')); "
+                "RETURN NEW; END $$").format(self._function("stamp"), fixed,
+                                             Literal(DELEGATE), Literal(DELEGATE)),
+            SQL("CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql "
+                "SECURITY DEFINER {} AS $$ BEGIN LOCK TABLE {} IN EXCLUSIVE MODE; "
+                "RETURN NULL; END $$").format(self._function("lock"), fixed, self._events),
+            SQL("CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql "
+                "SECURITY DEFINER {} AS $$ "
+                "DECLARE head_position bigint; head_digest text; "
+                "BEGIN "
+                "SELECT c.position, c.digest INTO head_position, head_digest FROM {} c "
+                "ORDER BY c.position DESC LIMIT 1; "
+                "IF NOT FOUND THEN head_position := 0; head_digest := {}; END IF; "
+                "INSERT INTO {} (position, notification_id, originator_id, "
+                "originator_version, digest) VALUES (head_position + 1, "
+                "NEW.notification_id, " + oid + ", NEW.originator_version, "  # noqa: ISC003
+                "encode(sha256(" + digest + "), 'hex')); "
+                "RETURN NULL; END $$").format(self._function("link"), fixed, self._chain,
+                                              Literal(GENESIS.hex()), self._chain),
+            SQL("REVOKE ALL ON FUNCTION {}(), {}() FROM PUBLIC").format(
+                self._function("lock"), self._function("link")),
+        ]
+
+    def _triggers(self) -> list[tuple[str, Composed]]:
+        events = self.events_table_name
+        return [
+            (f"{events}_stamp", SQL(
+                "CREATE TRIGGER {} BEFORE INSERT ON {} FOR EACH ROW EXECUTE FUNCTION {}()")
+             .format(Identifier(f"{events}_stamp"), self._events, self._function("stamp"))),
+            (f"{events}_lock", SQL(
+                "CREATE TRIGGER {} BEFORE INSERT ON {} FOR EACH STATEMENT "
+                "EXECUTE FUNCTION {}()")
+             .format(Identifier(f"{events}_lock"), self._events, self._function("lock"))),
+            (f"{events}_link", SQL(
+                "CREATE TRIGGER {} AFTER INSERT ON {} FOR EACH ROW EXECUTE FUNCTION {}()")
+             .format(Identifier(f"{events}_link"), self._events, self._function("link"))),
+        ]
+
+    def _create_table(self, curs: Cursor[DictRow]) -> None:
+        # Two processes creating at once would collide on CREATE OR REPLACE FUNCTION.
+        curs.execute("SELECT pg_advisory_xact_lock(hashtext('lrt: create tables'))")
+        super()._create_table(curs)
+        curs.execute("SELECT count(*) AS n FROM pg_attribute WHERE attrelid = %s::regclass "
+                     "AND attname IN ('inserted_by', 'inserted_at', 'inserted_delegate') "
+                     "AND NOT attisdropped", (self._events.as_string(curs),))
+        row = curs.fetchone()
+        if row is None or row["n"] < 3:  # a store from before the stamps: old rows keep NULL
+            curs.execute(SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS inserted_by text, "
+                             "ADD COLUMN IF NOT EXISTS inserted_at timestamptz, "
+                             "ADD COLUMN IF NOT EXISTS inserted_delegate boolean")
+                         .format(self._events))
+        for statement in self._trust_statements():
+            curs.execute(statement)
+        for name, create in self._triggers():
+            curs.execute("SELECT 1 AS one FROM pg_trigger WHERE tgrelid = %s::regclass "
+                         "AND tgname = %s", (self._events.as_string(curs), name))
+            if curs.fetchone() is None:
+                curs.execute(create)
+
+    def trusted(self) -> bool:
+        """Whether the store stamps and chains in the database (made or upgraded by this
+        lrt's `lrt init`)."""
+        rows = self._all(SQL("SELECT count(*) AS n FROM pg_trigger WHERE tgrelid = %s::regclass "
+                             "AND tgname = ANY(%s)"),
+                         (f"{self.datastore.schema}.{self.events_table_name}",
+                          [name for name, _ in self._triggers()]))
+        return int(rows[0]["n"]) == len(self._triggers())
+
     def _fetch_ids_after_insert_events(self, curs: Cursor[DictRow],
                                        stored_events: Sequence[StoredEvent], **kwargs: Any
                                        ) -> Sequence[int] | None:
-        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
         if self.datastore.enable_db_functions:  # lrt refuses this setting at start-up
             raise ProgrammingError("lrt: the hash chain needs the library's table lock")
-        assert ids is not None
-        self._append(curs, [(i, oid_text(s.originator_id), s.originator_version, s.topic,
-                             s.state) for i, s in zip(ids, stored_events, strict=True)])
-        return ids
-
-    def _append(self, curs: Cursor[DictRow], events: list[tuple[int, str, int, str, bytes]]
-                ) -> None:
-        curs.execute(SQL("SELECT position, digest FROM {} ORDER BY position DESC LIMIT 1")
-                     .format(self._chain))
-        row = curs.fetchone()
-        head = Head(row["position"], row["digest"]) if row else Head(0, GENESIS.hex())
-        curs.executemany(SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s)").format(self._chain),
-                         new_links(head, events))
+        # the database's triggers stamped and chained the rows
+        return super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
 
     def create_table(self) -> None:
         super().create_table()
@@ -79,7 +252,62 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             curs.execute(SQL("SELECT EXISTS (SELECT 1 FROM {}) AS links").format(self._chain))
             again = curs.fetchone()
             if again is None or not again["links"]:
-                self._append(curs, rows)
+                curs.executemany(SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s)")
+                                 .format(self._chain), new_links(Head(0, GENESIS.hex()), rows))
+
+    # --- reading: every event with its stamp (the mapper refuses a forged one) ---------
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def select_events(self, originator_id: UUID | str, *, gt: int | None = None,
+                      lte: int | None = None, desc: bool = False, limit: int | None = None
+                      ) -> Sequence[StoredEvent]:
+        statement = self.select_events_statement
+        params: list[Any] = [originator_id]
+        if gt is not None:
+            params.append(gt)
+            statement += SQL(" AND originator_version > %s")
+        if lte is not None:
+            params.append(lte)
+            statement += SQL(" AND originator_version <= %s")
+        statement += SQL(" ORDER BY originator_version DESC" if desc
+                         else " ORDER BY originator_version ASC")
+        if limit is not None:
+            params.append(limit)
+            statement += SQL(" LIMIT %s")
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(statement, params, prepare=True)
+            return [StampedStoredEvent(originator_id=r["originator_id"],
+                                       originator_version=r["originator_version"],
+                                       topic=r["topic"], state=bytes(r["state"]),
+                                       stamp=_stamp(r)) for r in curs.fetchall()]
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def select_notifications(self, start: int | None, limit: int, stop: int | None = None,
+                             topics: Sequence[str] = (), *, inclusive_of_start: bool = True
+                             ) -> Sequence[Notification]:
+        conditions: list[str] = []
+        params: list[Any] = []
+        if start is not None:
+            conditions.append("notification_id >= %s" if inclusive_of_start
+                              else "notification_id > %s")
+            params.append(start)
+        if stop is not None:
+            conditions.append("notification_id <= %s")
+            params.append(stop)
+        if topics:
+            conditions.append("topic = ANY(%s)")
+            params.append(list(topics))
+        params.append(limit)
+        where = (" WHERE " + " AND ".join(conditions)) if conditions else ""
+        statement = SQL("SELECT * FROM {}" + where + " ORDER BY notification_id LIMIT %s"
+                        ).format(self._events)
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(statement, params, prepare=True)
+            return [StampedNotification(id=r["notification_id"],
+                                        originator_id=r["originator_id"],
+                                        originator_version=r["originator_version"],
+                                        topic=r["topic"], state=bytes(r["state"]),
+                                        stamp=_stamp(r)) for r in curs.fetchall()]
 
     # --- reading, for the audit ---------------------------------------------------
 
@@ -99,12 +327,14 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
 
     def raw_events(self, after: int, limit: int) -> list[RawEvent]:
         rows = self._all(SQL("SELECT notification_id, originator_id, originator_version, "
-                             "topic, state FROM {} WHERE notification_id > %s "
+                             "topic, state, inserted_by, inserted_at, inserted_delegate "
+                             "FROM {} WHERE notification_id > %s "
                              "ORDER BY notification_id LIMIT %s").format(self._events),
                          (after, limit))
         return [RawEvent(r["notification_id"], oid_text(r["originator_id"]),
-                         r["originator_version"], r["topic"], bytes(r["state"])) for r in rows]
-
+                         r["originator_version"], r["topic"], bytes(r["state"]),
+                         r["inserted_by"], r["inserted_at"], bool(r["inserted_delegate"]))
+                for r in rows]
     def links(self, after: int, limit: int) -> list[Link]:
         rows = self._all(SQL("SELECT position, notification_id, originator_id, "
                              "originator_version, digest FROM {} WHERE position > %s "

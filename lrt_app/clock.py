@@ -1,9 +1,10 @@
-"""The record's clock. Production reads the system clock; tests and the demo inject one."""
+"""The record's clock. Production reads the system clock (SQLite) or the database server's
+(PostgreSQL, where no client may set the record time); tests and the demo inject one."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class Clock(Protocol):
@@ -13,6 +14,25 @@ class Clock(Protocol):
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(timezone.utc)
+
+
+class DatabaseClock:
+    """PostgreSQL: the server's clock, the one its stamps are taken from (`inserted_at`,
+    lrt_app.chain_postgres), so an event's time is within a moment of its stamp."""
+
+    def __init__(self, datastore: Any):
+        self.datastore = datastore
+
+    def now(self) -> datetime:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT clock_timestamp() AS now")
+            row = c.fetchone()
+        return row["now"].astimezone(timezone.utc)  # type: ignore[no-any-return]
+
+
+def default_clock(app: Any) -> Clock:
+    """The production clock of an application: its database server's on PostgreSQL."""
+    return DatabaseClock(app.recorder.datastore) if app.is_postgres else SystemClock()
 
 
 class SettableClock:

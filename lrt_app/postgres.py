@@ -9,9 +9,11 @@ from typing import Any
 
 from lrt_domain.errors import DomainError, Forbidden
 
-WRITER_ROLE = "lrt_writer"  # secretariats, chairs, members, guests: may record events
-READER_ROLE = "lrt_reader"  # auditors: may read everything, change nothing
-DELEGATE_ROLE = "lrt_delegate"  # a trusted front-end: may act as any registered user
+WRITER_ROLE = "lrt_writer"  # the secretariat's staff: may record events, as themselves
+READER_ROLE = "lrt_reader"  # auditors, Woo officers: may read everything, change nothing
+DELEGATE_ROLE = "lrt_delegate"  # the member portal's service login: may act as any user
+PROJECTOR_ROLE = "lrt_projector"  # the service running 'lrt projections follow'
+ROLES = (WRITER_ROLE, READER_ROLE, DELEGATE_ROLE, PROJECTOR_ROLE)
 
 
 class UnsafeStore(DomainError):
@@ -60,6 +62,10 @@ def check(recorder: Any, *, name: str, require_store: bool = True) -> None:
         from .settings import StoreMissing
 
         raise StoreMissing(f"db: no lrt store in {name}; create one with 'lrt init'")
+    if not recorder.trusted():  # made by an earlier lrt: its inserts would not be chained
+        raise UnsafeStore(f"store: {name} was set up by an earlier lrt, whose database does "
+                          "not stamp and chain events; the tables' owner upgrades it with "
+                          "'lrt init' (same arguments)")
 
 
 def login(recorder: Any, requested: str | None) -> str:
@@ -81,48 +87,42 @@ def login(recorder: Any, requested: str | None) -> str:
 
 
 def prepare(recorder: Any, view_tables: list[str], tracking_table: str) -> None:
-    """Make the event table append-only and grant the group roles (run by `lrt init`,
-    as the owner of the tables)."""
+    """Make the event and chain tables append-only and grant the group roles (run by `lrt
+    init`, as the owner of the tables; on a store made by an earlier lrt it takes back what
+    that granted). Least privilege: a writer inserts events and reads; only the projector
+    (and the owner) writes the read model; nobody but the owner's chain trigger
+    (lrt_app.chain_postgres) writes the chain."""
     events = recorder.events_table_name
+    chain = recorder.chain_table
     statements = [
         "CREATE OR REPLACE FUNCTION lrt_refuse_change() RETURNS trigger LANGUAGE plpgsql AS "
         "$$ BEGIN RAISE EXCEPTION 'lrt: stored events are append-only; % refused', TG_OP "
         "USING ERRCODE = 'insufficient_privilege'; END $$",
-        f"DROP TRIGGER IF EXISTS lrt_append_only ON {events}",
-        f"CREATE TRIGGER lrt_append_only BEFORE UPDATE OR DELETE ON {events} "
-        "FOR EACH ROW EXECUTE FUNCTION lrt_refuse_change()",
-        f"DROP TRIGGER IF EXISTS lrt_no_truncate ON {events}",
-        f"CREATE TRIGGER lrt_no_truncate BEFORE TRUNCATE ON {events} "
-        "FOR EACH STATEMENT EXECUTE FUNCTION lrt_refuse_change()",
     ]
-    for role in (WRITER_ROLE, READER_ROLE, DELEGATE_ROLE):
+    for table in (events, chain):
+        statements += [
+            f"DROP TRIGGER IF EXISTS lrt_append_only ON {table}",
+            f"CREATE TRIGGER lrt_append_only BEFORE UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION lrt_refuse_change()",
+            f"DROP TRIGGER IF EXISTS lrt_no_truncate ON {table}",
+            f"CREATE TRIGGER lrt_no_truncate BEFORE TRUNCATE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION lrt_refuse_change()",
+        ]
+    for role in ROLES:
         statements.append(
             f"DO $$ BEGIN CREATE ROLE {role} NOLOGIN; "
             "EXCEPTION WHEN duplicate_object THEN NULL; END $$")
-    readable = [events, tracking_table, *view_tables]
+    model = ", ".join([tracking_table, *view_tables])
+    everyone = f"{READER_ROLE}, {WRITER_ROLE}, {PROJECTOR_ROLE}"
     statements += [
-        f"REVOKE ALL ON {events} FROM PUBLIC",
-        f"GRANT SELECT ON {', '.join(readable)} TO {READER_ROLE}, {WRITER_ROLE}",
+        f"REVOKE ALL ON {events}, {chain}, {model} FROM PUBLIC, {everyone}",
+        f"GRANT SELECT ON {events}, {chain}, {model} TO {everyone}",
         # UPDATE only because the library takes LOCK TABLE ... IN EXCLUSIVE MODE before it
         # inserts; the trigger above refuses every real UPDATE, DELETE and TRUNCATE.
         f"GRANT INSERT, UPDATE ON {events} TO {WRITER_ROLE}",
         f"GRANT USAGE ON SEQUENCE {events}_notification_id_seq TO {WRITER_ROLE}",
-        f"GRANT INSERT, UPDATE, DELETE ON {', '.join([tracking_table, *view_tables])} "
-        f"TO {WRITER_ROLE}",
+        f"GRANT INSERT, UPDATE, DELETE ON {model} TO {PROJECTOR_ROLE}",
     ]
-    chain = getattr(recorder, "chain_table", None)  # the hash chain (lrt_app/chain.py)
-    if chain:
-        statements += [
-            f"DROP TRIGGER IF EXISTS lrt_append_only ON {chain}",
-            f"CREATE TRIGGER lrt_append_only BEFORE UPDATE OR DELETE ON {chain} "
-            "FOR EACH ROW EXECUTE FUNCTION lrt_refuse_change()",
-            f"DROP TRIGGER IF EXISTS lrt_no_truncate ON {chain}",
-            f"CREATE TRIGGER lrt_no_truncate BEFORE TRUNCATE ON {chain} "
-            "FOR EACH STATEMENT EXECUTE FUNCTION lrt_refuse_change()",
-            f"REVOKE ALL ON {chain} FROM PUBLIC",
-            f"GRANT SELECT ON {chain} TO {READER_ROLE}, {WRITER_ROLE}",
-            f"GRANT INSERT ON {chain} TO {WRITER_ROLE}",
-        ]
     with recorder.datastore.transaction(commit=True) as c:
         for statement in statements:
             c.execute(statement)

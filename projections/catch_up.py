@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +14,9 @@ from .read_model import ReadModel, SQLiteReadModel
 
 BATCH = 500
 MAX_COLLISIONS = 100
+# PostgreSQL: how long a login that may not write the views (a writer, an auditor) waits for
+# 'lrt projections follow' to apply what was recorded before its query
+FOLLOWER_WAIT = 2.0
 
 
 def open_read_model(app: Lrt) -> ReadModel:
@@ -83,6 +87,33 @@ def catch_up(app: Lrt, model: ReadModel, *, batch: int = BATCH,
         done += applied
         if progress:
             progress(len(events))
+
+
+def require_write(model: ReadModel) -> None:
+    """Refuse a login that may read the views but not write them (PostgreSQL: every login
+    but the owner's and the projector's) before it tries to bring them up to date."""
+    if not model.may_write():
+        from lrt_domain.errors import Forbidden
+
+        raise Forbidden("this database login may read the views but not bring them up to "
+                        "date; a login in lrt_projector ('lrt projections follow') does that")
+
+
+def bring_up_to_date(app: Lrt, model: ReadModel, *, wait: float = FOLLOWER_WAIT) -> int:
+    """Before a query: catch up, when this login may write the views (SQLite; the owner or
+    the projector on PostgreSQL). Any other login waits up to `wait` seconds for the
+    follower to reach the end of the log as it stood when the query came in, then reads
+    anyway. Returns how many events the views are still behind (an upper bound)."""
+    if model.may_write():
+        catch_up(app, model)
+        return 0
+    end = app.recorder.max_notification_id() or 0
+    give_up = time.monotonic() + wait
+    while True:
+        behind = end - (model.max_tracking_id(app.name) or 0)
+        if behind <= 0 or time.monotonic() >= give_up:
+            return max(behind, 0)
+        time.sleep(0.05)
 
 
 def rebuild(app: Lrt, model: ReadModel, *,

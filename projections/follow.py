@@ -12,13 +12,14 @@ from typing import Any
 
 from lrt_app.application import Lrt
 
-from .catch_up import catch_up, open_read_model
+from .catch_up import catch_up, open_read_model, require_write
 
 
 def follow(app: Lrt, env: dict[str, str], *, stop: threading.Event,
            interval: float = 1.0, applied: Callable[[int], None] | None = None) -> None:
     """Apply every new event as it is recorded, until `stop` is set."""
     model = open_read_model(app)
+    require_write(model)  # PostgreSQL: the projector's login (or the owner's) only
     done = catch_up(app, model)  # the backlog in batches, before following
     if applied and done:
         applied(done)

@@ -166,10 +166,12 @@ def test_an_auditor_login_reads_but_cannot_write(pg):
     auditor = login(pg, "woo", "lrt_reader")
     # a reader login registered as a secretariat user: the database still refuses
     misfiled = login(pg, "kluis", "lrt_reader")
+    projector = login(pg, "volger", "lrt_projector")  # the service that writes the views
     ok(writer, "user", "add", "woo", "--role", "auditor")
     ok(writer, "user", "add", "kluis", "--role", "secretariat", "--organisation", "JenV")
     ok(writer, "org", "add", "VNG", "Vereniging van Nederlandse Gemeenten")
-    assert "VNG" in ok(writer, "org", "list")  # a writer's read brings the views up to date
+    ok(projector, "projections", "catch-up")
+    assert "VNG" in ok(writer, "org", "list")
     stored = pg.stored_events()
 
     with connect(pg, "woo") as c:
@@ -191,7 +193,7 @@ def test_an_auditor_login_reads_but_cannot_write(pg):
     # Reads work, on the views as the writers left them.
     assert [o["code"] for o in json.loads(ok(auditor, "org", "list", "--json"))] == \
         ["JenV", "VNG"]
-    ok(writer, "org", "add", "IPO", "Interprovinciaal Overleg")  # not read by a writer yet
+    ok(writer, "org", "add", "IPO", "Interprovinciaal Overleg")  # not applied yet
     assert json.loads(ok(auditor, "projections", "status", "--json"))["behind"] == 1
     assert [o["code"] for o in json.loads(ok(auditor, "org", "list", "--json"))] == \
         ["JenV", "VNG"]
@@ -199,9 +201,9 @@ def test_an_auditor_login_reads_but_cannot_write(pg):
     assert catching_up.exit_code == 1
     assert catching_up.stderr.splitlines() == [
         "Error: this database login may read the views but not bring them up to date; "
-        "a writer's login or 'lrt projections follow' does that"]
+        "a login in lrt_projector ('lrt projections follow') does that"]
     assert json.loads(ok(auditor, "projections", "status", "--json"))["behind"] == 1
-    ok(writer, "projections", "catch-up")
+    ok(projector, "projections", "catch-up")
     assert [o["code"] for o in json.loads(ok(auditor, "org", "list", "--json"))] == \
         ["IPO", "JenV", "VNG"]
     assert json.loads(ok(auditor, "minutes", "list", "--json")) == []
@@ -384,13 +386,16 @@ def test_the_password_is_never_printed(pg):
                      env={"PGPASSWORD": secret})), "synchronous_commit")
     pg.server.execute(f'ALTER DATABASE "{pg.dbname}" RESET synchronous_commit')
 
-    # `projections follow` names the store it follows; stopped by SIGTERM, it exits cleanly
-    follower = subprocess.Popen([str(lrt_executable()), "--db", writer, "projections",
+    # `projections follow` (the projector's login) names the store it follows; stopped by
+    # SIGTERM, it exits cleanly
+    login(pg, "volger", "lrt_projector")
+    projector = f"postgresql://volger:{secret}@127.0.0.1:{port}/{pg.dbname}"
+    follower = subprocess.Popen([str(lrt_executable()), "--db", projector, "projections",
                                  "follow", "--interval", "0.2"], env=executable_env(),
                                 text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         first = follower.stderr.readline()
-        assert first.startswith(f"following postgresql://{ADMIN}@127.0.0.1:{port}/"), first
+        assert first.startswith(f"following postgresql://volger@127.0.0.1:{port}/"), first
     finally:
         follower.send_signal(signal.SIGTERM)
         try:
