@@ -8,14 +8,127 @@ versions on the way (`upcast_v1_v2` and so on, as the library does).
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import hmac
 import json
-from typing import Any
+import os
+from typing import Any, cast
 from uuid import UUID
 
-from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from eventsourcing.persistence import Cipher, Mapper, StoredEvent, Transcoder
 
 import lrt_domain.catalogue  # noqa: F401  (imports every event class, so every topic is known)
 from lrt_domain.base import EVENT_TYPES, DomainEvent
+from lrt_domain.errors import DomainError
+
+CIPHER_TOPIC = "lrt_app.persistence:BoundCipher"
+
+
+class Unbound(DomainError):
+    """A sealed value that does not open where it is stored: moved, copied or altered."""
+
+
+def event_binding(originator_id: UUID | str, version: int, topic: str) -> bytes:
+    """What an event's ciphertext is bound to: its stream, its version and its topic
+    (fixed-length id and version, so no two places give the same bytes)."""
+    uuid = originator_id if isinstance(originator_id, UUID) else UUID(originator_id)
+    return b"lrt-event\0" + uuid.bytes + int(version).to_bytes(8, "big") + topic.encode("utf8")
+
+
+class BoundCipher(Cipher):
+    """AES-GCM (the `cryptography` package) with associated data, so that a ciphertext opens
+    only in the place it was written for: an event's stream, version and topic
+    (`event_binding`), a read-model value's row (`seal`). A row swapped with another, or
+    copied in from elsewhere, does not open, even with the right key.
+
+    Stored format (pinned by tests/unit/test_bound_cipher.py), as the library's
+    `eventsourcing.cryptography.AESCipher` lays it out: nonce (12 bytes), tag (16 bytes),
+    ciphertext. A store encrypted by lrt before the binding has the same layout with no
+    associated data; `opens` tells the two apart by the store's first event, and such a store
+    is then read and written unbound throughout (never row by row, which would let a row be
+    replaced by an unbound one)."""
+
+    CIPHER_KEY = "CIPHER_KEY"
+
+    def __init__(self, environment: Any):
+        key = environment.get(self.CIPHER_KEY)
+        if not key:
+            raise OSError(f"'{self.CIPHER_KEY}' not in env")
+        try:
+            self.key = base64.b64decode(key.encode("ascii"), validate=True)
+        except (binascii.Error, UnicodeEncodeError):
+            raise ValueError("the key is not base64") from None
+        if len(self.key) not in (16, 24, 32):
+            raise ValueError(f"a key of {len(self.key)} bytes: 16, 24 or 32 expected")
+        self.aesgcm = AESGCM(self.key)
+        # A key derived for ids (`keyed_id`), so that the AES key itself hashes nothing.
+        self.id_key = hmac.new(self.key, b"lrt keyed ids", hashlib.sha256).digest()
+        self.bound = True  # False: a store from before the binding (`opens`)
+
+    def encrypt(self, plaintext: bytes, bound_to: bytes | None = None) -> bytes:
+        nonce = os.urandom(12)
+        sealed = self.aesgcm.encrypt(nonce, plaintext, bound_to)
+        return nonce + sealed[-16:] + sealed[:-16]
+
+    def decrypt(self, ciphertext: bytes, bound_to: bytes | None = None) -> bytes:
+        """The plaintext; ValueError when it does not open (another key, another place,
+        altered bytes)."""
+        if not isinstance(ciphertext, (bytes, bytearray, memoryview)):
+            raise ValueError("not bytes")  # e.g. a state stored as TEXT
+        ciphertext = bytes(ciphertext)
+        if len(ciphertext) < 28:
+            raise ValueError("too short for AES-GCM")
+        nonce, tag, body = ciphertext[:12], ciphertext[12:28], ciphertext[28:]
+        try:
+            return self.aesgcm.decrypt(nonce, body + tag, bound_to)
+        except InvalidTag:
+            raise ValueError("does not open") from None
+
+    # --- events -------------------------------------------------------------------
+
+    def binding(self, originator_id: UUID | str, version: int, topic: str) -> bytes | None:
+        return event_binding(originator_id, version, topic) if self.bound else None
+
+    def opens(self, first: StoredEvent) -> bool:
+        """Whether this key opens the store whose first event is `first`; learns on the way
+        whether the store binds its events (written by this lrt) or not (an earlier one)."""
+        where = (first.originator_id, first.originator_version, first.topic)
+        for bound in (True, False):
+            try:
+                self.decrypt(first.state, event_binding(*where) if bound else None)
+            except ValueError:
+                continue
+            self.bound = bound
+            return True
+        return False
+
+    # --- the read model and ids ---------------------------------------------------
+
+    def seal(self, text: str, bound_to: str) -> str:
+        """A read-model value, base64, bound to the row it is stored in (`bound_to`, e.g.
+        'state/<id>/<version>'). The read model is always bound: an older one is rebuilt."""
+        return base64.b64encode(self.encrypt(text.encode("utf8"),
+                                             b"lrt-view\0" + bound_to.encode("utf8"))
+                                ).decode("ascii")
+
+    def unseal(self, sealed: str, bound_to: str) -> str:
+        try:
+            return self.decrypt(base64.b64decode(sealed),
+                                b"lrt-view\0" + bound_to.encode("utf8")).decode("utf8")
+        except (ValueError, binascii.Error):
+            raise Unbound(f"read model: the value of {bound_to} does not open where it is "
+                          "stored (moved or altered); rebuild with "
+                          "'lrt projections rebuild'") from None
+
+    def keyed_id(self, purpose: str, text: str, *, prefix: str, digits: int = 10) -> str:
+        """A short id that only the key holder can derive from `text` (HMAC-SHA-256):
+        'p-3fa9c1d2e4' for a person, instead of an id that spells the name."""
+        mac = hmac.new(self.id_key, f"{purpose}\0{text}".encode("utf8"), hashlib.sha256)
+        return f"{prefix}{mac.hexdigest()[:digits]}"
 
 
 class JSONTranscoder(Transcoder):
@@ -39,16 +152,32 @@ class PydanticMapper(Mapper[UUID]):
         if self.compressor:
             stored = self.compressor.compress(stored)
         if self.cipher:
-            stored = self.cipher.encrypt(stored)
+            bound = self._bound_cipher()
+            stored = bound.encrypt(stored, bound.binding(
+                domain_event.originator_id, domain_event.originator_version, cls.TOPIC))
         return StoredEvent(originator_id=domain_event.originator_id,
                            originator_version=domain_event.originator_version,
                            topic=cls.TOPIC, state=stored)
+
+    def _bound_cipher(self) -> BoundCipher:
+        # the cipher lrt_app.settings selects (CIPHER_TOPIC), whatever the environment says
+        return cast(BoundCipher, self.cipher)
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEvent:  # type: ignore[override]
         cls = EVENT_TYPES[stored_event.topic]
         data = stored_event.state
         if self.cipher:
-            data = self.cipher.decrypt(data)
+            bound = self._bound_cipher()
+            try:
+                data = bound.decrypt(data, bound.binding(
+                    stored_event.originator_id, stored_event.originator_version,
+                    stored_event.topic))
+            except ValueError:
+                raise Unbound(f"store: the event {stored_event.topic} (version "
+                              f"{stored_event.originator_version} of "
+                              f"{stored_event.originator_id}) does not open where it is "
+                              "stored: moved, copied or altered; see 'lrt audit verify'"
+                              ) from None
         if self.compressor:
             data = self.compressor.decompress(data)
         state = self.transcoder.decode(data)
@@ -58,4 +187,7 @@ class PydanticMapper(Mapper[UUID]):
             version += 1
         state["originator_id"] = stored_event.originator_id
         state["originator_version"] = stored_event.originator_version
+        stamp = getattr(stored_event, "stamp", None)  # PostgreSQL: who inserted the row
+        if stamp is not None:
+            stamp.check(stored_event, state.get("actor"))  # lrt_app.chain_postgres
         return cls.model_validate(state)

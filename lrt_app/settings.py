@@ -6,10 +6,15 @@
   printed.
 
 Encryption at rest: a key (base64, 16, 24 or 32 bytes; `lrt key new` makes one) from a key
-file (`--key-file PATH` or `LRT_KEY_FILE`) or from `LRT_CIPHER_KEY` turns on the library's
-AES-GCM cipher (`eventsourcing.cryptography:AESCipher`) for every stored event; the read
-model's texts are sealed with the same key (`projections.read_model`). Topics, ids and the
-hash chain stay in clear, so the chain verifies without the key.
+file (`--key-file PATH`, else `LRT_KEY_FILE`), else from `LRT_CIPHER_KEY`, turns on lrt's
+AES-GCM cipher (`lrt_app.persistence.BoundCipher`) for every stored event, each bound to its
+place; the read model's texts are sealed with the same key (`projections.read_model`).
+Topics, ids and the hash chain stay in clear, so the chain verifies without the key.
+
+The library reads its settings from the environment too, an `LRT_`-prefixed one first
+(`LRT_CIPHER_KEY` before `CIPHER_KEY`): the chosen key and cipher are therefore set under
+those prefixed names, or set empty, so that the key chosen here is the one used, whatever
+the environment holds.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from lrt_domain.errors import DomainError
 DEFAULT_DB = "lrt.sqlite"
 KEY_ENV = "LRT_CIPHER_KEY"
 KEY_FILE_ENV = "LRT_KEY_FILE"
-CIPHER_TOPIC = "eventsourcing.cryptography:AESCipher"
+CIPHER_TOPIC = "lrt_app.persistence:BoundCipher"
 KEY_SIZES = (16, 24, 32)
 
 
@@ -45,6 +50,7 @@ def cipher_key(key_file: str | None = None) -> str | None:
     path = key_file or os.environ.get(KEY_FILE_ENV)
     if path:
         try:
+            _private(path)
             key = Path(path).read_text(encoding="ascii").strip()
         except (OSError, UnicodeDecodeError, ValueError) as e:  # ValueError: a NUL in it
             reason = e.strerror if isinstance(e, OSError) and e.strerror else "not a key file"
@@ -65,9 +71,21 @@ def cipher_key(key_file: str | None = None) -> str | None:
     return key
 
 
+def _private(path: str) -> None:
+    """Refuse a key file that others may read or write, as ssh refuses such a key."""
+    if os.name == "nt":
+        return  # no POSIX modes; rely on the file's ACL
+    mode = os.stat(path).st_mode
+    if mode & 0o077:
+        raise KeyProblem(f"key: the key file {path} is open to others (mode "
+                         f"{mode & 0o777:04o}); make it private with 'chmod 600 {path}'")
+
+
 def _with_key(env: dict[str, str], key: str | None) -> dict[str, str]:
-    if key:
-        env.update({"CIPHER_TOPIC": CIPHER_TOPIC, "CIPHER_KEY": key})
+    # Prefixed, so that they win over LRT_CIPHER_KEY or LRT_CIPHER_TOPIC in the environment
+    # (see above); empty: no cipher, whatever CIPHER_TOPIC or CIPHER_KEY the environment has.
+    env.update({"LRT_CIPHER_TOPIC": CIPHER_TOPIC if key else "",
+                "LRT_CIPHER_KEY": key or ""})
     return env
 
 

@@ -99,15 +99,17 @@ class AsOfModel:
     def _live(self, cls: type[Aggregate], versions: dict[str, int]
               ) -> Iterator[tuple[str, Aggregate]]:
         """The live states of the aggregates that have not changed since."""
-        yield from self._kept(cls, versions, "SELECT s.id, s.state FROM wanted w JOIN "
-                                             "view_state s ON s.id = w.id AND s.version = w.v")
+        yield from self._kept(cls, versions, (
+            "SELECT s.id, s.version, s.state FROM wanted w "
+            "JOIN view_state s ON s.id = w.id AND s.version = w.v"))
 
     def _snapshots(self, cls: type[Aggregate], versions: dict[str, int]
                    ) -> Iterator[tuple[str, Aggregate]]:
         """Each aggregate's latest snapshot at or before its version, if any."""
         yield from self._kept(cls, versions, (
-            "SELECT s.id, s.state FROM wanted w JOIN view_snapshots s ON s.id = w.id "
-            "AND s.version = (SELECT MAX(t.version) FROM view_snapshots t "
+            "SELECT s.id, s.version, s.state FROM wanted w "
+            "JOIN view_snapshots s ON s.id = w.id AND s.version = ("
+            "SELECT MAX(t.version) FROM view_snapshots t "
             "WHERE t.id = w.id AND t.version <= w.v)"))
 
     def _kept(self, cls: type[Aggregate], versions: dict[str, int], select: str
@@ -118,7 +120,7 @@ class AsOfModel:
             wanted = ", ".join("(?, ?)" for _ in chunk)
             for row in self.live.query(f"WITH wanted(id, v) AS (VALUES {wanted}) {select}",
                                        [p for sid in chunk for p in (sid, versions[sid])]):
-                yield row["id"], cls.model_validate_json(self.unseal(row["state"]))
+                yield row["id"], self.live.open_state(cls, row)
 
 
 def chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:

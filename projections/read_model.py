@@ -20,7 +20,7 @@ Versions, for the views as they stood at an earlier moment (`projections.as_of`)
 
 from __future__ import annotations
 
-import base64
+import json
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
@@ -29,6 +29,7 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 
+from lrt_app.persistence import Unbound
 from lrt_domain.actions import Action
 from lrt_domain.base import Aggregate, DomainEvent
 from lrt_domain.catalogue import AGGREGATES
@@ -70,7 +71,7 @@ VERSIONS = {
     "view_meta": "name TEXT PRIMARY KEY, value TEXT",
 }
 # Raise when what the read model keeps changes: an older read model is then rebuilt.
-SCHEMA = "2"
+SCHEMA = "3"  # 3: sealed values bound to their rows (lrt_app.persistence.BoundCipher)
 SNAPSHOT_EVERY = 100
 # Every table of the read model besides the tracking table (grants, reset).
 VIEW_TABLES = ["view_state", *TABLES, *HISTORY, *VERSIONS]
@@ -143,19 +144,43 @@ class ReadModel:
     datastore: Any
     TRACKING_TABLE = "tracking"
     # The application's cipher on an encrypted store (`open_read_model`): the states and
-    # the action texts are then stored sealed (base64 of AES-GCM), the query columns (ids,
-    # dates, statuses) stay in clear so that they can be queried.
+    # the action texts are then stored sealed (base64 of AES-GCM), each bound to its row
+    # (`state_place`, `text_place`), so that a sealed value moved to another row does not
+    # open; the query columns (ids, dates, statuses) stay in clear so that they can be
+    # queried (persons have keyed ids there: `Lrt.register_person`).
     cipher: Any = None
 
-    def seal(self, text: str | None) -> str | None:
-        if self.cipher is None or text is None:
-            return text
-        return base64.b64encode(self.cipher.encrypt(text.encode("utf8"))).decode("ascii")
+    @staticmethod
+    def state_place(sid: str, version: int) -> str:
+        """Where a sealed state belongs: its aggregate and version (view_state and
+        view_snapshots)."""
+        return f"state/{sid}/{version}"
 
-    def unseal(self, text: str | None) -> str | None:
+    @staticmethod
+    def text_place(action: str) -> str:
+        """Where a sealed action text belongs: its action (view_actions and its history)."""
+        return f"action/{action}"
+
+    def seal(self, text: str | None, bound_to: str) -> str | None:
         if self.cipher is None or text is None:
             return text
-        return self.cipher.decrypt(base64.b64decode(text)).decode("utf8")
+        return self.cipher.seal(text, bound_to)  # type: ignore[no-any-return]
+
+    def unseal(self, text: str | None, bound_to: str) -> str | None:
+        """The value sealed for `bound_to`; refused (one line) when it was sealed for
+        another place, with another key, or altered."""
+        if self.cipher is None or text is None:
+            return text
+        return self.cipher.unseal(text, bound_to)  # type: ignore[no-any-return]
+
+    def open_state(self, cls: type[Aggregate], row: dict[str, Any]) -> Aggregate:
+        """A state as stored in a row with its `id`, `version` and `state`."""
+        text = self.unseal(row["state"], self.state_place(row["id"], row["version"]))
+        try:
+            return cls.model_validate_json(text or "")
+        except ValueError:  # pydantic's ValidationError: a row altered (its kind, say)
+            raise Unbound(f"read model: the state of {row['id']} is not a {cls.KIND}; "
+                          "rebuild with 'lrt projections rebuild'") from None
 
     def create_statements(self) -> list[str]:
         return [
@@ -214,7 +239,8 @@ class ReadModel:
             state = states[sid] = event.mutate(before)
             versions.append((sid, state.version, n, stamp(event.timestamp)))
             if state.version % SNAPSHOT_EVERY == 0:
-                snapshots.append((sid, state.version, self.seal(state.model_dump_json())))
+                snapshots.append((sid, state.version, self.seal(
+                    state.model_dump_json(), self.state_place(sid, state.version))))
             after = rows_of(state)
             for table in after.keys() | rows[sid].keys():
                 if after.get(table, []) != rows[sid].get(table, []):
@@ -232,16 +258,31 @@ class ReadModel:
         return len(todo)
 
     def _load_state(self, c: Any, sid: str) -> Aggregate | None:
-        self._execute(c, "SELECT kind, state FROM view_state WHERE id = ?", (sid,))
+        self._execute(c, "SELECT id, kind, version, state FROM view_state WHERE id = ?",
+                      (sid,))
         row = c.fetchone()
-        return AGGREGATES[row["kind"]].model_validate_json(self.unseal(row["state"])) \
-            if row else None
+        if row is None:
+            return None
+        if row["kind"] not in AGGREGATES:
+            raise Unbound(f"read model: the state of {sid} has an unknown kind; rebuild "
+                          "with 'lrt projections rebuild'")
+        return self.open_state(AGGREGATES[row["kind"]], dict(row))
 
     def _sealed(self, table: str, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         """The rows as stored: an action's text sealed on an encrypted store."""
         if table == "view_actions":
-            return [(*r[:4], self.seal(r[4]), *r[5:]) for r in rows]
+            return [(*r[:4], self.seal(r[4], self.text_place(r[0])), *r[5:]) for r in rows]
         return rows
+
+    def unsealed_row(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
+        """A stored row as it was derived (the inverse of `_sealed`, and states parsed as
+        JSON values): what `projections.verify` compares. Keep in step with `_sealed`."""
+        if table in ("view_state", "view_snapshots"):
+            return {**row, "state": json.loads(self.unseal(
+                row["state"], self.state_place(row["id"], row["version"])) or "null")}
+        if table in ("view_actions", "hist_view_actions"):
+            return {**row, "text": self.unseal(row["text"], self.text_place(row["key"]))}
+        return row
 
     def _record_history(self, c: Any, table: str, sid: str, rows: list[tuple[Any, ...]],
                         position: int) -> None:
@@ -259,7 +300,8 @@ class ReadModel:
         self._execute(c, "DELETE FROM view_state WHERE id = ?", (sid,))
         self._execute(c, "INSERT INTO view_state VALUES (?, ?, ?, ?, ?)",
                       (sid, state.KIND, state.key, state.version,
-                       self.seal(state.model_dump_json())))
+                       self.seal(state.model_dump_json(),
+                                 self.state_place(sid, state.version))))
         for table, rows in changed.items():
             self._execute(c, f"DELETE FROM {table} WHERE source = ?", (sid,))
             if rows:
@@ -298,23 +340,25 @@ class ReadModel:
             return [dict(row) for row in c.fetchall()]
 
     def state(self, cls: type[Aggregate], key: str) -> Aggregate | None:
-        rows = self.query("SELECT state FROM view_state WHERE kind = ? AND key = ?",
-                          (cls.KIND, key))
-        return cls.model_validate_json(self.unseal(rows[0]["state"])) if rows else None
+        # by id, the aggregate's own (a key column edited to another's does not move it)
+        rows = self.query("SELECT id, version, state FROM view_state WHERE id = ? "
+                          "AND kind = ?", (cls.id_for(key).hex, cls.KIND))
+        return self.open_state(cls, rows[0]) if rows else None
 
     def states(self, cls: type[Aggregate], keys: Iterable[str] | None = None
                ) -> list[Aggregate]:
         if keys is None:
-            rows = self.query("SELECT state FROM view_state WHERE kind = ? ORDER BY key",
-                              (cls.KIND,))
+            rows = self.query("SELECT id, version, state FROM view_state WHERE kind = ? "
+                              "ORDER BY key", (cls.KIND,))
         else:
             keys = list(keys)
             if not keys:
                 return []
             marks = ", ".join("?" * len(keys))
-            rows = self.query(f"SELECT state FROM view_state WHERE kind = ? AND key IN "
-                              f"({marks}) ORDER BY key", (cls.KIND, *keys))
-        return [cls.model_validate_json(self.unseal(r["state"])) for r in rows]
+            rows = self.query(f"SELECT id, version, state FROM view_state WHERE kind = ? "
+                              f"AND id IN ({marks}) ORDER BY key",
+                              (cls.KIND, *(cls.id_for(k).hex for k in keys)))
+        return [self.open_state(cls, r) for r in rows]
 
 
 class SQLiteReadModel(ReadModel, SQLiteTrackingRecorder):

@@ -23,7 +23,7 @@ from lrt_domain.minutes import Minutes, MinutesStatus
 from lrt_domain.tables import Table
 
 from .as_of import AsOfModel, position_at
-from .catch_up import catch_up, open_read_model
+from .catch_up import bring_up_to_date, open_read_model
 from .read_model import ReadModel, stamp
 
 
@@ -50,13 +50,15 @@ class Views:
         self.app = app
         self.model = model
         self.moment = moment  # None: now
+        self.behind = 0  # events recorded that these views had not applied when opened
 
     @classmethod
     def open(cls, app: Lrt, *, catch_up_first: bool = True) -> Views:
         model = open_read_model(app)
-        if catch_up_first and model.may_write():
-            catch_up(app, model)
-        return cls(app, model)
+        views = cls(app, model)
+        if catch_up_first:  # or, a login that may not write them, wait for the follower
+            views.behind = bring_up_to_date(app, model)
+        return views
 
     @classmethod
     def as_of(cls, app: Lrt, moment: datetime) -> Views:
@@ -225,7 +227,7 @@ class Views:
             owners.setdefault(o["action"], []).append(o["organisation"])
         today_s = today.isoformat()
         for r in rows:
-            r["text"] = self.model.unseal(r["text"])
+            r["text"] = self.model.unseal(r["text"], ReadModel.text_place(r["key"]))
             r["owners"] = owners.get(r["key"], [])
             r["before_next_meeting"] = bool(r["before_next_meeting"])
             r["overdue"] = bool(r["status"] in ("open", "carried over") and r["due"]
