@@ -16,6 +16,17 @@ stops at the first position where they disagree and says how:
 
 A store whose events, links and head were all removed or recomputed together passes the
 first six checks; only a head kept outside the system catches that, with `against`.
+
+A row the library could not read (a state stored as TEXT or NULL, a version that is not a
+number) is a break too: `malformed`.
+
+With a `Replay`, the log also proves itself: each event, decoded, must be one the domain
+would have recorded for its actor, in that role, at that point (`lrt_domain.conformance`:
+problems `order`, `actor`, `forbidden`, `rule`), and on PostgreSQL its actor must be the
+login that inserted it, unless that login is a delegate (`login`). A correctly chained
+forgery, written with SQL by someone who holds a writer login or the file, fails here. An
+encrypted store verified without its key: the chain is checked, the rules cannot be
+(`Report.rules` says why).
 """
 
 from __future__ import annotations
@@ -23,11 +34,22 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from uuid import UUID
 
+from eventsourcing.application import LRUCache
+from eventsourcing.persistence import StoredEvent
+
+from lrt_domain import conformance
+from lrt_domain.base import Aggregate, DomainEvent, project
 from lrt_domain.errors import NotFound
+from lrt_domain.minutes import Minutes
 
-from .chain import GENESIS, Head, Link, RawEvent, link_digest
+from .chain import GENESIS, Head, Link, RawEvent, raw_link_digest
+
+if TYPE_CHECKING:
+    from .application import Lrt
+
 
 BATCH = 5000
 
@@ -50,6 +72,8 @@ class Report:
     head: Head = field(default_factory=lambda: Head(0, GENESIS.hex()))  # recomputed
     broken: Break | None = None
     against: dict[str, Any] | None = None
+    # whether the log's rules were checked too; when not, why not
+    rules: dict[str, Any] = field(default_factory=lambda: {"checked": False, "why": None})
 
     @property
     def ok(self) -> bool:
@@ -59,7 +83,7 @@ class Report:
         return {"ok": self.ok, "checked": self.checked, "head": self.head.digest,
                 "length": self.head.length,
                 "break": self.broken.as_dict() if self.broken else None,
-                "against": self.against}
+                "against": self.against, "rules": self.rules}
 
 
 class _Stream(Generic[R]):
@@ -68,7 +92,9 @@ class _Stream(Generic[R]):
 
     def __init__(self, fetch: Callable[[int, int], list[R]], key: Callable[[R], int],
                  batch: int):
-        self.fetch, self.key, self.batch = fetch, key, batch
+        self.fetch: Callable[[int, int], list[R]] = fetch
+        self.key: Callable[[R], int] = key
+        self.batch = batch
         self.buffer: deque[R] = deque()
         self.last = 0
 
@@ -135,8 +161,29 @@ def _mismatch(recorder: Any, position: int, event: RawEvent | None, link: Link |
                  f"{_name(link.originator_id, link.originator_version)}")
 
 
-def _walk(recorder: Any, report: Report, batch: int) -> Iterator[int]:
-    """Recompute the chain; yields each position that matched (and fills `report`)."""
+def malformed(event: RawEvent) -> str | None:
+    """What makes a stored row unreadable, as the library would meet it; None: nothing."""
+    def kind(value: object) -> str:
+        return {str: "TEXT", int: "INTEGER", float: "REAL", type(None): "NULL"}.get(
+            type(value), type(value).__name__)
+
+    if not isinstance(event.state, bytes):
+        return f"its state is stored as {kind(event.state)}, not as bytes"
+    if not isinstance(event.originator_version, int) or event.originator_version < 1:
+        return f"its version is {event.originator_version!r}"
+    if not isinstance(event.topic, str) or not event.topic:
+        return f"its topic is stored as {kind(event.topic)}"
+    try:
+        UUID(str(event.originator_id))
+    except ValueError:
+        return f"its originator id {str(event.originator_id)[:40]!r} is not an id"
+    return None
+
+
+def _walk(recorder: Any, report: Report, batch: int,
+          check: Callable[[int, RawEvent], Break | None] | None = None) -> Iterator[int]:
+    """Recompute the chain; yields each position that matched (and fills `report`).
+    `check`: what else each event must pass, in order (the log's rules)."""
     events: _Stream[RawEvent] = _Stream(recorder.raw_events, lambda e: e.notification_id,
                                         batch)
     links: _Stream[Link] = _Stream(recorder.links, lambda k: k.position, batch)
@@ -159,13 +206,21 @@ def _walk(recorder: Any, report: Report, batch: int) -> Iterator[int]:
                 != (link.originator_id, link.originator_version):
             report.broken = _mismatch(recorder, position, event, link)
             return
-        digest = link_digest(digest, event.originator_id, event.originator_version,
-                             event.topic, event.state)
+        bad = malformed(event)
+        if bad is not None:
+            report.broken = Break(position, "malformed",
+                                  f"event {_name(event.originator_id, event.originator_version)}"
+                                  f" (notification {event.notification_id}): {bad}")
+            return
+        digest = raw_link_digest(digest, event)
         if digest.hex() != link.digest:
             report.broken = Break(position, "edited",
                                   f"event {_name(event.originator_id, event.originator_version)}"
                                   f" (notification {event.notification_id}) is not what was "
                                   "chained: its stored bytes, or its link, were changed")
+            return
+        if check is not None and (broken := check(position, event)) is not None:
+            report.broken = broken
             return
         report.checked = position
         report.head = Head(position, digest.hex())
@@ -173,14 +228,20 @@ def _walk(recorder: Any, report: Report, batch: int) -> Iterator[int]:
 
 
 def verify(recorder: Any, *, against: str | None = None, against_length: int | None = None,
-           batch: int = BATCH, progress: Callable[[int], None] | None = None) -> Report:
+           batch: int = BATCH, progress: Callable[[int], None] | None = None,
+           replay: Replay | None = None) -> Report:
     """Recompute the whole chain from the stored bytes; with `against` (and optionally its
-    length), also check that the store still extends that head."""
+    length), also check that the store still extends that head; with `replay`, also the
+    log's rules, event by event."""
     report = Report()
+    check = None
+    if replay is not None:
+        report.rules = {"checked": replay.why_not is None, "why": replay.why_not}
+        check = replay.check if replay.why_not is None else None
     against = against.strip().lower() if against else None
     found: int | None = None
     done = 0
-    for position in _walk(recorder, report, batch):
+    for position in _walk(recorder, report, batch, check):
         if against is not None and found is None and report.head.digest == against and (
                 against_length is None or position == against_length):
             found = position
@@ -212,3 +273,182 @@ def verify(recorder: Any, *, against: str | None = None, against_length: int | N
                               "or changed and the chain recomputed (give --length to name the "
                               "position)")
     return report
+
+
+# --- the log's rules ----------------------------------------------------------------------
+
+STATES_KEPT = 2000  # aggregates' states the replay keeps; older ones are folded again
+
+
+class Replay:
+    """The events, decoded in recorded order, through the domain's rules
+    (`lrt_domain.conformance`). It keeps each aggregate's version so far (an int per
+    aggregate) and a bounded cache of states; a state pushed out is folded again from the
+    store up to the version it had at that point."""
+
+    def __init__(self, app: Lrt, keep: int = STATES_KEPT, skip: str | None = None):
+        self.app = app
+        # the audit reads a store as it is, one the application refuses too (chain.py)
+        if hasattr(app.recorder, "guarded"):
+            app.recorder.guarded = False
+        self.versions: dict[UUID, int] = {}
+        self.states: LRUCache[UUID, Aggregate] = LRUCache(maxsize=keep)
+        # what the scope of registration asks (`conformance.World`), kept as the log goes
+        self._host: str | None = None
+        self._secretariats: set[str] = set()
+        self._person_tables: dict[str, set[str]] = {}
+        self._codes: dict[str, str] = {}  # organisation codes, casefolded
+        self.why_not = skip or _why_not(app)  # not None: the rules are not checked
+
+    # conformance.World
+    def state(self, cls: type[Any], key: str) -> Any:
+        return self._state(cls.id_for(key))
+
+    def host(self) -> str | None:
+        return self._host
+
+    def has_secretariat(self, organisation: str | None) -> bool:
+        return organisation in self._secretariats
+
+    def tables_of(self, person: str) -> list[Any]:
+        from lrt_domain.tables import Table
+
+        return [t for key in sorted(self._person_tables.get(person, ()))
+                if (t := self.state(Table, key)) is not None]
+
+    def _head_problem(self, approval: Any, position: int) -> str | None:
+        """An approval records the chain's head as it stood before it: is it that head?"""
+        length, digest = approval.chain_length, approval.chain_head
+        if length is None or digest is None:
+            return None  # recorded before approvals kept the head
+        if not 0 <= length < position:
+            return (f"the approval records a chain of {length} events, at position "
+                    f"{position}")
+        links = self.app.recorder.links(length - 1, 1) if length else []  # type: ignore
+        actual = links[0].digest if links else GENESIS.hex()
+        if actual != digest:
+            return f"the approval records a chain head that is not the chain's at {length}"
+        return None
+
+    def organisation_like(self, code: str) -> str | None:
+        return self._codes.get(code.casefold())
+
+    def _index(self, event: DomainEvent, state: Any) -> None:
+        from lrt_domain.base import Role
+        from lrt_domain.directory import Organisation, User
+        from lrt_domain.tables import Table
+
+        if isinstance(event, Organisation.Registered):
+            self._codes.setdefault(event.key.casefold(), event.key)
+        elif isinstance(event, User.Registered):
+            if self._host is None:
+                self._host = event.organisation
+            if event.user_role is Role.SECRETARIAT and event.organisation:
+                self._secretariats.add(event.organisation)
+        elif isinstance(event, Table.MemberJoined):
+            self._person_tables.setdefault(event.membership.person, set()).add(state.key)
+        elif isinstance(event, Table.ChairAppointed):
+            self._person_tables.setdefault(event.person, set()).add(state.key)
+
+    def _state(self, aggregate_id: UUID) -> Aggregate | None:
+        version = self.versions.get(aggregate_id)
+        if version is None:
+            return None
+        try:
+            known: Aggregate | None = self.states.get(aggregate_id)
+        except KeyError:
+            known = None
+        if known is None or known.version != version:
+            known = self.app.repository.get(aggregate_id, version=version,
+                                            projector_func=project)  # type: ignore[arg-type]
+            self.states.put(aggregate_id, known)
+        return known
+
+    def check(self, position: int, raw: RawEvent) -> Break | None:
+        where = f"event {_name(raw.originator_id, raw.originator_version)}"
+        try:
+            event: DomainEvent = self.app.mapper.to_domain_event(StoredEvent(  # type: ignore
+                originator_id=UUID(raw.originator_id),
+                originator_version=raw.originator_version, topic=raw.topic,
+                state=raw.state))
+        except Exception as e:  # noqa: BLE001  (anything the row does to the mapper)
+            return Break(position, "malformed", f"{where} ({raw.topic}) does not decode: "
+                                                f"{_first_line(e)}")
+        if raw.inserted_by is not None:  # PostgreSQL's stamps: who inserted it, and when
+            from .chain_postgres import stamp_problem
+
+            problem = stamp_problem(raw, event.actor, event.timestamp)
+            if problem is not None:
+                return Break(position, "login", f"{where} ({raw.topic}): {problem}")
+        state = self._state(event.originator_id)
+        finding = conformance.check(event, state, self, position)
+        if finding is not None:
+            return Break(position, finding.problem, finding.detail)
+        if isinstance(event, Minutes.Approved) and (bad := self._head_problem(
+                event.approval, position)):
+            return Break(position, "rule", f"{where} ({raw.topic}): {bad}")
+        try:
+            new = event.mutate(state)
+        except Exception as e:  # noqa: BLE001
+            return Break(position, "rule", f"{where} ({raw.topic}) does not apply to its "
+                                            f"aggregate: {_first_line(e)}")
+        self.versions[event.originator_id] = event.originator_version
+        self.states.put(event.originator_id, new)
+        self._index(event, new)
+        return None
+
+
+def _why_not(app: Lrt) -> str | None:
+    """Why the rules cannot be checked on this store: None when they can."""
+    if app.encrypted:
+        return None
+    try:
+        first = app.recorder.select_notifications(start=1, limit=1)
+        state = bytes(first[0].state) if first else None
+    except Exception:  # noqa: BLE001  (a malformed first row: the walk reports it)
+        return None
+    if state is not None and not _json_object(state):
+        return ("the store is encrypted and no key was given: the chain was checked, the "
+                "log's rules could not be (give the key to check them)")
+    return None
+
+
+def _json_object(data: bytes) -> bool:
+    import json
+
+    try:
+        return isinstance(json.loads(data), dict)
+    except ValueError:
+        return False
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e).strip().splitlines()
+    return text[0] if text else type(e).__name__
+
+
+# --- a store from before the chain ---------------------------------------------------------
+
+
+def link_legacy(app: Lrt, login: str | None) -> tuple[int, Head]:
+    """Link a SQLite store from before the hash chain (lrt 0.1), on purpose: its events are
+    chained as they stand, in log order, and `Store.ChainLinked` records who did it and
+    how many events were linked, in the same transaction. Gives that number and the head."""
+    from lrt_domain import permissions
+    from lrt_domain.base import Context
+    from lrt_domain.directory import Store
+    from lrt_domain.errors import RuleViolation
+
+    recorder: Any = app.recorder
+    if not hasattr(recorder, "linking_legacy"):
+        raise RuleViolation("store: only a SQLite store can be from before the hash chain")
+    if recorder.unchained is None:
+        raise RuleViolation("store: the hash chain binds every event; there is nothing to link")
+    with recorder.linking_legacy() as count:
+        def decide(ctx: Context) -> Any:
+            permissions.require_administrator(ctx.actor, "link a store from before the chain")
+            return app.get(Store, "store").link_chain(ctx, linked=count)
+
+        app._run(login, decide)  # type: ignore[arg-type]
+    recorder.unchained = None
+    return count, recorder.chain_head()

@@ -67,6 +67,25 @@ class Store(Aggregate):
                    ) -> Initialised:
         return cls.start(cls.Initialised, ctx, "store", simulated=simulated, made_by=made_by)
 
+    # A store from before the hash chain (lrt 0.1), linked once, on purpose, by someone:
+    # its first `linked` events were chained as they stood (`lrt audit link-legacy`).
+    linked_legacy: int | None = None
+
+    class ChainLinked(DomainEvent):
+        TOPIC: ClassVar[str] = "lrt.Store.ChainLinked"
+        linked: int  # how many events, recorded before this one, were linked
+
+        def apply(self, state: Store) -> Store:
+            return state.with_(linked_legacy=self.linked)
+
+    def link_chain(self, ctx: Context, *, linked: int) -> ChainLinked:
+        if self.linked_legacy is not None:
+            raise RuleViolation(f"the store's first {self.linked_legacy} events were linked "
+                                "into the hash chain before; it is linked once")
+        if linked < 1:
+            raise InvalidInput("linked: a store from before the chain has events to link")
+        return self.trigger(self.ChainLinked, ctx, linked=linked)
+
 
 # --- organisations ----------------------------------------------------------------
 

@@ -116,3 +116,32 @@ def test_the_committed_fixture_is_left_as_it_was(frozen):
     assert committed[18:20] == b"\x01\x01"  # still as committed: a rollback journal
     assert committed[100:] == frozen.read_bytes()[100:]
     assert not Path(str(FROZEN) + "-wal").exists()
+
+
+def test_the_frozen_store_follows_the_rules(frozen):
+    """`audit verify` replays the v0.1 events (upcast) through today's rules: no false
+    alarm on a store an older lrt wrote."""
+    report = Cli(db=frozen).json("audit", "verify")
+    assert report["ok"] and report["rules"] == {"checked": True, "why": None}
+
+
+def test_a_store_from_before_the_chain_is_refused_until_linked_on_purpose(frozen):
+    """The frozen store as a store from before the hash chain: its chain table empty.
+    Refused (no silent linking); `lrt audit link-legacy` links it, recorded as
+    `Store.ChainLinked` by the secretariat user who ran it."""
+    cli = Cli(db=frozen)
+    count = len(cli.store.stored_events())
+    cli.store.execute("DELETE FROM stored_chain")
+    cli.refused("minutes", "show", MEETING, user="sec",
+                fragments=(f"it holds {count} events and no hash chain", "link-legacy"))
+    cli.refused("audit", "link-legacy", user="spies", fragments=("may not",))
+    cli.at("2024-03-01 10:00")
+    assert cli.ok("audit", "link-legacy", user="sec").startswith(
+        f"linked {count} events into the hash chain")
+    verified = cli.json("audit", "verify")
+    assert verified["ok"] and verified["checked"] == count + 1
+    assert verified["rules"]["checked"] is True
+    linked = cli.json("history", "store", user="sec")[-1]
+    assert (linked["event"], linked["user"], linked["change"]) == \
+        ("Store.ChainLinked", "sec", f'"linked": {count}')
+    check_views(cli)

@@ -98,8 +98,10 @@ def test_every_event_type_round_trips_through_the_store_unchanged(world, saved):
         assert stored.model_dump(mode="json") == event.model_dump(mode="json")
     # every topic of the domain was written and read back
     topics = {type(e).TOPIC for e in all_stored_events(world.app)}
+    # (but the linking of a store from before the chain: test_audit_cli, test_frozen_store)
     assert topics == set(EVENT_TYPES) - {t for t, c in EVENT_TYPES.items()
-                                         if not c.__module__.startswith("lrt_domain.")}
+                                         if not c.__module__.startswith("lrt_domain.")} \
+        - {"lrt.Store.ChainLinked"}
 
 
 def test_every_stored_event_names_a_user_and_the_role_they_acted_in(world, saved):

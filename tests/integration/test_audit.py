@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from uuid import uuid4
 
 import pytest
 
 from lrt_app.audit import verify
-from lrt_app.chain import GENESIS, Head, new_links
+from lrt_app.chain import GENESIS, raw_link_digest
 from lrt_domain.minutes import Minutes, text_digest
 
 from .conftest import ADMIN, at, items
@@ -164,12 +165,16 @@ def test_a_chain_recomputed_from_scratch_is_caught_only_against_a_head(filled, s
     target = ids(store)[4]
     state = bytes(store.execute(f"SELECT state FROM {events} WHERE {order} = ?",
                                 (target,))[0][0])
-    rows = [(i, str(o).replace("-", ""), v, t, bytes(s) if i != target
-             else state.replace(b'"', b"'", 1)) for i, o, v, t, s in store.execute(
-                 f"SELECT {order}, originator_id, originator_version, topic, state "
-                 f"FROM {events} ORDER BY {order}")]
-    links = new_links(Head(0, GENESIS.hex()), rows)
-    tamper(store, (f"UPDATE {events} SET state = ? WHERE {order} = ?", (rows[4][4], target)),
+    # the rows as the audit reads them (on PostgreSQL with their stamps, chained too)
+    rows = [replace(r, state=state.replace(b'"', b"'", 1)) if r.notification_id == target
+            else r for r in filled.recorder.raw_events(0, 100_000)]
+    links, digest = [], GENESIS
+    for position, r in enumerate(rows, 1):
+        digest = raw_link_digest(digest, r)
+        links.append((position, r.notification_id, r.originator_id, r.originator_version,
+                      digest.hex()))
+    tamper(store, (f"UPDATE {events} SET state = ? WHERE {order} = ?", (rows[4].state,
+                                                                        target)),
            (f"DELETE FROM {chain}", ()),
            *[(f"INSERT INTO {chain} VALUES (?, ?, ?, ?, ?)", link) for link in links])
     assert verify(filled.recorder).ok  # the forger recomputed every digest
