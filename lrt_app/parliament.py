@@ -12,12 +12,21 @@ Everything is read from `Views` at one position of the log: the live views (the 
 they were caught up to) or, with `--as-of T`, the views as recorded at T. The export says
 which, and `CHAIN.txt` holds the head at exactly that position, so that `lrt audit verify
 --against DIGEST --length N` later proves that nothing the export was made from has changed.
+The command gives it views folded afresh from the events (`projections.verify.folded_views`),
+never the read model's tables, which a writer of the database could have edited.
+
+The files are written into a directory beside the target (`Staging`), the manifest last,
+and that directory is renamed into place at the end: the target holds a complete export or
+nothing, whatever interrupts the command.
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
+import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -69,17 +78,11 @@ class ParliamentExport:
     `for key in job.meetings: job.add(key)`, then `job.finish()` writes the files."""
 
     def __init__(self, views: Any, actor: Actor, table_code: str, start: date, end: date,
-                 out: Path):
-        if end < start:
-            raise InvalidInput(f"period: {end.isoformat()} is before {start.isoformat()}")
-        if out.exists() and (not out.is_dir() or any(out.iterdir())):
-            raise InvalidInput(f"out: {out} exists and is not an empty directory")
+                 out: Path | Staging):
         self.model = model = views.model
-        table: Table | None = model.state(Table, table_code)
-        if table is None:
-            raise NotFound(f"table: no table {table_code!r}")
-        permissions.require_exporter(actor, table)
-        self.table, self.out = table, out
+        table = check(actor, model.state(Table, table_code), table_code, start, end)
+        self.table = table
+        self.staging = out if isinstance(out, Staging) else Staging(out, directory=True)
         position = views.position()
         head = audit.head_at(views.app.recorder, views.event_at(position))
         self.export = Export(table_code, (start, end), position,
@@ -116,15 +119,36 @@ class ParliamentExport:
         self.files["CHAIN.txt"] = _chain_text(export).encode("utf8")
         self.files["index.md"] = _index_markdown(export, table).encode("utf8")
         self.files["index.html"] = _index_html(export, table).encode("utf8")
-        _write(self.out, self.files, export)
+        staging = self.staging
+        with staging:
+            for name, content in self.files.items():
+                staging.write(name, content)
+                export.files[name] = hashlib.sha256(content).hexdigest()
+            staging.write(MANIFEST, "".join(
+                f"{digest}  {name}\n" for name, digest in sorted(export.files.items())
+            ).encode("ascii"))  # last: its presence says every file above is whole
+            staging.commit()
         return export
 
 
+def check(actor: Actor, table: Table | None, table_code: str, start: date, end: date
+          ) -> Table:
+    """What refuses an export before any work: the period, the table, the permission."""
+    if end < start:
+        raise InvalidInput(f"period: {end.isoformat()} is before {start.isoformat()}")
+    if table is None:
+        raise NotFound(f"table: no table {table_code!r}")
+    permissions.require_exporter(actor, table)
+    return table
+
+
 def export_parliament(views: Any, actor: Actor, table_code: str, start: date, end: date,
-                      out: Path) -> Export:
+                      out: Path, *, force: bool = False) -> Export:
     """Write the export of `table_code`'s meetings from `start` to `end` into `out` (a new
-    or empty directory). `views` is a `projections.views.Views`, live or as of a moment."""
-    job = ParliamentExport(views, actor, table_code, start, end, out)
+    or empty directory; with `force`, an earlier export is replaced). `views` is a
+    `projections.views.Views`, live or as of a moment."""
+    job = ParliamentExport(views, actor, table_code, start, end,
+                           Staging(out, directory=True, force=force))
     for key in job.meetings:
         job.add(key)
     return job.finish()
@@ -205,11 +229,152 @@ def _index_html(export: Export, table: Table) -> str:
             f"{rows}</table></body></html>\n")
 
 
-def _write(out: Path, files: dict[str, bytes], export: Export) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        (out / name).write_bytes(content)
-        export.files[name] = hashlib.sha256(content).hexdigest()
-    (out / MANIFEST).write_text("".join(f"{digest}  {name}\n"
-                                        for name, digest in sorted(export.files.items())),
-                                encoding="ascii")
+class OutputError(Exception):
+    """The target cannot be written (the OS said why): a usage error of `--out`."""
+
+
+class Staging:
+    """Files written beside their target and moved into place only once all are whole.
+
+    - `directory=True` (an export): the target is a directory of its own, new or empty (or,
+      with `force`, an earlier export: every file in it named in its manifest). The files
+      go into a hidden directory beside it, `.NAME.lrt-XXXX`, renamed to the target at the
+      end: the target appears complete, at once, or not at all.
+    - `directory=False` (a publication): the target is a directory that may hold other
+      files; `names` are the files to put there, none existing unless `force` (regular
+      files only). Into a new target directory as above; into an existing one, the files
+      are staged in a hidden directory inside it and renamed one by one at the end.
+
+    `check()` refuses before any work (exists, not writable); leaving the `with` block
+    without `commit()` removes everything made, the missing parents of the target too."""
+
+    def __init__(self, out: Path, *, directory: bool, force: bool = False,
+                 names: tuple[str, ...] = ()):
+        self.out, self.directory, self.force, self.names = out, directory, force, names
+        self.made: list[Path] = []  # directories made, to remove when abandoned
+        self.stage: Path | None = None
+        self.replaced = False
+
+    def check(self) -> None:
+        out = self.out
+        try:
+            if out.exists() or out.is_symlink():
+                if not out.is_dir():
+                    raise InvalidInput(f"out: {out} exists and is not a directory")
+                if self.directory:
+                    self._check_directory()
+                else:
+                    self._check_names()
+            ancestor = out.parent
+            while not ancestor.exists():
+                ancestor = ancestor.parent
+            if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK) \
+                    or (out.is_dir() and not os.access(out, os.W_OK | os.X_OK)):
+                raise OutputError(f"cannot write in {out}: permission denied")
+        except OSError as e:
+            raise OutputError(f"cannot write {out}: {e.strerror or e}") from None
+
+    def _check_directory(self) -> None:
+        present = sorted(p.name for p in self.out.iterdir())
+        if not present:
+            return
+        if not self.force:
+            raise InvalidInput(f"out: {self.out} exists and is not an empty directory; "
+                               "--force replaces an earlier export")
+        manifest = self.out / MANIFEST
+        listed = set()
+        if manifest.is_file():
+            listed = {line.split("  ", 1)[-1] for line in
+                      manifest.read_text(encoding="ascii", errors="replace").splitlines()}
+        stray = [n for n in present if n != MANIFEST and
+                 (n not in listed or not (self.out / n).is_file())]
+        if stray or not manifest.is_file():
+            raise InvalidInput(f"out: {self.out} is not an earlier export ({(stray or present)[0]}"
+                               " is not in its manifest); not replaced, even with --force")
+        self.replaced = True
+
+    def _check_names(self) -> None:
+        for name in self.names:
+            target = self.out / name
+            if target.is_symlink() or (target.exists() and not target.is_file()):
+                raise InvalidInput(f"out: {target} exists and is not a file")
+            if target.exists() and not self.force:
+                raise InvalidInput(f"out: {target} exists; --force replaces it")
+
+    def __enter__(self) -> Staging:
+        if self.stage is None:
+            self.open()
+        return self
+
+    def open(self) -> Path:
+        """Check, and make the hidden directory the files are written into."""
+        self.check()
+        out = self.out
+        try:
+            missing = []
+            parent = out.parent
+            while not parent.exists():
+                missing.append(parent)
+                parent = parent.parent
+            for directory in reversed(missing):
+                directory.mkdir()
+                self.made.append(directory)
+            if out.is_dir() and not self.directory:
+                self.stage = Path(tempfile.mkdtemp(dir=out, prefix=".lrt-stage-"))
+            else:
+                self.stage = Path(tempfile.mkdtemp(dir=out.parent,
+                                                   prefix=f".{out.name}.lrt-"))
+            os.chmod(self.stage, 0o777 & ~_umask())  # as an ordinary new directory
+        except OSError as e:
+            self.abandon()
+            raise OutputError(f"cannot write in {out}: {e.strerror or e}") from None
+        return self.stage
+
+    def write(self, name: str, content: bytes) -> None:
+        assert self.stage is not None
+        try:
+            with open(self.stage / name, "wb") as f:
+                f.write(content)
+            os.chmod(self.stage / name, 0o666 & ~_umask())
+        except OSError as e:
+            raise OutputError(f"cannot write {self.out / name}: {e.strerror or e}") from None
+
+    def commit(self) -> None:
+        """Move the staged files into place."""
+        assert self.stage is not None
+        out, stage = self.out, self.stage
+        try:
+            if out.is_dir() and not self.directory:
+                for name in sorted(os.listdir(stage)):
+                    os.replace(stage / name, out / name)
+                stage.rmdir()
+            elif self.replaced:  # an earlier export: moved aside, then removed
+                old = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.old-"))
+                os.replace(out, old / out.name)
+                os.replace(stage, out)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                os.replace(stage, out)  # onto nothing, or onto an empty directory
+        except OSError as e:
+            raise OutputError(f"cannot write {out}: {e.strerror or e}") from None
+        self.stage, self.made = None, []
+
+    def abandon(self) -> None:
+        if self.stage is not None:
+            shutil.rmtree(self.stage, ignore_errors=True)
+            self.stage = None
+        for directory in reversed(self.made):
+            try:
+                directory.rmdir()
+            except OSError:
+                pass
+        self.made = []
+
+    def __exit__(self, *exc: Any) -> None:
+        self.abandon()  # after commit: nothing left to remove
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask

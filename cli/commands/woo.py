@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from ..output import json_option, show, view_options, write_file
+from ..output import json_option, show, view_options
 from ..params import FilePath
 from ..session import Session, pass_session
 
@@ -101,43 +101,47 @@ def minutes_unredact(session: Session, meeting: str, number: int, reason: str) -
                + (f" {entry.person}" if entry.person else "") + ")")
 
 
-def _out_dir(out: Path) -> Path:
-    """The directory, created if need be, and writable: checked before anything is
-    recorded."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".lrt-write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as e:
-        raise click.BadParameter(f"cannot write in {out}: {e.strerror or e}",
-                                 param_hint="'--out'") from None
-    return out
-
-
 @click.command("publish")
 @click.argument("meeting")
 @click.option("--out", required=True, metavar="DIR",
               type=FilePath(file_okay=False, path_type=Path),
               help="Write the public minutes (.md, .html) and the inventory here.")
+@click.option("--force", is_flag=True, help="Replace files of these names in --out.")
 @json_option
 @pass_session
-def minutes_publish(session: Session, meeting: str, out: Path, as_json: bool) -> None:
+def minutes_publish(session: Session, meeting: str, out: Path, force: bool,
+                    as_json: bool) -> None:
     """Publish approved minutes under the Woo (secretariat of the table): records the
     publication with the digests of the public text, and writes MEETING-openbaar.md,
-    MEETING-openbaar.html and MEETING-inventaris.md. The unredacted text stays in the
+    MEETING-openbaar.html and MEETING-inventaris.md. The files are written beside their
+    place first and the publication is recorded only then; they are moved into place
+    after. A refused publication leaves nothing behind. The unredacted text stays in the
     store."""
+    from lrt_app.parliament import OutputError, Staging
     from lrt_app.woo import inventory_rows
     from projections.views import when
 
-    directory = _out_dir(out)
-    public, event = session.app.publish_minutes(session.user, meeting)
-    files = {"markdown": directory / f"{meeting}-openbaar.md",
-             "html": directory / f"{meeting}-openbaar.html",
-             "inventory": directory / f"{meeting}-inventaris.md"}
-    write_file(files["markdown"], public.markdown)
-    write_file(files["html"], public.html)
-    write_file(files["inventory"], public.inventory_markdown)
+    names = {"markdown": f"{meeting}-openbaar.md", "html": f"{meeting}-openbaar.html",
+             "inventory": f"{meeting}-inventaris.md"}
+    app, user = session.app, session.user
+    try:
+        with Staging(out, directory=False, force=force,
+                     names=tuple(names.values())) as staging:
+            def stage(public: Any) -> None:  # before the publication is recorded
+                staging.write(names["markdown"], public.markdown.encode("utf8"))
+                staging.write(names["html"], public.html.encode("utf8"))
+                staging.write(names["inventory"], public.inventory_markdown.encode("utf8"))
+
+            public, event = app.publish_minutes(user, meeting, staged=stage)
+            try:
+                staging.commit()
+            except OutputError as e:  # recorded: keep the files where they are
+                kept, staging.stage = staging.stage, None
+                raise OutputError(f"{e}; publication {event.number} is recorded and its "
+                                  f"files are in {kept}") from None
+    except OutputError as e:
+        raise click.BadParameter(str(e), param_hint="'--out'") from None
+    files = {k: out / v for k, v in names.items()}
     data = {"meeting": meeting, "publication": event.number,
             "published_at": when(event.timestamp), "text_version": event.text_version,
             "approved_version": event.approved_version, "text_digest": event.text_digest,
@@ -147,7 +151,7 @@ def minutes_publish(session: Session, meeting: str, out: Path, as_json: bool) ->
             "inventory": inventory_rows(public.inventory)}
     show(data, as_json, text=lambda d: "\n".join(d["files"].values()))
     click.echo(f"minutes {meeting} published (publication {event.number}, "
-               f"{len(public.inventory)} redaction(s)) in {directory}", err=True)
+               f"{len(public.inventory)} redaction(s)) in {out}", err=True)
 
 
 def register(group: click.Group) -> None:

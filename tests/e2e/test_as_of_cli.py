@@ -65,7 +65,8 @@ def views(group: click.Group, prefix: str = "") -> dict[str, click.Command]:
     return found
 
 
-NOT_VIEWS = {"projections status", "audit head", "audit verify",  # about the store itself
+NOT_VIEWS = {"projections status", "projections verify", "audit head",  # about the store
+             "audit verify",  # itself
              "minutes publish"}  # records a publication now; --json shows what it wrote
 
 

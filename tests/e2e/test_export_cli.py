@@ -113,3 +113,51 @@ def test_mistakes_write_nothing(cycle: Cycle, tmp_path) -> None:
     cli.refused("export", "parliament", "--table", "LRT", "--from", "gisteren",
                 "--to", "2023-12-31", "--out", str(new), code=2, fragments=("--from",))
     assert not new.exists()
+
+
+# --- the read model cannot lie into an export (issue 11, point 4) ------------------------
+
+LIE = ("onverstandig", "verstandig en UITSTEKEND")
+
+
+def test_an_edited_read_model_never_reaches_the_export(cli, tmp_path) -> None:
+    """The issue's repro: a writer edits the draft's state in the read model; the chair's
+    later, genuine approval keeps the lie there; the export holds the true text all the
+    same, its own check passes, and `projections verify` names the lie."""
+    from .test_woo_cli import M1, setup
+
+    setup(cli, tmp_path, approve=False)
+    cli.ok("projections", "catch-up")  # PostgreSQL: the draft in the read model first
+    cli.store.execute("UPDATE view_state SET state = replace(state, ?, ?) "
+                      "WHERE kind = 'minutes'", LIE)
+    assert LIE[1] in str(cli.json("minutes", "show", M1))  # the read model lies
+    cli.ok("meeting", "hold", "LRT-2023-12-01")
+    cli.ok("minutes", "approve", M1, "--at-meeting", "LRT-2023-12-01")
+    assert LIE[1] in str(cli.json("minutes", "show", M1))  # and keeps lying after
+    assert cli.json("projections", "status")["behind"] == 0  # the status cannot know
+
+    out = tmp_path / "export"
+    cli.json("export", "parliament", *PERIOD, "--out", str(out), user="woo")
+    for name in (f"{M1}.md", f"{M1}.html"):
+        text = (out / name).read_text(encoding="utf8")
+        assert "voorstel onverstandig" in text and "UITSTEKEND" not in text
+    if shutil.which("sha256sum"):
+        assert sha256sum_check(out).returncode == 0
+    # as of a record time too (the fold's own versions and history)
+    asof = tmp_path / "asof"
+    cli.json("export", "parliament", *PERIOD, "--out", str(asof), "--as-of", "2024-01-08",
+             user="woo")
+    assert "UITSTEKEND" not in (asof / f"{M1}.md").read_text(encoding="utf8")
+
+    verified = cli.invoke("projections", "verify")
+    assert verified.exit_code == 1
+    assert "DIFFERENT view_state " in verified.stdout and LIE[1] in verified.stdout
+    cli.ok("projections", "rebuild")
+    assert "UITSTEKEND" not in str(cli.json("minutes", "show", M1))
+    assert cli.ok("projections", "verify").startswith("ok: ")
+
+
+def test_an_export_to_a_path_that_cannot_be_written_is_a_usage_error(cycle: Cycle) -> None:
+    for out in ("/proc/lrt-export", "/proc/self/status/x"):
+        cycle.cli.refused("export", "parliament", *PERIOD, "--out", out, user="woo", code=2,
+                          fragments=("'--out'", "cannot write"))

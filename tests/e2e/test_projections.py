@@ -3,6 +3,8 @@ gives exactly the views a full `lrt projections rebuild` gives."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +52,13 @@ def test_one_catch_up_at_the_end_gives_the_same_views(store_factory, tmp_path: P
     behind = status(at_once.cli)  # status reads; it does not catch up
     assert behind["position"] == 3  # only `init` caught up
     assert behind["behind"] == behind["events"] - 3 > 0
-    assert dump(at_once) == dump(stepwise)
+    # On PostgreSQL the chain covers the database's stamps (who inserted, and when), so the
+    # chain heads the two stores' approvals recorded differ; every other value is equal.
+    assert without_digests(dump(at_once)) == without_digests(dump(stepwise))
+
+
+def without_digests(views: dict[str, Any]) -> str:
+    return re.sub(r"\b[0-9a-f]{64}\b", "<digest>", json.dumps(views, sort_keys=True))
 
 
 def test_status_and_catch_up(store, tmp_path: Path) -> None:
@@ -108,3 +116,104 @@ def test_on_sqlite_a_command_writes_its_views_in_its_own_transaction(cli: Cli) -
     assert status(cli)["position"] == 5 - behind
     assert [o["code"] for o in cli.json("org", "list")] == ["COA", "IPO", "JenV", "VNG"]
     assert status(cli) == {"events": 7, "position": 7, "behind": 0}
+
+
+# --- `projections verify`: the read model against the events (issue 11, point 4) --------
+
+def tracking_table(cli: Cli) -> str:
+    return "tracking" if cli.store.kind == "sqlite" else "lrt_tracking"
+
+
+def small_store(cli: Cli) -> None:
+    cli.at("2023-10-02 09:00")
+    assert cli.invoke("init", "--admin", SEC, "--organisation", "JenV",
+                      "--organisation-name", "JenV", user=None).exit_code == 0
+    cli.new("org", "add", "VNG", "Vereniging van Nederlandse Gemeenten")
+    cli.new("person", "add", "Liesbeth Spies")
+    cli.new("table", "add", "LRT", "Landelijke Regietafel", "--secretariat", "JenV")
+    cli.ok("projections", "catch-up")
+
+
+def test_verify_a_clean_read_model(cli: Cli) -> None:
+    small_store(cli)
+    events = event_count(cli.db)
+    assert cli.ok("projections", "verify") == \
+        f"ok: {events} events up to position {events}, no differences\n"
+    assert cli.json("projections", "verify") == {
+        "ok": True, "position": events, "events": events, "differences": 0, "shown": []}
+    assert cli.json("projections", "status")["consistent"] is True
+
+
+def test_verify_reports_an_edited_state_and_view_row_with_exit_1(cli: Cli) -> None:
+    small_store(cli)
+    cli.store.execute("UPDATE view_state SET state = replace(state, 'Landelijke Regietafel', "
+                      "'Regietafel van niemand') WHERE kind = 'table'")
+    cli.store.execute("UPDATE view_memberships SET organisation = 'BZK'")  # no rows: no-op
+    cli.store.execute("UPDATE view_state SET version = version + 1 WHERE kind = 'person'")
+    result = cli.invoke("projections", "verify")
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3 and lines[-1].startswith("2 difference(s) between the read model")
+    assert all(line.startswith("DIFFERENT view_state ") for line in lines[:2])
+    assert any('state.name: the read model has "Regietafel van niemand", the events give '
+               '"Landelijke Regietafel"' in line for line in lines), lines
+    assert any("version: the read model has 2, the events give 1" in line for line in lines)
+    data = cli.invoke("projections", "verify", "--json")
+    assert data.exit_code == 1
+    shown = json.loads(data.stdout)
+    assert (shown["ok"], shown["differences"]) == (False, 2)
+    assert {d["table"] for d in shown["shown"]} == {"view_state"}
+    cli.ok("projections", "rebuild")
+    assert cli.json("projections", "verify")["ok"] is True
+
+
+def test_a_moved_position_shows_in_status_and_verify(store) -> None:
+    """The issue's repro: the position moved forward by 2 over two unapplied actions.
+    `status` sees it (cheaply: the views hold no version of those events); verify names
+    each event and row missing; catch-up cannot heal it, rebuild does."""
+    cli = Cli(db=store, project_on_save=False)
+    small_store(cli)
+    cli.new("org", "add", "IPO", "Interprovinciaal Overleg")
+    cli.new("org", "add", "COA", "Centraal Orgaan opvang asielzoekers")
+    cli.store.execute(f"UPDATE {tracking_table(cli)} SET notification_id = "
+                      "notification_id + 2")
+    assert cli.ok("projections", "catch-up") == "0 events applied\n"
+    assert [o["code"] for o in cli.json("org", "list")] == ["JenV", "VNG"]  # invisible
+    events = event_count(cli.db)
+    data = cli.json("projections", "status")
+    assert (data["behind"], data["held"], data["consistent"]) == (0, events - 2, False)
+    assert "INCONSISTENT: the views hold events up to" in cli.ok("projections", "status")
+
+    result = cli.invoke("projections", "verify", "--json")
+    assert result.exit_code == 1
+    shown = json.loads(result.stdout)["shown"]
+    assert [d["table"] for d in shown if d["table"] == "tracking"] == ["tracking"]
+    assert [d["key"] for d in shown if d["table"] == "view_versions"] == [
+        str(events - 1), str(events)]
+    assert {(d["table"], d["problem"]) for d in shown} == {
+        ("tracking", "position"), ("view_versions", "missing"), ("view_state", "missing")}
+    cli.ok("projections", "rebuild")
+    assert [o["code"] for o in cli.json("org", "list")] == ["COA", "IPO", "JenV", "VNG"]
+    assert cli.json("projections", "status")["consistent"] is True
+
+
+def test_verify_an_encrypted_read_model(cli: Cli, tmp_path: Path, monkeypatch) -> None:
+    """Sealed states and action texts are compared unsealed; the export folds them too."""
+    from eventsourcing.cryptography import AESCipher
+
+    from .test_encryption import ACTION, short_cycle
+
+    monkeypatch.delenv("LRT_CIPHER_KEY", raising=False)
+    monkeypatch.delenv("LRT_KEY_FILE", raising=False)
+    key = tmp_path / "lrt.key"
+    key.write_text(AESCipher.create_key(32) + "\n")
+    key.chmod(0o600)
+    k = ("--key-file", str(key))
+    short_cycle(cli, tmp_path, *k)
+    cli.ok(*k, "projections", "catch-up")
+    assert cli.ok(*k, "projections", "verify").startswith("ok: ")
+    cli.store.execute("UPDATE view_state SET version = version + 1 WHERE kind = 'table'")
+    result = cli.invoke(*k, "projections", "verify", "--json")
+    assert result.exit_code == 1
+    (diff,) = json.loads(result.stdout)["shown"]
+    assert diff["table"] == "view_state" and ACTION not in result.stdout

@@ -154,7 +154,8 @@ def test_unapproved_minutes_cannot_be_published(cli, tmp_path):
     out = tmp_path / "out"
     cli.refused("minutes", "publish", M1, "--out", str(out),
                 fragments=("are circulated; only approved minutes are published",))
-    assert not any(out.iterdir())
+    assert not out.exists()  # a refused publication leaves no --out directory behind
+    assert list(tmp_path.glob(".out.*")) == []  # nor its staging directory
 
 
 @pytest.mark.parametrize("args, code, fragment", [
@@ -200,3 +201,20 @@ def test_the_redactions_as_they_stood_at_an_earlier_record_time(woo):
     (now,) = woo.json("minutes", "redactions", M1)
     (then,) = woo.json("minutes", "redactions", M1, "--as-of", "2024-01-07")
     assert (now["in_force"], then["in_force"]) == (False, True)
+
+
+def test_an_edited_read_model_never_reaches_a_publication(cli, tmp_path):
+    """A writer edits the draft's state in the read model before the genuine approval:
+    the publication is rendered from the events and holds the true text."""
+    setup(cli, tmp_path, approve=False)
+    cli.ok("projections", "catch-up")  # PostgreSQL: the draft in the read model first
+    cli.store.execute("UPDATE view_state SET state = replace(state, 'onverstandig', "
+                      "'verstandig en UITSTEKEND') WHERE kind = 'minutes'")
+    cli.ok("meeting", "hold", M2)
+    cli.ok("minutes", "approve", M1, "--at-meeting", M2)
+    assert "UITSTEKEND" in str(cli.json("minutes", "show", M1))  # the read model lies
+    out = tmp_path / "openbaar"
+    data = cli.json("minutes", "publish", M1, "--out", str(out))
+    md = (out / f"{M1}-openbaar.md").read_text(encoding="utf8")
+    assert OPINION in md and "UITSTEKEND" not in md
+    assert data["public_digest"] == hashlib.sha256(md.encode("utf8")).hexdigest()
