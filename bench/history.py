@@ -189,7 +189,7 @@ class Simulation:
                                               f"Provincie {PROVINCES[secretariat]}")
                     app.register_user(SEC, login, _role("secretariat"),
                                       organisation=secretariat)
-            app.register_table(SEC, code, name, kind=kind, secretariat=secretariat,
+            app.register_table(login, code, name, kind=kind, secretariat=secretariat,
                                meetings_per_year=12)
             others = [c for c in NATIONAL if c != secretariat]
             sim = TableSim(code, secretariat, login,

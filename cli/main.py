@@ -23,6 +23,54 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
+# Options whose value is a file name, which the system may spell in any bytes.
+PATH_OPTIONS = ("--db", "--key-file", "--from", "--out")
+ENVIRONMENT = ("LRT_DB", "LRT_USER", "LRT_KEY_FILE")
+
+
+def require_utf8(args: list[str]) -> None:
+    """Refuse, as a usage error naming it, an argument (or LRT_ setting) that is not valid
+    UTF-8 text. Python gives such bytes as lone surrogates ('\\udcff'), which no store,
+    document or terminal takes; file names are the exception. One check, for every command."""
+    import os
+
+    named = []
+    for i, arg in enumerate(args):
+        if arg.startswith("--") and "=" in arg:  # --as=USER
+            option, arg = arg.split("=", 1)
+        else:
+            option = args[i - 1] if i and args[i - 1].startswith("-") else ""
+            if option and any("\ud800" <= c <= "\udfff" for c in arg) and _flag(option):
+                option = ""  # `--json 'x'`: x is an argument, not the flag's value
+        named.append((option or f"argument {i + 1}", option in PATH_OPTIONS, arg))
+    named += [(name, name != "LRT_USER", os.environ[name]) for name in ENVIRONMENT
+              if name in os.environ]
+    for where, a_path, value in named:
+        if not any("\ud800" <= c <= "\udfff" for c in value) or (
+                a_path and _escapes_only(value)):  # a file name's bytes
+            continue
+        shown = value.encode("utf8", "surrogateescape" if _escapes_only(value)
+                             else "backslashreplace").decode("utf8", "backslashreplace")
+        raise click.UsageError(f"{where}: '{shown}' is not valid UTF-8 text")
+
+
+def _flag(option: str) -> bool:
+    """Whether `option` is a flag (takes no value) of some command."""
+    def flags(command: click.Command) -> set[str]:
+        found = {o for p in command.params if isinstance(p, click.Option)
+                 and (p.is_flag or p.count) for o in (*p.opts, *p.secondary_opts)}
+        for sub in getattr(command, "commands", {}).values():
+            found |= flags(sub)
+        return found
+
+    return option in flags(lrt) | {"--help", "-h", "--version"}
+
+
+def _escapes_only(value: str) -> bool:
+    """Whether every surrogate stands for a byte (as Python reads invalid UTF-8)."""
+    return all("\udc80" <= c <= "\udcff" for c in value if "\ud800" <= c <= "\udfff")
+
+
 class LrtGroup(click.Group):
     """Every mistake is one line on stderr: 2 for usage, 1 for a refused command."""
 
@@ -31,6 +79,7 @@ class LrtGroup(click.Group):
         from lrt_domain.errors import DomainError
 
         try:
+            require_utf8(list(sys.argv[1:] if args is None else args))
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.exceptions.NoArgsIsHelpError as e:
             e.show()  # `lrt` or `lrt meeting` alone: the help, readable, as click shows it

@@ -85,9 +85,19 @@ def from_file(help: str) -> Any:
         exists=True, dir_okay=False, path_type=Path))
 
 
+MAX_FILE = 1024 * 1024  # bytes of a --from file; a text takes 100,000 characters at most
+
+
 def read_text(file: Any) -> str:
+    """The file's text, UTF-8 (a byte order mark at its start is dropped), at most
+    `MAX_FILE` bytes."""
     try:
-        return file.read_text(encoding="utf8")
+        with open(file, "rb") as f:
+            data = f.read(MAX_FILE + 1)
+        if len(data) > MAX_FILE:
+            raise click.BadParameter(f"{file} is larger than {MAX_FILE // 1024} KiB",
+                                     param_hint="'--from'")
+        return data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
         raise click.BadParameter(f"cannot read {file}: {e}", param_hint="'--from'") from None
 

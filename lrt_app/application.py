@@ -12,7 +12,7 @@ import random
 import time
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, LRUCache
@@ -32,7 +32,7 @@ from lrt_domain.minutes_actions import ActionLine, action_lines
 from lrt_domain.minutes_actions import plan as plan_actions
 from lrt_domain.tables import ApprovalProcedure, Table, TableKind
 
-from .clock import Clock, SystemClock
+from .clock import Clock, default_clock
 from .persistence import JSONTranscoder, PydanticMapper
 
 if TYPE_CHECKING:
@@ -41,8 +41,12 @@ if TYPE_CHECKING:
     from .woo import PublicMinutes, WooStates
 
 T = TypeVar("T", bound=Aggregate)
+E = TypeVar("E", bound=DomainEvent)
 
 RETRIES = 10
+# The items of minutes, or how to read them from their text: parsed only once the actor is
+# known to be allowed (a text's cost is not paid for a refusal).
+Items = list[Item] | Callable[[], list[Item]]
 STATES_KEPT = 1000  # aggregates' states an application keeps to bring up to date
 
 
@@ -51,8 +55,9 @@ class Lrt(Application[UUID]):
 
     def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None):
         super().__init__(env)
-        self.clock: Clock = clock or SystemClock()
+        self.clock: Clock = clock or default_clock(self)  # PostgreSQL: the server's
         self._states: LRUCache[UUID, Aggregate] = LRUCache(maxsize=STATES_KEPT)
+        self._registered: dict[str, tuple[int, list[DomainEvent]]] = {}
 
     def construct_transcoder(self) -> Transcoder:
         return JSONTranscoder()
@@ -95,6 +100,11 @@ class Lrt(Application[UUID]):
         first = self.recorder.select_notifications(start=1, limit=1)
         if not first:
             return  # an empty store: the first event will say
+        if not isinstance(first[0].state, (bytes, bytearray, memoryview)):
+            if not need_key:
+                return  # the audit reports the malformed row
+            raise DomainError(f"store: the first event of {name} is malformed; see "
+                              "'lrt audit verify'")
         state = bytes(first[0].state)
         stored_encrypted = not _json_object(state)
         cipher = self.mapper.cipher
@@ -105,12 +115,9 @@ class Lrt(Application[UUID]):
         elif not stored_encrypted and cipher is not None:
             raise KeyProblem(f"key: the store {name} is not encrypted, but a key was given; "
                              "unset --key-file, LRT_KEY_FILE and LRT_CIPHER_KEY")
-        elif cipher is not None:
-            try:
-                cipher.decrypt(state)
-            except ValueError:
-                raise KeyProblem(f"key: the key given does not open the store {name}"
-                                 ) from None
+        elif cipher is not None and not cipher.opens(first[0]):  # type: ignore[attr-defined]
+            # (`opens` also learns whether the store binds its events: persistence.py)
+            raise KeyProblem(f"key: the key given does not open the store {name}")
 
     def login(self, requested: str | None) -> str | None:
         """Who acts: on SQLite the user named with --as; on PostgreSQL the database login."""
@@ -127,7 +134,7 @@ class Lrt(Application[UUID]):
         date from the state this application read before (states are immutable), with the
         aggregate's own newer events, so a long-running process does not replay a stream
         on every command. A save still refuses a decision on a stale state."""
-        aggregate_id = cls.id_for(key)
+        aggregate_id = _id_for(cls, key)
         if version is not None:
             try:
                 return self.repository.get(aggregate_id, version=version,
@@ -147,7 +154,7 @@ class Lrt(Application[UUID]):
         return state
 
     def exists(self, cls: type[Aggregate], key: str) -> bool:
-        return bool(list(self.events.get(cls.id_for(key), limit=1)))
+        return bool(list(self.events.get(_id_for(cls, key), limit=1)))
 
     def events_of(self, aggregate_id: UUID) -> list[DomainEvent]:
         return list(self.events.get(aggregate_id))  # type: ignore[arg-type]
@@ -173,10 +180,14 @@ class Lrt(Application[UUID]):
         """Decide and save; on a concurrent write, decide again on the fresh state.
 
         Without `retry` (a whole new text, decided on what the user last saw), a concurrent
-        write is reported instead, so that neither text silently replaces the other."""
-        actor = self.actor(login)
+        write is reported instead, so that neither text silently replaces the other.
+
+        The time of receipt is read once, before the first decision, and kept for every
+        attempt: the command was received then, whatever the retries cost. (Read again, a
+        comment received a moment before its deadline would be refused after a retry.)"""
+        ctx = Context(actor=self.actor(login), now=self.clock.now())
         for attempt in range(RETRIES if retry else 1):
-            decided = decide(Context(actor=actor, now=self.clock.now()))
+            decided = decide(ctx)
             events = [decided] if isinstance(decided, DomainEvent) else list(decided)
             try:
                 self.save(*events)
@@ -230,12 +241,25 @@ class Lrt(Application[UUID]):
             permissions.require_administrator(ctx.actor, "register organisations")
             event = Organisation.register(ctx, code, name)
             self._new(Organisation, event.key)
+            # A code is one organisation whatever its case: 'vng' is VNG again.
+            same = [e.key for e in self._registrations(Organisation.Registered)
+                    if e.key.casefold() == event.key.casefold()]
+            if same:
+                raise Conflict(f"organisation {event.key} already exists (as {same[0]})")
             return event
 
         return self._run(login, decide)[0].key
 
     def register_person(self, login: str, name: str, *, person_key: str | None = None,
                         title: str | None = None) -> str:
+        if person_key is None and self.encrypted:
+            # An encrypted store keeps no id that spells a name: a keyed one ('p-3fa9c1d2e4',
+            # the same for the same name, so a second registration is still refused).
+            from lrt_domain.directory import slug
+
+            person_key = self.mapper.cipher.keyed_id(  # type: ignore[union-attr]
+                "person", slug(name), prefix="p-")
+
         def decide(ctx: Context) -> DomainEvent:
             permissions.require_administrator(ctx.actor, "register persons")
             event = Person.register(ctx, name, person_key=person_key, title=title)
@@ -254,6 +278,7 @@ class Lrt(Application[UUID]):
                 self._person(person)
             event = User.register(ctx, user, role, organisation=organisation, person=person)
             self._new(User, event.key)
+            self._require_user_registrar(ctx, role, organisation, person, "register")
             return event
 
         return self._run(login, decide)[0].key
@@ -261,9 +286,46 @@ class Lrt(Application[UUID]):
     def deactivate_user(self, login: str, user: str, reason: str) -> None:
         def decide(ctx: Context) -> DomainEvent:
             permissions.require_administrator(ctx.actor, "deactivate users")
-            return self.get(User, user).deactivate(ctx, reason)
+            target = self.get(User, user)
+            self._require_user_registrar(ctx, target.role, target.organisation,
+                                         target.person, "deactivate")
+            return target.deactivate(ctx, reason)
 
         self._run(login, decide)
+
+    def _require_user_registrar(self, ctx: Context, role: Role, organisation: str | None,
+                                person: str | None, what: str) -> None:
+        """The scope rule (`permissions.require_user_registrar`), given what it needs."""
+        users = self._registrations(User.Registered) if role is Role.SECRETARIAT else []
+        permissions.require_user_registrar(
+            ctx.actor, role, organisation=organisation, person=person,
+            tables=self._tables_of(person) if person else (), host=self._host(),
+            has_secretariat=any(e.user_role is Role.SECRETARIAT and e.organisation ==
+                                organisation for e in users), what=what)
+
+    def _host(self) -> str | None:
+        """The organisation that keeps the store: that of the user `lrt init` made."""
+        first = self.events_of(Store.id_for("store"))[:1]
+        return self.get(User, first[0].actor).organisation if first else None
+
+    def _tables_of(self, person: str) -> list[Table]:
+        """The tables where `person` sits (or sat, or will) or that they chair."""
+        tables = (self.get(Table, e.key) for e in self._registrations(Table.Registered))
+        return [t for t in tables
+                if t.chair == person or any(m.person == person for m in t.memberships)]
+
+    def _registrations(self, event_class: type[E]) -> list[E]:
+        """Every first event of one kind (`Table.Registered`, ...), in log order. Read on
+        from where this application read before: a registration never changes."""
+        topic = event_class.TOPIC
+        position, seen = self._registered.get(topic, (0, []))
+        while batch := self.recorder.select_notifications(
+                start=position, limit=1000, topics=[topic], inclusive_of_start=False):
+            seen = [*seen, *(cast(DomainEvent, self.mapper.to_domain_event(n))
+                             for n in batch)]
+            position = batch[-1].id
+        self._registered[topic] = (position, seen)
+        return seen  # type: ignore[return-value]
 
     # --- tables and memberships ---------------------------------------------------
 
@@ -275,6 +337,7 @@ class Lrt(Application[UUID]):
             event = Table.register(ctx, code, name, kind=kind, secretariat=secretariat,
                                    meetings_per_year=meetings_per_year)
             self._new(Table, event.key)
+            permissions.require_table_registrar(ctx.actor, secretariat)
             return event
 
         return self._run(login, decide)[0].key
@@ -438,11 +501,11 @@ class Lrt(Application[UUID]):
 
         return self._run(login, decide, retry=retry)
 
-    def draft_minutes(self, login: str, meeting: str, items: list[Item]) -> str:
+    def draft_minutes(self, login: str, meeting: str, items: Items) -> str:
         """The draft, and its action lines in the register (`draft_minutes_and_actions`)."""
         return self.draft_minutes_and_actions(login, meeting, items)[0].key
 
-    def revise_minutes(self, login: str, meeting: str, items: list[Item], *,
+    def revise_minutes(self, login: str, meeting: str, items: Items, *,
                        note: str | None = None, base_version: int | None = None) -> int:
         """A new version, the register following its action lines."""
         return self.revise_minutes_and_actions(login, meeting, items, note=note,
@@ -591,29 +654,34 @@ class Lrt(Application[UUID]):
                                          written_procedure_days=written_procedure_days))
         return events[0].change.number
 
-    def draft_minutes_and_actions(self, login: str, meeting: str, items: list[Item]
+    def draft_minutes_and_actions(self, login: str, meeting: str, items: Items
                                   ) -> list[DomainEvent]:
         """Draft the minutes; every action line of the text is in the register after, in
-        the same transaction: the draft, then the actions agreed (see `minutes_actions`)."""
+        the same transaction: the draft, then the actions agreed (see `minutes_actions`).
+        `items` may be a parser, called once the actor may draft (`_once`)."""
+        parsed = _once(items)
+
         def decide(ctx: Context) -> list[DomainEvent]:
             m = self.get(Meeting, meeting)
             table = self._manager(ctx, m.table, "draft minutes")
             self._new(Minutes, meeting)
-            drafted = Minutes.draft(ctx, m, items)
+            drafted = Minutes.draft(ctx, m, parsed())
             return [drafted, *self._follow_action_lines(
                 ctx, table, m, [], action_lines(drafted.items), version=1)]
 
         return self._run(login, decide)
 
-    def revise_minutes_and_actions(self, login: str, meeting: str, items: list[Item], *,
+    def revise_minutes_and_actions(self, login: str, meeting: str, items: Items, *,
                                    note: str | None = None, base_version: int | None = None
                                    ) -> list[DomainEvent]:
         """A new version of the minutes, and the register following its action lines."""
+        parsed = _once(items)
+
         def decide(ctx: Context) -> list[DomainEvent]:
             minutes = self.get(Minutes, meeting)
             table = self._manager(ctx, minutes.table, "revise minutes")
             m = self.get(Meeting, meeting)
-            revised = minutes.revise(ctx, m, items, note=note, base_version=base_version)
+            revised = minutes.revise(ctx, m, parsed(), note=note, base_version=base_version)
             return [revised, *self._follow_action_lines(
                 ctx, table, m, action_lines(minutes.items), action_lines(revised.items),
                 version=minutes.text_version + 1)]
@@ -664,14 +732,7 @@ class Lrt(Application[UUID]):
 
     def _directory(self) -> dict[str, Person]:
         """Every registered person (their names are looked for in the minutes)."""
-        keys: list[str] = []
-        position = 0
-        while batch := self.recorder.select_notifications(
-                start=position, limit=1000, topics=[Person.Registered.TOPIC],
-                inclusive_of_start=False):
-            keys += [self.mapper.to_domain_event(n).key for n in batch]  # type: ignore
-            position = batch[-1].id
-        return {key: self.get(Person, key) for key in keys}
+        return {e.key: self.get(Person, e.key) for e in self._registrations(Person.Registered)}
 
     def _woo_decision(self, ctx: Context, meeting: str, what: str
                       ) -> tuple[WooStates, Publication, list[DomainEvent]]:
@@ -712,11 +773,13 @@ class Lrt(Application[UUID]):
         self._run(login, decide)
         return next(e for e in self.woo_states(meeting).redactions() if e.number == number)
 
-    def publish_minutes(self, login: str, meeting: str
+    def publish_minutes(self, login: str, meeting: str,
+                        staged: Callable[[PublicMinutes], None] | None = None
                         ) -> tuple[PublicMinutes, DomainEvent]:
         """Publish the approved minutes: the public text (redacted) and its inventory,
         recorded as `Publication.Published` with their digests. Returns the rendering
-        (exactly what the digests are of) and the event."""
+        (exactly what the digests are of) and the event. `staged` is given the rendering
+        once decided and before it is recorded (the CLI writes the files there first)."""
         from lrt_domain.publication import Publication
 
         from .woo import render_public
@@ -729,15 +792,39 @@ class Lrt(Application[UUID]):
                                    approving_meeting=s.approving_meeting,
                                    published=Publication.decision(ctx))
             rendered[:] = [public]
-            return [*opened, publication.publish(
+            published = publication.publish(
                 ctx, s.minutes, s.meeting, s.table, s.persons,
-                public_digest=public.markdown_digest, html_digest=public.html_digest)]
+                public_digest=public.markdown_digest, html_digest=public.html_digest)
+            if staged is not None:
+                staged(public)
+            return [*opened, published]
 
         event = self._run(login, decide)[-1]
         return rendered[0], event
 
 
 __all__ = ["Lrt", "DomainError"]
+
+
+def _id_for(cls: type[Aggregate], key: str) -> UUID:
+    """The id of `key`; a key that is not text (a lone surrogate: invalid UTF-8 that
+    reached us some other way than the command line, which refuses it) names nothing."""
+    try:
+        return cls.id_for(key)
+    except UnicodeEncodeError:
+        raise NotFound(f"{cls.KIND}: {key!r} is not valid UTF-8 text") from None
+
+
+def _once(items: Items) -> Callable[[], list[Item]]:
+    """The items, parsed on the first call only (a command may be decided again)."""
+    done: list[list[Item]] = []
+
+    def get() -> list[Item]:
+        if not done:
+            done.append(items() if callable(items) else items)
+        return done[0]
+
+    return get
 
 
 def _json_object(data: bytes) -> bool:

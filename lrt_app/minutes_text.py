@@ -6,10 +6,14 @@
     - Actie: VNG levert wijziging aan.
 
 A bullet starting with "Besluit:" is a decision, one starting with "Actie:" an action; an
-indented line continues the point above it. Lines before the first agenda item that are not
-bullets are the heading of the document (the title and the table of "Omschrijving",
-"Vergaderdatum en -tijd", ... that `lrt minutes show --format md` writes) and are skipped, so
-that rendered minutes read back in.
+indented line continues the point above it. Before the first agenda item stands, at most,
+the heading that `lrt minutes show --format md` writes: a title ("# ...") and the table of
+"Omschrijving", "Vergaderdatum en -tijd", ... ("| ... |" rows); and <!-- comments -->.
+It is skipped, so that rendered minutes read back in; any other text there is refused,
+naming its line, rather than dropped unseen.
+
+A line is at most `MAX_LINE` characters; the patterns are matched on stripped lines and
+cannot backtrack over a long one (each is linear in the line's length).
 """
 
 from __future__ import annotations
@@ -19,24 +23,35 @@ import re
 from lrt_domain.errors import InvalidInput
 from lrt_domain.minutes import Item, Point, PointKind
 
-HEADING = re.compile(r"^#+\s*(\d+)[.)]?\s*(.*?)\s*$")
-BULLET = re.compile(r"^[-*•]\s+(.*)$")
+MAX_LINE = 20_000  # characters; a point's whole text is bounded by `checks.MAX_TEXT`
+HEADING = re.compile(r"#+\s*(\d{1,4})(?!\d)[.)]?(.*)")
+BULLET = re.compile(r"[-*•]\s+(.*)")
 KINDS = {"besluit:": PointKind.DECISION, "actie:": PointKind.ACTION}
 
 
 def parse(text: str) -> list[Item]:
     items: list[tuple[int, str, list[Point]]] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
+    comment = False  # within a comment before the first item
+    for number, raw in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
+        if len(raw) > MAX_LINE:
+            raise InvalidInput(f"text line {number}: longer than {MAX_LINE} characters")
         line = raw.strip()
         if not line:
             continue
         if heading := HEADING.match(line):
-            items.append((int(heading[1]), heading[2], []))
-        elif not items and not BULLET.match(line):
-            continue  # the document's heading: title, Omschrijving, Aanwezig, ...
-        elif not items:
+            items.append((int(heading[1]), heading[2].strip(), []))
+        elif not items and BULLET.match(line):
             raise InvalidInput(f"text line {number}: expected a heading such as "
                                "'## 1. Opening' before any point")
+        elif not items:
+            if comment or line.startswith("<!--"):  # a Markdown (HTML) comment
+                comment = "-->" not in line[4 if not comment else 0:]
+                continue
+            if line.startswith(("#", "|")):
+                continue  # the document's heading: its title, the table of Omschrijving, ...
+            raise InvalidInput(f"text line {number}: text before the first agenda item "
+                               "('## 1. Title'); only a '# title', '| ... |' rows and "
+                               "<!-- comments --> may stand there")
         elif bullet := BULLET.match(line):
             items[-1][2].append(_point(bullet[1]))
         elif items[-1][2] and raw[:1].isspace():

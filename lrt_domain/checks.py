@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from enum import Enum
 from typing import TypeVar
@@ -10,15 +11,30 @@ from .errors import InvalidInput
 
 E = TypeVar("E", bound=Enum)
 
+MAX_TEXT = 100_000  # characters of one text (a document, the minutes' points)
+# What no document can hold: control characters but tab and newline (XML 1.0 refuses them,
+# and with them DOCX; a lone carriage return too, for one line ending), lone surrogates
+# (invalid UTF-8 given on a command line arrives as these), and U+FFFE, U+FFFF.
+NOT_IN_DOCUMENTS = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
 
-def text(field: str, value: str | None, *, max_length: int = 100_000) -> str:
+
+def text(field: str, value: str | None, *, max_length: int = MAX_TEXT) -> str:
     value = (value or "").replace("\r\n", "\n").strip()
     if not value:
         raise InvalidInput(f"{field}: must not be empty")
     if len(value) > max_length:
         raise InvalidInput(f"{field}: longer than {max_length} characters")
-    if any(ord(c) < 32 and c not in "\n\t" for c in value):
-        raise InvalidInput(f"{field}: contains control characters")
+    return storable(field, value)
+
+
+def storable(field: str, value: str) -> str:
+    """`value`, when every character of it can go into a document (XML, DOCX)."""
+    if bad := NOT_IN_DOCUMENTS.search(value):
+        c = bad[0]
+        what = ("contains control characters" if ord(c) < 32 else
+                "contains a character that cannot be stored in a document")
+        raise InvalidInput(f"{field}: {what} (U+{ord(c):04X} at character "
+                           f"{bad.start() + 1})")
     return value
 
 

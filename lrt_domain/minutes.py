@@ -423,6 +423,7 @@ class Minutes(Commentable):
             if it.number in seen:
                 raise InvalidInput(f"items: agenda item {it.number} appears twice")
             seen.add(it.number)
+            checks.line(f"item {it.number} title", it.title)
             for p in it.points:
                 checks.text(f"item {it.number} point", p.text)
         return tuple(sorted(items, key=lambda it: it.number))

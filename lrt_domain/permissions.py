@@ -9,10 +9,26 @@
 |             | organisation; report progress on actions their organisation owns        |
 | guest       | read the documents of the meeting they are invited to; comment there    |
 | auditor     | read everything; never change anything                                  |
+
+Scope of registration (`require_table_registrar`, `require_user_registrar`): a secretariat
+registers what acts for its own organisation and tables, never another's:
+
+| registering            | by a secretariat user of organisation X                          |
+|------------------------|------------------------------------------------------------------|
+| organisation, person   | any X (the shared directory: an entry grants nothing by itself)  |
+| table                  | run by X                                                         |
+| secretariat user of O  | O is X; or O has no secretariat user yet (how O joins the store) |
+| chair user for P       | every table P chairs is run by X                                 |
+| member, guest for P    | P sits at (or chairs) no table yet, or at one run by X           |
+| auditor                | X keeps the store (the organisation `lrt init` named): auditors  |
+|                        | read every table, and that organisation holds the store anyway   |
+
+Deactivating a user follows the same rule as registering it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from .actions import Action
@@ -30,6 +46,42 @@ def require_administrator(actor: Actor, what: str) -> None:
     """Registering organisations, persons, users and tables."""
     if actor.role is not Role.SECRETARIAT:
         raise _refuse(actor, what)
+
+
+def require_table_registrar(actor: Actor, secretariat: str) -> None:
+    """A secretariat registers the tables its own organisation runs."""
+    require_administrator(actor, "register tables")
+    if secretariat != actor.organisation:
+        raise _refuse(actor, f"register a table run by {secretariat} (its own secretariat "
+                             "does)")
+
+
+def require_user_registrar(actor: Actor, role: Role, *, organisation: str | None,
+                           person: str | None, tables: Iterable[Table], host: str | None,
+                           has_secretariat: bool, what: str = "register") -> None:
+    """Whether `actor` may register (or deactivate: `what`) a user of `role` for
+    `organisation` and `person`. `tables`: those where the person sits or that they chair;
+    `host`: the organisation that keeps the store; `has_secretariat`: whether
+    `organisation` has a secretariat user already. (The scope table above.)"""
+    require_administrator(actor, f"{what} users")
+    own = actor.organisation
+    if role is Role.SECRETARIAT:
+        if organisation != own and has_secretariat:
+            raise _refuse(actor, f"{what} a secretariat user of {organisation} (its own "
+                                 "secretariat does)")
+    elif role is Role.AUDITOR:
+        if own != host:
+            raise _refuse(actor, f"{what} auditors (the secretariat of {host}, which keeps "
+                                 "the store, does)")
+    else:  # chair, member, guest: by the tables where the person acts
+        tables = list(tables)
+        if role is Role.CHAIR:
+            foreign = [t for t in tables if t.chair == person and t.secretariat != own]
+        else:
+            foreign = [] if any(t.secretariat == own for t in tables) else tables
+        if foreign:
+            raise _refuse(actor, f"{what} a {role} user for {person} (at table "
+                                 f"{foreign[0].key}, run by {foreign[0].secretariat})")
 
 
 def manages(actor: Actor, table: Table) -> bool:

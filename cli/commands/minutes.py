@@ -77,7 +77,9 @@ def minutes_text(m: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _items(session: Session, file: Path | None, meeting: str) -> list[Any]:
+def _items(session: Session, file: Path | None, meeting: str) -> Any:
+    """The items, or (from a file) their parser: the application parses the text only
+    once the acting user may write these minutes."""
     from lrt_app.minutes_text import parse
     from lrt_domain.meetings import Meeting
     from lrt_domain.minutes import Item
@@ -85,7 +87,8 @@ def _items(session: Session, file: Path | None, meeting: str) -> list[Any]:
     if file is None:  # an empty draft, one item per agenda item
         m = session.app.get(Meeting, meeting)
         return [Item(number=i.number, title=i.title) for i in m.agenda]
-    return parse(read_text(file))
+    text = read_text(file)
+    return lambda: parse(text)
 
 
 FROM_FILE = from_file(

@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from lrt_domain.errors import InvalidInput
+from lrt_domain.minutes import Item, Point, PointKind
+
 from .conftest import SEC, Cli, assert_one_line_error, store_fingerprint
 
 M = "LRT-2023-11-10"  # held; minutes drafted, never circulated
@@ -100,6 +103,24 @@ USAGE = [  # (id, user, args, fragments of the error line) -> exit 2
      ["--out", "NUL"]),
     ("nul-in-from-file", SEC, ["minutes", "revise", M, "--from", "\x00"], ["--from", "NUL"]),
     ("as-of-malformed", SEC, ["deadlines", "--as-of", "31-12-2023"], ["--as-of"]),
+    # invalid UTF-8 (Python reads such bytes as lone surrogates): named, refused at once
+    ("invalid-utf8-agenda", SEC, ["agenda", "add", FUTURE, "Op\udcffening"],
+     ["argument 4", "'Op\\xffening' is not valid UTF-8"]),
+    ("invalid-utf8-person", SEC, ["person", "add", "Jan \udcc3\udca9 Jansen"],
+     ["argument 3", "not valid UTF-8"]),
+    ("invalid-utf8-table", SEC, ["table", "add", "T\udcff", "Tafel", "--secretariat", "JenV"],
+     ["argument 3", "not valid UTF-8"]),
+    ("invalid-utf8-option", SEC, ["table", "add", "T", "Tafel", "--secretariat", "Jen\udcff"],
+     ["--secretariat", "not valid UTF-8"]),
+    ("invalid-utf8-as", None, ["--as", "sec\udcff", "org", "list"],
+     ["--as: 'sec\\xff' is not valid UTF-8"]),
+    ("invalid-utf8-as-equals", None, ["--as=sec\udcff", "org", "list"], ["--as", "UTF-8"]),
+    ("invalid-utf8-id", SEC, ["meeting", "show", "LRT-2023\udcff"], ["argument 3", "UTF-8"]),
+    ("invalid-utf8-after-flag", SEC, ["minutes", "show", "--json", M + "\udcff"],
+     ["argument 4", "UTF-8"]),
+    ("lone-surrogate", SEC, ["history", "\ud800"], ["argument 2", "'\\ud800'"]),
+    ("from-file-too-large", SEC, ["minutes", "revise", M, "--from", "HUGE"],
+     ["'--from'", "larger than 1024 KiB"]),
     ("official-on-and-as-of", SEC, ["minutes", "show", M, "--official-on", "2023-12-01",
                                     "--as-of", "2023-12-01"], ["exclude each other"]),
 ]
@@ -148,6 +169,20 @@ REFUSED = [  # (id, user, args, fragments of the error line) -> exit 1
     ("carry-to-earlier-meeting", SEC, ["action", "carry", A1, "--to", M], ["not later"]),
     ("draft-minutes-twice", SEC, ["minutes", "draft", M], ["already exists"]),
     ("duplicate-organisation", SEC, ["org", "add", "VNG", "Nog een VNG"], ["VNG"]),
+    ("duplicate-organisation-other-case", SEC, ["org", "add", "vng", "Nog een VNG"],
+     ["organisation vng already exists (as VNG)"]),
+    # what no document (XML, DOCX) can hold, refused at input naming field and character
+    ("agenda-title-ffff", SEC, ["agenda", "add", FUTURE, "Rond\uffffvraag"],
+     ["title: contains a character that cannot be stored in a document (U+FFFF at "
+      "character 5)"]),
+    ("agenda-title-fffe", SEC, ["agenda", "add", FUTURE, "\ufffe"], ["title", "U+FFFE"]),
+    ("agenda-title-vertical-tab", SEC, ["agenda", "add", FUTURE, "a\x0bb"],
+     ["title: contains control characters (U+000B at character 2)"]),
+    ("document-text-unit-separator", SEC, ["document", "add", FUTURE, "Brief", "--text",
+                                           "teks\x1ft"], ["text", "U+001F"]),
+    ("action-text-ffff", SEC, ["action", "add", M, "--item", "1", "--owner", "VNG",
+                               "--text", "x\uffff"], ["text", "U+FFFF"]),
+    ("person-name-form-feed", SEC, ["person", "add", "Jan\x0cJansen"], ["name", "U+000C"]),
     # the comment round on D1 closed at 12:00 on 10 November
     ("comment-after-deadline", "spies", ["comment", "add", D1, "--text", "Te laat."],
      ["closed"]),
@@ -209,7 +244,13 @@ REFUSED = [  # (id, user, args, fragments of the error line) -> exit 1
 @pytest.mark.parametrize("user,args,fragments", [c[1:] for c in USAGE],
                          ids=[c[0] for c in USAGE])
 def test_usage_errors_exit_2(store: Cli, user: str | None, args: list[str],
-                             fragments: list[str]) -> None:
+                             fragments: list[str], tmp_path: Path) -> None:
+    if "HUGE" in args:  # a file of one byte more than --from reads
+        from cli.params import MAX_FILE
+
+        huge = tmp_path / "huge.md"
+        huge.write_bytes(b"## 1. Opening\n" + b"- x\n" * (MAX_FILE // 4))
+        args = [str(huge) if a == "HUGE" else a for a in args]
     store.refused(*args, code=2, user=user, fragments=tuple(fragments))
 
 
@@ -219,6 +260,12 @@ def test_refused_commands_exit_1(store: Cli, user: str | None, args: list[str],
                                  fragments: list[str]) -> None:
     if user is None and args[0] != "init" and store.store.kind == "postgres":
         fragments = ["no user 'postgres'"]  # there, the database login acts
+    if args[0] == "init" and store.store.kind == "postgres":
+        # there, `init` on a store upgrades it (stamps, grants) and records no event
+        before = store_fingerprint(store.db)
+        assert "upgraded" in store.ok(*args, user=user)
+        assert store_fingerprint(store.db) == before
+        return
     store.refused(*args, code=1, user=user, fragments=tuple(fragments))
 
 
@@ -228,6 +275,105 @@ def test_malformed_minutes_text_is_refused(store: Cli, tmp_path: Path) -> None:
     store.refused("minutes", "revise", M, "--from", str(bad), fragments=("line 1",))
     bad.write_text("## 1. Opening\nlos zinnetje\n", encoding="utf8")
     store.refused("minutes", "revise", M, "--from", str(bad), fragments=("line 2",))
+    # text before the first item is reported, not dropped unseen
+    bad.write_text("# Verslag\n\nDe voorzitter opent om 10 uur.\n## 1. Opening\n- x\n",
+                   encoding="utf8")
+    store.refused("minutes", "revise", M, "--from", str(bad), fragments=(
+        "text line 3: text before the first agenda item",))
+    # what no document can hold, in a point and in a title (the repro: U+FFFF was stored,
+    # then `--format docx` failed)
+    bad.write_text("## 1. Opening\n- Wel\uffffkom.\n", encoding="utf8")
+    store.refused("minutes", "revise", M, "--from", str(bad), fragments=(
+        "item 1 point: contains a character that cannot be stored in a document (U+FFFF",))
+    bad.write_text("## 1. Ope\x07ning\n- Welkom.\n", encoding="utf8")
+    store.refused("minutes", "revise", M, "--from", str(bad), fragments=(
+        "item 1 title: contains control characters (U+0007 at character 4)",))
+    # bounded: a line of more than MAX_LINE characters (the repro's heading of spaces
+    # spun 35 s in a backtracking pattern; now refused by its length, the pattern linear)
+    bad.write_text("## 1. a" + " " * 60_000 + "b\n", encoding="utf8")
+    store.refused("minutes", "revise", M, "--from", str(bad), fragments=(
+        "text line 1: longer than 20000 characters",))
+    bad.write_bytes(b"## 1. Caf\xe9\n")  # Latin-1, not UTF-8
+    store.refused("minutes", "revise", M, "--from", str(bad), code=2,
+                  fragments=("'--from'", "cannot read"))
+
+
+def test_the_permission_is_checked_before_the_text_is_read(store: Cli, tmp_path: Path
+                                                           ) -> None:
+    """A member's revision is refused for who they are, whatever the text: a malformed
+    text and a costly one get the same refusal, so no parsing ran before it."""
+    for text in ("- een punt zonder kop\n", "## 1. a" + " " * 60_000 + "b\n",
+                 "## 1. Opening\n- Wel\uffffkom.\n"):
+        f = tmp_path / "verslag.md"
+        f.write_text(text, encoding="utf8")
+        for command in ("revise", "draft"):
+            store.refused("minutes", command, M, "--from", str(f), user="spies",
+                          fragments=("user spies (member) may not",))
+
+
+def held(cli: Cli) -> str:
+    """A store with one held meeting of the LRT (agenda: Opening, WVTTK)."""
+    assert cli.invoke("init", "--admin", SEC, "--organisation", "JenV",
+                      "--organisation-name", "JenV", user=None).exit_code == 0
+    cli.new("table", "add", "LRT", "Landelijke Regietafel", "--secretariat", "JenV")
+    cli.at("2023-11-03 16:00")
+    assert cli.new("meeting", "schedule", "LRT", "--at", "2023-11-10 09:15",
+                   "--place", "Webex") == M
+    cli.new("agenda", "add", M, "Opening")
+    cli.new("agenda", "add", M, "WVTTK")
+    cli.at("2023-11-10 12:00")
+    cli.ok("meeting", "hold", M)
+    return M
+
+
+@pytest.fixture
+def fresh(store_factory) -> Cli:
+    """The command line on a fresh store (this module's `store` is the shared one)."""
+    return Cli(db=store_factory())
+
+
+def test_a_byte_order_mark_and_the_rendered_heading_are_read(fresh: Cli, tmp_path: Path
+                                                             ) -> None:
+    cli = fresh
+    meeting = held(cli)
+    text = tmp_path / "verslag.md"
+    text.write_bytes("\ufeff<!-- uit Word -->\n# LRT\n\n| | |\n|---|---|\n| Omschrijving | LRT |"
+                     "\n\n## 1. Opening\n- Welkom.\n".encode("utf8"))
+    assert cli.new("minutes", "draft", meeting, "--from", str(text)) == meeting
+    shown = cli.json("minutes", "show", meeting)
+    assert [(i["title"], [p["text"] for p in i["points"]]) for i in shown["items"]] == [
+        ("Opening", ["Welkom."])]
+    # and the Markdown the store renders reads back in as the same items
+    rendered = tmp_path / "weer.md"
+    cli.ok("minutes", "show", meeting, "--format", "md", "--out", str(rendered))
+    cli.refused("minutes", "revise", meeting, "--from", str(rendered),
+                fragments=("changes nothing",))
+
+
+def test_invalid_utf8_from_a_real_command_line(tmp_path: Path) -> None:
+    """As a shell passes it: bytes, not text. The real `lrt` executable."""
+    import subprocess
+
+    from .conftest import lrt_executable
+
+    db = tmp_path / "lrt.sqlite"
+    exe = str(lrt_executable()).encode()
+    init = subprocess.run([exe, b"--db", str(db).encode(), b"init", b"--admin", b"sec",
+                           b"--organisation", b"JenV", b"--organisation-name", b"JenV"],
+                          capture_output=True)
+    assert init.returncode == 0, init.stderr
+    before = store_fingerprint(db)
+    for args in ([b"org", b"add", b"VNG", b"Vereniging \xff"],
+                 [b"--as", b"s\xe9c", b"org", b"list"],
+                 [b"person", b"add", b"Ren\xe9e"]):
+        run = subprocess.run([exe, b"--db", str(db).encode(), *args], capture_output=True,
+                             env={"LRT_USER": "sec", "PATH": "/usr/bin:/bin"})
+        assert run.returncode == 2, run
+        assert run.stdout == b""
+        assert run.stderr.count(b"\n") == 1 and b"is not valid UTF-8 text" in run.stderr, \
+            run.stderr
+        assert b"Traceback" not in run.stderr
+    assert store_fingerprint(db) == before
 
 
 def test_the_refusals_left_the_store_usable(store: Cli) -> None:
@@ -260,3 +406,20 @@ def test_a_file_that_is_not_a_store(tmp_path: Path) -> None:
                                      "--organisation-name", "JenV", user=None), 1, "store")
     assert not_a_store.read_bytes() == b"these are my notes, not a database\n" * 10
 
+
+
+def test_the_minutes_parser_on_hostile_lines() -> None:
+    """Linear in a line's length (the old heading pattern backtracked quadratically on
+    '## 1. a', spaces, 'b': 51 s for 60 KB); a heading number too long for an item, a
+    header block, a comment and a byte order mark."""
+    from lrt_app.minutes_text import MAX_LINE, parse
+
+    wide = "## 1. a" + " " * (MAX_LINE - 8) + "b"
+    assert [(it.number, it.title[0], it.title[-1]) for it in parse(wide)] == [(1, "a", "b")]
+    assert parse("## " + "1" * 5000) == []  # a title line, not item 111...
+    with pytest.raises(InvalidInput, match=r"^text line 2: longer than 20000 characters"):
+        parse("## 1. Opening\n- " + "x" * MAX_LINE)
+    assert parse("\ufeff# T\n<!-- a\n  b -->\n| x | y |\n## 2) Twee\n- Besluit: ja") == [
+        Item(number=2, title="Twee", points=(Point(kind=PointKind.DECISION, text="ja"),))]
+    with pytest.raises(InvalidInput, match=r"^text line 3: text before the first agenda"):
+        parse("# T\n<!-- a -->\nlos\n## 1. x")

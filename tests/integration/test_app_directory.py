@@ -83,7 +83,9 @@ def test_duplicate_table_is_a_conflict(world):
 
 
 def test_register_a_provincial_table(world):
-    assert world.app.register_table(ADMIN, "PRT-Gelderland", "Provinciale regietafel",
+    # IPO joins: its first secretariat user (any secretariat registers it), who runs it
+    world.app.register_user(ADMIN, "sec-ipo", Role.SECRETARIAT, organisation="IPO")
+    assert world.app.register_table("sec-ipo", "PRT-Gelderland", "Provinciale regietafel",
                                     kind=TableKind.PROVINCIAL, secretariat="IPO") \
         == "PRT-Gelderland"
     t = world.app.get(Table, "PRT-Gelderland")

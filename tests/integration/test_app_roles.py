@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from lrt_domain.base import Role
-from lrt_domain.errors import Forbidden
+from lrt_domain.errors import Conflict, Forbidden
 from lrt_domain.meetings import Meeting, MeetingStatus, Presence
 from lrt_domain.minutes import Minutes, MinutesStatus
 from lrt_domain.tables import Table, TableKind
@@ -176,3 +176,64 @@ def test_a_member_proposes_only_for_their_own_organisation(world, circulated):
         world.app.accept_amendment(MEMBER, circulated, 1)
     assert world.writes() == before
     assert world.app.get(Minutes, circulated).status is MinutesStatus.CIRCULATED
+
+
+def test_a_secretariat_registers_only_for_its_own_organisation_and_tables(world):
+    """The issue's repro (a JenV secretariat user registered a BZK secretariat user and used
+    it on BZK's table), and the rest of the scope table in `permissions`."""
+    app = world.app
+    app.register_person(OTHER_SECRETARIAT, "Minister van BZK", person_key="minister-bzk")
+    app.register_person(OTHER_SECRETARIAT, "Ambtenaar BZK", person_key="ambtenaar-bzk")
+    assert app.register_table(OTHER_SECRETARIAT, "BZK-T", "Tafel van BZK",
+                              kind=TableKind.PREPARATORY, secretariat="BZK") == "BZK-T"
+    app.appoint_chair(OTHER_SECRETARIAT, "BZK-T", "minister-bzk")
+    app.add_member(OTHER_SECRETARIAT, "BZK-T", person="ambtenaar-bzk", organisation="BZK",
+                   function="f", since=date(2023, 1, 1))
+    before = world.writes()
+    refusals = [
+        (lambda: app.register_user(ADMIN, "evil", Role.SECRETARIAT, organisation="BZK"),
+         r"may not register a secretariat user of BZK \(its own secretariat does\)$"),
+        (lambda: app.register_user(ADMIN, "evil", Role.CHAIR, person="minister-bzk"),
+         r"may not register a chair user for minister-bzk \(at table BZK-T, run by BZK\)$"),
+        (lambda: app.register_user(ADMIN, "evil", Role.MEMBER, organisation="BZK",
+                                   person="ambtenaar-bzk"),
+         r"may not register a member user for ambtenaar-bzk \(at table BZK-T"),
+        (lambda: app.register_user(ADMIN, "evil", Role.GUEST, person="ambtenaar-bzk"),
+         r"may not register a guest user for ambtenaar-bzk"),
+        (lambda: app.register_table(ADMIN, "BZK-2", "Nog een tafel van BZK",
+                                    kind=TableKind.PREPARATORY, secretariat="BZK"),
+         r"may not register a table run by BZK \(its own secretariat does\)$"),
+        (lambda: app.deactivate_user(ADMIN, OTHER_SECRETARIAT, "weg"),
+         r"may not deactivate a secretariat user of BZK"),
+        (lambda: app.register_user(OTHER_SECRETARIAT, "evil", Role.AUDITOR),
+         r"may not register auditors \(the secretariat of JenV, which keeps the store"),
+        (lambda: app.register_user(OTHER_SECRETARIAT, "evil", Role.SECRETARIAT,
+                                   organisation="JenV"),
+         r"may not register a secretariat user of JenV"),
+        (lambda: app.schedule_meeting(ADMIN, "BZK-T", NEXT_YEAR, "Webex"),
+         r"may not schedule meetings \(table BZK-T is run by BZK\)$"),
+        (lambda: app.appoint_chair(ADMIN, "BZK-T", "minister-jenv"),
+         r"may not appoint a chair \(table BZK-T is run by BZK\)$"),
+    ]
+    for refused, message in refusals:
+        with pytest.raises(Forbidden, match=rf"^user (admin|sec-bzk) \(secretariat\) "
+                                            rf"{message}"):
+            refused()
+    assert world.writes() == before
+    # BZK registers its own; JenV a login for someone at both tables
+    app.register_user(OTHER_SECRETARIAT, "sec-bzk-2", Role.SECRETARIAT, organisation="BZK")
+    app.register_user(OTHER_SECRETARIAT, "minister-bzk", Role.CHAIR, person="minister-bzk")
+    app.add_member(OTHER_SECRETARIAT, "BZK-T", person="bestuurder-vng", organisation="VNG",
+                   function="f", since=date(2023, 1, 1))
+    app.register_user(ADMIN, "vng-lid-2", Role.MEMBER, organisation="VNG",
+                      person="bestuurder-vng")
+    assert world.writes() == before + 4
+
+
+def test_organisation_codes_are_unique_whatever_their_case(world):
+    before = world.writes()
+    for code in ("vng", "Vng", "bzk"):
+        with pytest.raises(Conflict, match=rf"^organisation {code} already exists \(as "
+                                           rf"{code.upper()}\)$"):
+            world.app.register_organisation(ADMIN, code, "Nog een")
+    assert world.writes() == before

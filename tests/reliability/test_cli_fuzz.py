@@ -1,7 +1,7 @@
 """Bad input on the command line: random arguments and values (dates, ids, empty and huge
-texts, unicode, control characters, options in random order) never give a traceback; the
-exit code is 0, 1 or 2; a refusal is exactly one "Error:" line on stderr and records
-nothing."""
+texts, unicode, control characters, invalid UTF-8, characters no document can hold, options
+in random order) never give a traceback; the exit code is 0, 1 or 2; a refusal is exactly
+one "Error:" line on stderr and records nothing; what is recorded can go into a document."""
 
 from __future__ import annotations
 
@@ -55,8 +55,24 @@ TEXTS = st.one_of(
     st.text(st.characters(codec="utf-8", categories=["Cc", "Cf", "Zs", "So"]), max_size=10),
     st.sampled_from(["", " ", "\x00", "\n\n", "Akkoord\r\nmet wijziging", "x" * 100_000,
                      "Ĳssel — ‘quote’ 🙂", "\u202eevil", "-", "--", "--json", "-h"]))
-FILES = st.sampled_from(["missing.txt", "", ".", "notes.md", "/nonexistent/dir/out.md"])
-USERS = st.sampled_from([ADMIN, CHAIR, MEMBER, GUEST, AUDITOR, "niemand", None, ""])
+# Invalid UTF-8 on a command line arrives as lone surrogates ('\udcff'): as Python reads argv.
+INVALID_UTF8 = st.binary(max_size=6).map(
+    lambda b: (b"x" + b + b"\xff").decode("utf8", "surrogateescape"))
+NOT_IN_DOCUMENTS = ["\x01", "\x08", "\x0b", "\x0c", "\x0e", "\x1f", "\ufffe", "\uffff",
+                    "\ud800", "\udfff"]
+UNSTORABLE = st.tuples(st.text(max_size=5), st.sampled_from(NOT_IN_DOCUMENTS),
+                       st.text(max_size=5)).map("".join)
+TEXTS = st.one_of(TEXTS, INVALID_UTF8, UNSTORABLE)
+# Files the fuzz may give with --from (made in the test's directory): a byte order mark, a
+# character no document can hold, invalid UTF-8, text before the first heading.
+MADE_FILES = {"bom.md": "\ufeff## 1. Opening\n- Welkom.\n".encode(),
+              "ffff.md": "## 1. Opening\n- Wel\uffffkom.\n".encode(),
+              "latin1.md": "## 1. Opening\n- Caf\xe9.\n".encode("latin-1"),
+              "preamble.md": b"Verslag\n## 1. Opening\n- Welkom.\n"}
+FILES = st.sampled_from(["missing.txt", "", ".", "notes.md", "/nonexistent/dir/out.md",
+                         *MADE_FILES])
+USERS = st.sampled_from([ADMIN, CHAIR, MEMBER, GUEST, AUDITOR, "niemand", None, "",
+                         "admin\udcff"])
 
 
 @st.composite
@@ -96,6 +112,28 @@ def event_count(db: str) -> int:
         return c.execute("SELECT COUNT(*) FROM stored_events").fetchone()[0]
 
 
+def unstorable_since(db: str, count: int) -> list[str]:
+    """The texts of the events after the first `count` that no document could hold."""
+    import json
+    import sqlite3
+
+    from lrt_domain.checks import NOT_IN_DOCUMENTS as PATTERN
+
+    def strings(value: object) -> list[str]:
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, dict):
+            return [s for v in value.values() for s in strings(v)]
+        if isinstance(value, list):
+            return [s for v in value for s in strings(v)]
+        return []
+
+    with sqlite3.connect(db) as c:
+        rows = c.execute("SELECT state FROM stored_events ORDER BY rowid LIMIT -1 OFFSET ?",
+                         (count,)).fetchall()
+    return [s for (state,) in rows for s in strings(json.loads(state)) if PATTERN.search(s)]
+
+
 @pytest.mark.parametrize("store_factory", ["sqlite"], indirect=True)
 def test_random_command_lines_give_one_line_errors(circulated, world, store,
                                                     tmp_path: Path) -> None:
@@ -105,6 +143,8 @@ def test_random_command_lines_give_one_line_errors(circulated, world, store,
     tally: Counter[int] = Counter()
     cwd = os.getcwd()
     os.chdir(tmp_path)  # where `--out` files land
+    for name, data in MADE_FILES.items():
+        (tmp_path / name).write_bytes(data)
     try:
         @settings(max_examples=EXAMPLES, deadline=None, database=None,
                   suppress_health_check=list(HealthCheck))
@@ -120,9 +160,12 @@ def test_random_command_lines_give_one_line_errors(circulated, world, store,
             tally[result.exit_code] += 1
             if result.exit_code:
                 lines = result.stderr.splitlines()
-                assert len(lines) == 1 and lines[0].startswith("Error: "), (args, result.stderr)
+                assert len(lines) == 1 and lines[0].startswith("Error: "), (args, result.stderr,
+                                                                            result.stdout)
                 assert result.stdout == "", (args, result.stdout)
                 assert event_count(store.url) == before, (args, "refused but wrote")
+            else:
+                assert not unstorable_since(store.url, before), (args, "stored")
 
         run()
     finally:
@@ -137,6 +180,8 @@ def test_random_command_lines_give_one_line_errors(circulated, world, store,
     ["deadlines", "--table", ""],
     ["action", "done", "LRT", "--", "--note", "\r"],  # found: an error line split by \r
     ["meeting", "show", "x\u2028y\x0bz"],
+    ["agenda", "add", "LRT-2023-12-15", "Rond\udcffvraag"],  # invalid UTF-8: exit 2
+    ["agenda", "add", "LRT-2023-12-15", "Rond\uffffvraag"],  # no document holds U+FFFF
 ])
 def test_what_the_fuzz_found(circulated, world, store, args: list[str]) -> None:
     world.app.close()

@@ -108,12 +108,32 @@ CASES: dict[str, tuple[set[str], Setup, Command]] = {
     "register organisation": (ADMINISTRATORS, none,
                               lambda a, u: a.register_organisation(u, "OCW", "Ministerie OCW")),
     "register person": (ADMINISTRATORS, none, lambda a, u: a.register_person(u, "Jan Jansen")),
-    "register user": (ADMINISTRATORS, none,
-                      lambda a, u: a.register_user(u, "nieuw", Role.AUDITOR)),
-    "deactivate user": (ADMINISTRATORS, none,
-                        lambda a, u: a.deactivate_user(u, IPO_MEMBER, "vertrokken")),
-    "register table": (ADMINISTRATORS, none, lambda a, u: a.register_table(
+    # Scope (permissions.require_user_registrar): JenV keeps the store and runs the LRT;
+    # BZK's secretariat registers only for BZK and for people at no table yet.
+    "register auditor": ({ADMIN}, none,
+                         lambda a, u: a.register_user(u, "nieuw", Role.AUDITOR)),
+    "register member at no table": (ADMINISTRATORS, none, lambda a, u: a.register_user(
+        u, "nieuw", Role.MEMBER, organisation="COA", person="adviseur-elders")),
+    "register member of the LRT": ({ADMIN}, none, lambda a, u: a.register_user(
+        u, "nieuw", Role.MEMBER, organisation="VNG", person=P)),
+    "register guest at no table": (ADMINISTRATORS, none, lambda a, u: a.register_user(
+        u, "nieuw", Role.GUEST, person="adviseur-elders")),
+    "register chair of the LRT": ({ADMIN}, none, lambda a, u: a.register_user(
+        u, "nieuw", Role.CHAIR, person="minister-jenv")),
+    "register JenV secretariat": ({ADMIN}, none, lambda a, u: a.register_user(
+        u, "nieuw", Role.SECRETARIAT, organisation="JenV")),
+    "register BZK secretariat": ({OTHER_SECRETARIAT}, none, lambda a, u: a.register_user(
+        u, "nieuw", Role.SECRETARIAT, organisation="BZK")),
+    "register first COA secretariat": (ADMINISTRATORS, none, lambda a, u: a.register_user(
+        u, "nieuw", Role.SECRETARIAT, organisation="COA")),
+    "deactivate member of the LRT": ({ADMIN}, none,
+                                     lambda a, u: a.deactivate_user(u, IPO_MEMBER, "weg")),
+    "deactivate BZK secretariat": ({OTHER_SECRETARIAT}, none,
+                                   lambda a, u: a.deactivate_user(u, OTHER_SECRETARIAT, "weg")),
+    "register JenV table": ({ADMIN}, none, lambda a, u: a.register_table(
         u, "HLRT", "Hoogambtelijke LRT", kind=TableKind.PREPARATORY, secretariat="JenV")),
+    "register BZK table": ({OTHER_SECRETARIAT}, none, lambda a, u: a.register_table(
+        u, "BZK-T", "Tafel van BZK", kind=TableKind.PREPARATORY, secretariat="BZK")),
     "appoint chair": (MANAGERS, none, lambda a, u: a.appoint_chair(u, "LRT", "veiligheidsberaad")),
     "change rhythm": (MANAGERS, none, lambda a, u: a.change_rhythm(u, "LRT", 6)),
     "change rules": (MANAGERS, none, lambda a, u: a.change_rules(u, "LRT", comment_round_days=9)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -33,6 +34,34 @@ def test_text_is_stripped():
 def test_control_characters_are_refused(bad):
     with pytest.raises(InvalidInput, match=r"^summary: contains control characters"):
         checks.text("summary", bad)
+
+
+@pytest.mark.parametrize("bad,code", [
+    ("a\ufffeb", "U+FFFE"), ("a\uffffb", "U+FFFF"), ("a\ud800b", "U+D800"),
+    ("a\udcffb", "U+DCFF"),  # invalid UTF-8, as Python reads it from a command line
+])
+def test_what_no_document_can_hold_is_refused_naming_the_character(bad, code):
+    message = (f"summary: contains a character that cannot be stored in a document "
+               f"({code} at character 2)")
+    with pytest.raises(InvalidInput, match=f"^{re.escape(message)}$"):
+        checks.text("summary", bad)
+    with pytest.raises(InvalidInput, match=re.escape(code)):
+        checks.line("title", bad)
+
+
+def test_every_character_xml_allows_is_taken():
+    """XML 1.0: tab, newline, U+0020-U+D7FF, U+E000-U+FFFD, U+10000-U+10FFFF (a lone
+    carriage return is refused as before: one line ending)."""
+    import docx  # what the documents are written with: every accepted text goes into one
+
+    allowed = "\t\n" + "".join(chr(c) for c in (0x20, 0x7F, 0x85, 0xA0, 0x2028, 0xD7FF,
+                                                0xE000, 0xFDD0, 0xFFFD, 0x10000, 0x10FFFF))
+    text = checks.text("summary", f"a{allowed}b")
+    docx.Document().add_paragraph(text)
+    for c in [*range(0x20), 0xFFFE, 0xFFFF, 0xD800, 0xDFFF]:
+        if chr(c) not in "\t\n":
+            with pytest.raises(InvalidInput):
+                checks.text("summary", f"a{chr(c)}b")
 
 
 def test_newlines_and_tabs_are_allowed_in_text():
