@@ -123,17 +123,16 @@ def prepare(store: Path) -> None:
 
 def command_throughput(tmp: Path, commands: int, repeat: int) -> list[Row]:
     from lrt_app import demo
-    from lrt_app.application import Lrt
+    from lrt_app.bootstrap import build, install_hooks
     from lrt_app.clock import SettableClock
-    from lrt_app.settings import store
-    from projections.catch_up import catch_up, open_read_model, project_on_save
+    from projections.catch_up import catch_up, open_read_model
 
     def once(n: int) -> tuple[float, float, int]:
         """Commands per second: without projecting, then as the CLI runs them (the views
         written in each command's own transaction, `project_on_save`)."""
         path = tmp / f"commands-{n}.sqlite"
         clock = SettableClock(demo.at("2023-10-01 09:00"))
-        app = Lrt(env=store(str(path), must_exist=False).env, clock=clock)
+        app = build(str(path), clock=clock, initialising=True, project_on_save=False)
         try:
             meeting = demo.run(app, clock, say=lambda _: None)
             actions = [app.agree_action(demo.SEC, meeting, item=1, owners=["VNG"],
@@ -147,7 +146,7 @@ def command_throughput(tmp: Path, commands: int, repeat: int) -> list[Row]:
 
             alone = _timed(lambda: [progress(i) for i in range(commands)])
             catch_up(app, open_read_model(app))
-            project_on_save(app)
+            install_hooks(app)  # as the CLI runs them
             projected = _timed(lambda: [progress(i) for i in range(commands, 2 * commands)])
             return commands / alone, commands / projected, _average_size(path, after=before)
         finally:
@@ -194,13 +193,12 @@ def query_cost(small: Path, large: Path, repeat: int) -> list[Row]:
 # --- 3. as-of ------------------------------------------------------------------------------
 
 def as_of(stream_events: int, repeat: int, seed: int) -> list[Row]:
-    from lrt_app.application import Lrt
-    from lrt_app.settings import store
+    from lrt_app.bootstrap import build
     from lrt_domain.minutes import Minutes
     from projections.views import Views
 
     path = history.cached_minutes(stream_events, seed)
-    app = Lrt(env=store(str(path)).env)
+    app = build(str(path))
     try:
         key = _only_minutes(path)
         actor = app.actor(USER)

@@ -31,38 +31,11 @@ class Session:
         self.project_on_save = project_on_save
 
     def open_app(self, *, initialising: bool = False) -> Lrt:
-        from lrt_app.application import Lrt
-        from lrt_app.settings import store
+        from lrt_app.bootstrap import build
 
-        location = store(self.db, must_exist=not initialising, key_file=self.key_file)
-        if location.is_postgres:
-            from lrt_app import postgres
-
-            postgres.reach(location.env, location.name)
-        app = Lrt(env=location.env, clock=self.clock)
-        try:
-            if not initialising:
-                app.check_store(location.name)
-            elif location.is_postgres:
-                # `lrt init` too refuses an unsafe store, before it creates anything there
-                postgres.check(app.recorder, name=location.name, require_store=False)
-        except BaseException:
-            app.close()
-            raise
-        if initialising and location.is_postgres:
-            app.close()  # checked without creating tables; now with
-            app = Lrt(env=store(self.db, must_exist=False, create_tables=True,
-                                key_file=self.key_file).env, clock=self.clock)
-        try:
-            app.check_key(location.name, need_key=self.need_key or initialising)
-        except BaseException:
-            app.close()
-            raise
-        if self.project_on_save and not initialising:
-            from projections.catch_up import project_on_save
-
-            project_on_save(app)  # SQLite: a command's views in its own transaction
-        return app
+        return build(self.db, clock=self.clock, key_file=self.key_file,
+                     need_key=self.need_key, initialising=initialising,
+                     project_on_save=self.project_on_save)
 
     @cached_property
     def app(self) -> Lrt:

@@ -17,9 +17,9 @@ def demo(session: Session) -> None:
     from datetime import datetime
 
     from lrt_app import demo as scenario
-    from lrt_app.application import Lrt
+    from lrt_app.bootstrap import build
     from lrt_app.clock import SettableClock
-    from lrt_app.settings import store_env, store_path
+    from lrt_app.settings import store_path
     from lrt_domain.dutch_time import AMSTERDAM, local_date
     from projections.views import Views
 
@@ -29,7 +29,7 @@ def demo(session: Session) -> None:
 
     path = Path(store_path(session.db))
     if path.exists():
-        existing = Lrt(env=store_env(str(path)))
+        existing = build(str(path), key_file=session.key_file, project_on_save=False)
         try:
             if not existing.simulated():
                 raise click.ClickException(f"{path} holds a real store; the demo only "
@@ -40,7 +40,8 @@ def demo(session: Session) -> None:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
     clock = SettableClock(datetime(2023, 10, 2, tzinfo=AMSTERDAM))
-    app = Lrt(env=store_env(str(path), must_exist=False), clock=clock)
+    # as every command's: the views written with the events (the root's hooks)
+    app = build(str(path), clock=clock, key_file=session.key_file, initialising=True)
     try:
         click.secho(f"Demo store {path} (simulated clock)\n", bold=True)
         meeting = scenario.run(app, clock, say=lambda line: click.echo(f"  {line}"))

@@ -1,0 +1,87 @@
+"""The composition root: the one place that builds the application for every face.
+
+The CLI (`cli/session.py`), `lrt demo`, `bench/` and (later) the web server all call
+`build`: the store resolved from its name, reached and checked (safe settings, the key),
+and the recorder's hooks installed (on SQLite the read model written in the transaction
+that saves a command's events, `projections.catch_up.project_on_save`). Tests that check
+the parts may build `Lrt` by hand; a face never does.
+
+It is the only module of `lrt_app` that knows the read side (`projections` imports
+`lrt_app.application`, never this module), so there is no import circle.
+"""
+
+from __future__ import annotations
+
+from .application import Lrt
+from .clock import Clock
+from .settings import store
+
+
+def build(db: str | None, *, clock: Clock | None = None, key_file: str | None = None,
+          need_key: bool = True, initialising: bool = False,
+          project_on_save: bool = True) -> Lrt:
+    """The application on the store `db` (a path, or a PostgreSQL URL; None: `LRT_DB` or
+    the default), checked and with its hooks.
+
+    `initialising`: a new store (`lrt init`, the demo, the benchmark's generators): it may
+    not exist yet, its tables are created. `need_key=False`: an encrypted store opens
+    without its key (the audit reads the stored bytes only). `project_on_save=False`: the
+    read model is left to the next catch-up (tests exercise catching up; the benchmark
+    measures a command alone)."""
+    location = store(db, must_exist=not initialising, key_file=key_file)
+    if location.is_postgres:
+        from . import postgres
+
+        postgres.reach(location.env, location.name)
+    app = Lrt(env=location.env, clock=clock)
+    try:
+        if not initialising:
+            app.check_store(location.name)
+        elif location.is_postgres:
+            from . import postgres
+
+            # `lrt init` too refuses an unsafe store, before it creates anything there
+            postgres.check(app.recorder, name=location.name, require_store=False)
+    except BaseException:
+        app.close()
+        raise
+    if initialising and location.is_postgres:
+        app.close()  # checked without creating tables; now with
+        location = store(db, must_exist=False, create_tables=True, key_file=key_file)
+        app = Lrt(env=location.env, clock=clock)
+    try:
+        app.check_key(location.name, need_key=need_key or initialising)
+        if project_on_save:
+            install_hooks(app, new=initialising)
+    except BaseException:
+        app.close()
+        raise
+    return app
+
+
+def application(env: dict[str, str], *, clock: Clock | None = None,
+                project_on_save: bool = True) -> Lrt:
+    """The application on a store whose settings (`lrt_app.settings.store_env`) were made
+    and checked elsewhere (the benchmark's writer processes, each handed them), with its
+    hooks."""
+    app = Lrt(env=env, clock=clock)
+    try:
+        if project_on_save:
+            install_hooks(app, new=not app.recorder.max_notification_id())
+    except BaseException:
+        app.close()
+        raise
+    return app
+
+
+def install_hooks(app: Lrt, *, new: bool = False) -> None:
+    """The recorder's hooks: on SQLite, the read model written with each command's events.
+    A new, empty store first gets its (empty, current) read model, so that its very first
+    command is projected too."""
+    from projections.catch_up import catch_up, open_read_model, project_on_save
+
+    if app.is_postgres:
+        return  # the follower ('lrt projections follow') writes the read model there
+    if new and not app.recorder.max_notification_id():
+        catch_up(app, open_read_model(app))
+    project_on_save(app)
