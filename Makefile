@@ -18,6 +18,7 @@ demo: $(STAMP)
 	$(BIN)/lrt --db lrt-demo.sqlite demo
 
 test: $(STAMP)
+	$(BIN)/python -m mypy  # the types first: [tool.mypy] in pyproject.toml
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

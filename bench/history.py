@@ -403,17 +403,13 @@ def _without_fsync(app: Any) -> None:
     the store's content is the same, only a crash of the machine could lose it, and a
     million commands run several times faster. (The library has no setting for it, hence
     the hook on its connection pool.) The benchmark itself runs with the default, FULL."""
-    pool = app.recorder.datastore.pool
-    create = pool._create_connection
+    from lrt_app.library_private import sqlite_connection, wrap_connection_factory
 
-    def create_without_fsync() -> Any:
-        connection = create()
-        connection._sqlite_conn.execute("PRAGMA synchronous=OFF")
+    def without_fsync(connection: Any) -> Any:
+        sqlite_connection(connection).execute("PRAGMA synchronous=OFF")
         return connection
 
-    pool._create_connection = create_without_fsync
-    for connection in list(pool._pool):  # those opened already
-        connection._sqlite_conn.execute("PRAGMA synchronous=OFF")
+    wrap_connection_factory(app.recorder.datastore.pool, without_fsync)
 
 
 def long_minutes(path: Path, events: int, seed: int) -> tuple[str, datetime, datetime]:

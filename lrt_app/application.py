@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, LRUCache
@@ -21,7 +21,7 @@ from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
 from lrt_domain import permissions
 from lrt_domain.actions import Action
 from lrt_domain.base import Actor, Aggregate, Context, DomainEvent, Role, project
-from lrt_domain.comment_rounds import Commentable
+from lrt_domain.comment_rounds import Commentable, CommentSubmitted, RoundOpened
 from lrt_domain.directory import Organisation, Person, Store, User
 from lrt_domain.documents import Document
 from lrt_domain.dutch_time import local_date
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound=Aggregate)
 E = TypeVar("E", bound=DomainEvent)
+Tabled = TypeVar("Tabled", Meeting, Document, Minutes, Action)  # what a table's manager runs
 
 RETRIES = 10
 # The items of minutes, or how to read them from their text: parsed only once the actor is
@@ -82,7 +83,8 @@ class Lrt(Application[UUID]):
         else:
             from . import sqlite_store  # WAL, synchronous FULL, read back from a connection
 
-            sqlite_store.check(self.recorder.datastore, name=name)
+            sqlite_store.check(self.recorder.datastore,  # type: ignore[attr-defined]
+                               name=name)
 
     @property
     def encrypted(self) -> bool:
@@ -137,12 +139,14 @@ class Lrt(Application[UUID]):
         aggregate_id = _id_for(cls, key)
         if version is not None:
             try:
-                return self.repository.get(aggregate_id, version=version,
-                                           projector_func=project)
+                # the library types its projector for its own aggregates, not pydantic ones
+                then: T = self.repository.get(aggregate_id, version=version,
+                                              projector_func=cast(Any, project))
+                return then
             except AggregateNotFoundError:
                 raise NotFound(f"{cls.KIND}: no {cls.KIND} {key!r}") from None
         try:
-            known: T | None = self._states.get(aggregate_id)
+            known = cast("T | None", self._states.get(aggregate_id))
         except KeyError:
             known = None
         state = project(known, self.events.get(aggregate_id,  # type: ignore[arg-type]
@@ -174,9 +178,8 @@ class Lrt(Application[UUID]):
     def simulated(self) -> bool:
         return self.exists(Store, "store") and self.get(Store, "store").simulated
 
-    def _run(self, login: str, decide: Callable[[Context], Iterable[DomainEvent] |
-                                                 DomainEvent], *, retry: bool = True
-             ) -> list[DomainEvent]:
+    def _run(self, login: str | None, decide: Callable[[Context], E | list[E]], *,
+             retry: bool = True) -> list[E]:
         """Decide and save; on a concurrent write, decide again on the fresh state.
 
         Without `retry` (a whole new text, decided on what the user last saw), a concurrent
@@ -188,7 +191,7 @@ class Lrt(Application[UUID]):
         ctx = Context(actor=self.actor(login), now=self.clock.now())
         for attempt in range(RETRIES if retry else 1):
             decided = decide(ctx)
-            events = [decided] if isinstance(decided, DomainEvent) else list(decided)
+            events = decided if isinstance(decided, list) else [decided]
             try:
                 self.save(*events)
             except IntegrityError:
@@ -197,6 +200,17 @@ class Lrt(Application[UUID]):
                 continue
             return events
         raise Conflict("someone else changed the same thing at the same time; try again")
+
+    def _command(self, login: str | None, cls: type[Tabled], key: str, what: str,
+                 command: Callable[[Tabled, Context], E], *, retry: bool = True) -> E:
+        """The common command on a meeting, document, minutes or action: load it, require
+        the table's manager for `what`, decide; returns the event."""
+        def decide(ctx: Context) -> E:
+            aggregate = self.get(cls, key)
+            self._manager(ctx, aggregate.table, what)
+            return command(aggregate, ctx)
+
+        return self._run(login, decide, retry=retry)[0]
 
     def _new(self, cls: type[Aggregate], key: str) -> None:
         if self.exists(cls, key):
@@ -220,7 +234,7 @@ class Lrt(Application[UUID]):
     def _organisation(self, code: str) -> Organisation:
         return self.get(Organisation, code)
 
-    # --- the store and its users --------------------------------------------------
+    # --- the directory: organisations, persons, users ------------------------------
 
     def initialise(self, *, admin: str, organisation: str, organisation_name: str,
                    simulated: bool = False) -> None:
@@ -236,8 +250,8 @@ class Lrt(Application[UUID]):
                   User.register(ctx, admin, Role.SECRETARIAT, organisation=organisation,
                                 person=None))
 
-    def register_organisation(self, login: str, code: str, name: str) -> str:
-        def decide(ctx: Context) -> DomainEvent:
+    def register_organisation(self, login: str | None, code: str, name: str) -> str:
+        def decide(ctx: Context) -> Organisation.Registered:
             permissions.require_administrator(ctx.actor, "register organisations")
             event = Organisation.register(ctx, code, name)
             self._new(Organisation, event.key)
@@ -250,7 +264,7 @@ class Lrt(Application[UUID]):
 
         return self._run(login, decide)[0].key
 
-    def register_person(self, login: str, name: str, *, person_key: str | None = None,
+    def register_person(self, login: str | None, name: str, *, person_key: str | None = None,
                         title: str | None = None) -> str:
         if person_key is None and self.encrypted:
             # An encrypted store keeps no id that spells a name: a keyed one ('p-3fa9c1d2e4',
@@ -260,7 +274,7 @@ class Lrt(Application[UUID]):
             person_key = self.mapper.cipher.keyed_id(  # type: ignore[union-attr]
                 "person", slug(name), prefix="p-")
 
-        def decide(ctx: Context) -> DomainEvent:
+        def decide(ctx: Context) -> Person.Registered:
             permissions.require_administrator(ctx.actor, "register persons")
             event = Person.register(ctx, name, person_key=person_key, title=title)
             self._new(Person, event.key)
@@ -268,9 +282,9 @@ class Lrt(Application[UUID]):
 
         return self._run(login, decide)[0].key
 
-    def register_user(self, login: str, user: str, role: Role, *,
+    def register_user(self, login: str | None, user: str, role: Role, *,
                       organisation: str | None = None, person: str | None = None) -> str:
-        def decide(ctx: Context) -> DomainEvent:
+        def decide(ctx: Context) -> User.Registered:
             permissions.require_administrator(ctx.actor, "register users")
             if organisation:
                 self._organisation(organisation)
@@ -283,8 +297,8 @@ class Lrt(Application[UUID]):
 
         return self._run(login, decide)[0].key
 
-    def deactivate_user(self, login: str, user: str, reason: str) -> None:
-        def decide(ctx: Context) -> DomainEvent:
+    def deactivate_user(self, login: str | None, user: str, reason: str) -> None:
+        def decide(ctx: Context) -> User.Deactivated:
             permissions.require_administrator(ctx.actor, "deactivate users")
             target = self.get(User, user)
             self._require_user_registrar(ctx, target.role, target.organisation,
@@ -329,9 +343,9 @@ class Lrt(Application[UUID]):
 
     # --- tables and memberships ---------------------------------------------------
 
-    def register_table(self, login: str, code: str, name: str, *, kind: TableKind,
+    def register_table(self, login: str | None, code: str, name: str, *, kind: TableKind,
                        secretariat: str, meetings_per_year: int = 4) -> str:
-        def decide(ctx: Context) -> DomainEvent:
+        def decide(ctx: Context) -> Table.Registered:
             permissions.require_administrator(ctx.actor, "register tables")
             self._organisation(secretariat)
             event = Table.register(ctx, code, name, kind=kind, secretariat=secretariat,
@@ -342,21 +356,21 @@ class Lrt(Application[UUID]):
 
         return self._run(login, decide)[0].key
 
-    def appoint_chair(self, login: str, table: str, person: str) -> None:
-        def decide(ctx: Context) -> DomainEvent:
+    def appoint_chair(self, login: str | None, table: str, person: str) -> None:
+        def decide(ctx: Context) -> Table.ChairAppointed:
             self._person(person)
             return self._manager(ctx, table, "appoint a chair").appoint_chair(ctx, person)
 
         self._run(login, decide)
 
-    def change_rhythm(self, login: str, table: str, meetings_per_year: int) -> None:
+    def change_rhythm(self, login: str | None, table: str, meetings_per_year: int) -> None:
         self._run(login, lambda ctx: self._manager(ctx, table, "change the rhythm")
                   .change_rhythm(ctx, meetings_per_year))
 
-    def add_member(self, login: str, table: str, *, person: str, organisation: str,
+    def add_member(self, login: str | None, table: str, *, person: str, organisation: str,
                    function: str, since: date, until: date | None = None,
                    office_holder: bool = False) -> int:
-        def decide(ctx: Context) -> DomainEvent:
+        def decide(ctx: Context) -> Table.MemberJoined:
             t = self._manager(ctx, table, "change memberships")
             self._person(person)
             self._organisation(organisation)
@@ -366,15 +380,29 @@ class Lrt(Application[UUID]):
 
         return self._run(login, decide)[0].membership.number
 
-    def end_membership(self, login: str, table: str, number: int, until: date) -> None:
+    def end_membership(self, login: str | None, table: str, number: int, until: date) -> None:
         self._run(login, lambda ctx: self._manager(ctx, table, "change memberships")
                   .end_membership(ctx, number, until))
 
+    def change_rules(self, login: str | None, table: str, *, effective_from: date | None = None,
+                     documents_due_days: int | None = None,
+                     comment_round_days: int | None = None,
+                     approval: ApprovalProcedure | None = None,
+                     written_procedure_days: int | None = None) -> int:
+        """New rules of procedure for a table; returns the number of the change."""
+        events = self._run(login, lambda ctx: self._manager(ctx, table, "change the rules")
+                           .change_rules(ctx, effective_from=effective_from,
+                                         documents_due_days=documents_due_days,
+                                         comment_round_days=comment_round_days,
+                                         approval=approval,
+                                         written_procedure_days=written_procedure_days))
+        return events[0].change.number
+
     # --- meetings -----------------------------------------------------------------
 
-    def schedule_meeting(self, login: str, table: str, starts_at: datetime,
+    def schedule_meeting(self, login: str | None, table: str, starts_at: datetime,
                          place: str) -> str:
-        def decide(ctx: Context) -> DomainEvent:
+        def decide(ctx: Context) -> Meeting.Scheduled:
             self._manager(ctx, table, "schedule meetings")
             day = f"{table}-{local_date(starts_at):%Y-%m-%d}"
             key = self._free_key(Meeting, lambda n: day if n == 1 else f"{day}-{n}")
@@ -382,54 +410,44 @@ class Lrt(Application[UUID]):
 
         return self._run(login, decide)[0].key
 
-    def _meeting_command(self, login: str, meeting: str, what: str,
-                         command: Callable[[Meeting, Context], DomainEvent]
-                         ) -> list[DomainEvent]:
-        def decide(ctx: Context) -> DomainEvent:
-            m = self.get(Meeting, meeting)
-            self._manager(ctx, m.table, what)
-            return command(m, ctx)
-
-        return self._run(login, decide)
-
-    def reschedule_meeting(self, login: str, meeting: str, starts_at: datetime,
+    def reschedule_meeting(self, login: str | None, meeting: str, starts_at: datetime,
                            place: str | None, reason: str) -> None:
-        self._meeting_command(login, meeting, "reschedule meetings", lambda m, ctx: m.reschedule(
+        self._command(login, Meeting, meeting, "reschedule meetings", lambda m, ctx: m.reschedule(
             ctx, starts_at=starts_at, place=place, reason=reason))
 
-    def cancel_meeting(self, login: str, meeting: str, reason: str) -> None:
-        self._meeting_command(login, meeting, "cancel meetings",
-                              lambda m, ctx: m.cancel(ctx, reason))
+    def cancel_meeting(self, login: str | None, meeting: str, reason: str) -> None:
+        self._command(login, Meeting, meeting, "cancel meetings",
+                      lambda m, ctx: m.cancel(ctx, reason))
 
-    def hold_meeting(self, login: str, meeting: str) -> None:
-        self._meeting_command(login, meeting, "hold meetings", lambda m, ctx: m.hold(ctx))
+    def hold_meeting(self, login: str | None, meeting: str) -> None:
+        self._command(login, Meeting, meeting, "hold meetings", lambda m, ctx: m.hold(ctx))
 
-    def close_meeting(self, login: str, meeting: str) -> None:
-        self._meeting_command(login, meeting, "close meetings", lambda m, ctx: m.close(ctx))
+    def close_meeting(self, login: str | None, meeting: str) -> None:
+        self._command(login, Meeting, meeting, "close meetings", lambda m, ctx: m.close(ctx))
 
-    def add_agenda_item(self, login: str, meeting: str, title: str) -> int:
-        events = self._meeting_command(login, meeting, "change agendas",
-                                       lambda m, ctx: m.add_agenda_item(ctx, title))
-        return events[0].item.number
+    def add_agenda_item(self, login: str | None, meeting: str, title: str) -> int:
+        added = self._command(login, Meeting, meeting, "change agendas",
+                              lambda m, ctx: m.add_agenda_item(ctx, title))
+        return added.item.number
 
-    def invite_guest(self, login: str, meeting: str, person: str) -> None:
+    def invite_guest(self, login: str | None, meeting: str, person: str) -> None:
         self._person(person)
-        self._meeting_command(login, meeting, "invite guests",
-                              lambda m, ctx: m.invite_guest(ctx, person))
+        self._command(login, Meeting, meeting, "invite guests",
+                      lambda m, ctx: m.invite_guest(ctx, person))
 
-    def record_attendance(self, login: str, meeting: str, person: str, presence: Presence,
+    def record_attendance(self, login: str | None, meeting: str, person: str, presence: Presence,
                           substitute_for: str | None = None) -> None:
         self._person(person)
         if substitute_for:
             self._person(substitute_for)
-        self._meeting_command(login, meeting, "record attendance", lambda m, ctx:
-                              m.record_attendance(ctx, person, presence, substitute_for))
+        self._command(login, Meeting, meeting, "record attendance", lambda m, ctx:
+                      m.record_attendance(ctx, person, presence, substitute_for))
 
     # --- documents ----------------------------------------------------------------
 
-    def add_document(self, login: str, meeting: str, title: str, text: str, *,
+    def add_document(self, login: str | None, meeting: str, title: str, text: str, *,
                      code: str | None = None) -> str:
-        def decide(ctx: Context) -> DomainEvent:
+        def decide(ctx: Context) -> Document.Added:
             m = self.get(Meeting, meeting)
             self._manager(ctx, m.table, "add documents")
             key = self._free_key(Document, lambda n: f"{meeting}/D{n}")
@@ -438,28 +456,19 @@ class Lrt(Application[UUID]):
 
         return self._run(login, decide)[0].key
 
-    def _document_command(self, login: str, document: str, what: str,
-                          command: Callable[[Document, Context], DomainEvent]) -> None:
-        def decide(ctx: Context) -> DomainEvent:
-            d = self.get(Document, document)
-            self._manager(ctx, d.table, what)
-            return command(d, ctx)
+    def revise_document(self, login: str | None, document: str, text: str) -> None:
+        self._command(login, Document, document, "revise documents",
+                      lambda d, ctx: d.revise(ctx, text))
 
-        self._run(login, decide)
-
-    def revise_document(self, login: str, document: str, text: str) -> None:
-        self._document_command(login, document, "revise documents",
-                               lambda d, ctx: d.revise(ctx, text))
-
-    def send_document(self, login: str, document: str, sent_at: datetime | None = None
+    def send_document(self, login: str | None, document: str, sent_at: datetime | None = None
                       ) -> None:
-        self._document_command(login, document, "send documents",
-                               lambda d, ctx: d.send(ctx, sent_at))
+        self._command(login, Document, document, "send documents",
+                      lambda d, ctx: d.send(ctx, sent_at))
 
-    def open_comment_round(self, login: str, document: str,
+    def open_comment_round(self, login: str | None, document: str,
                            deadline: datetime | None = None) -> datetime:
         """Comments until `deadline`, or as long as the table's rules say; returns it."""
-        def decide(ctx: Context) -> DomainEvent:
+        def decide(ctx: Context) -> RoundOpened:
             d = self.get(Document, document)
             table = self._manager(ctx, d.table, "open comment rounds")
             return d.open_round(ctx, deadline or table.rules_at(ctx.now).comment_deadline(ctx.now))
@@ -474,9 +483,9 @@ class Lrt(Application[UUID]):
                 return self.get(cls, key)
         raise NotFound(f"id: no minutes or document {key!r}")
 
-    def comment(self, login: str, on: str, text: str, *, for_person: str | None = None,
+    def comment(self, login: str | None, on: str, text: str, *, for_person: str | None = None,
                 received_at: datetime | None = None) -> int:
-        def decide(ctx: Context) -> DomainEvent:
+        def decide(ctx: Context) -> CommentSubmitted:
             target = self.commentable(on)
             table = self.get(Table, target.table)
             person = permissions.commenter(ctx.actor, table, for_person)
@@ -491,39 +500,30 @@ class Lrt(Application[UUID]):
 
     # --- minutes ------------------------------------------------------------------
 
-    def _minutes_command(self, login: str, meeting: str, what: str,
-                         command: Callable[[Minutes, Context], DomainEvent], *,
-                         retry: bool = True) -> list[DomainEvent]:
-        def decide(ctx: Context) -> DomainEvent:
-            m = self.get(Minutes, meeting)
-            self._manager(ctx, m.table, what)
-            return command(m, ctx)
-
-        return self._run(login, decide, retry=retry)
-
-    def draft_minutes(self, login: str, meeting: str, items: Items) -> str:
+    def draft_minutes(self, login: str | None, meeting: str, items: Items) -> str:
         """The draft, and its action lines in the register (`draft_minutes_and_actions`)."""
-        return self.draft_minutes_and_actions(login, meeting, items)[0].key
+        return _first(self.draft_minutes_and_actions(login, meeting, items),
+                      Minutes.Drafted).key
 
-    def revise_minutes(self, login: str, meeting: str, items: Items, *,
+    def revise_minutes(self, login: str | None, meeting: str, items: Items, *,
                        note: str | None = None, base_version: int | None = None) -> int:
         """A new version, the register following its action lines."""
         return self.revise_minutes_and_actions(login, meeting, items, note=note,
                                                base_version=base_version)[0].originator_version
 
-    def circulate_minutes(self, login: str, meeting: str,
+    def circulate_minutes(self, login: str | None, meeting: str,
                           deadline: datetime | None = None) -> datetime:
         """Comments until `deadline`, or as long as the table's rules say; returns it."""
-        def command(m: Minutes, ctx: Context) -> DomainEvent:
+        def command(m: Minutes, ctx: Context) -> Minutes.Circulated:
             rules = self.get(Table, m.table).rules_at(ctx.now)
             return m.circulate(ctx, deadline or rules.comment_deadline(ctx.now))
 
-        return self._minutes_command(login, meeting, "circulate minutes",
-                                     command)[0].round.deadline
+        return self._command(login, Minutes, meeting, "circulate minutes",
+                             command).round.deadline
 
-    def propose_amendment(self, login: str, meeting: str, *, item: int, point: int | None,
+    def propose_amendment(self, login: str | None, meeting: str, *, item: int, point: int | None,
                           text: str, on_behalf_of: str | None = None) -> int:
-        def decide(ctx: Context) -> DomainEvent:
+        def decide(ctx: Context) -> Minutes.AmendmentProposed:
             m = self.get(Minutes, meeting)
             table = self.get(Table, m.table)
             organisation = permissions.amending_organisation(
@@ -534,28 +534,28 @@ class Lrt(Application[UUID]):
 
         return self._run(login, decide)[0].amendment.number
 
-    def accept_amendment(self, login: str, meeting: str, number: int) -> None:
-        self._minutes_command(login, meeting, "decide on amendments",
-                              lambda m, ctx: m.accept_amendment(ctx, number))
+    def accept_amendment(self, login: str | None, meeting: str, number: int) -> None:
+        self._command(login, Minutes, meeting, "decide on amendments",
+                      lambda m, ctx: m.accept_amendment(ctx, number))
 
-    def reject_amendment(self, login: str, meeting: str, number: int, reason: str) -> None:
-        self._minutes_command(login, meeting, "decide on amendments",
-                              lambda m, ctx: m.reject_amendment(ctx, number, reason))
+    def reject_amendment(self, login: str | None, meeting: str, number: int, reason: str) -> None:
+        self._command(login, Minutes, meeting, "decide on amendments",
+                      lambda m, ctx: m.reject_amendment(ctx, number, reason))
 
-    def start_written_procedure(self, login: str, meeting: str,
+    def start_written_procedure(self, login: str | None, meeting: str,
                                 deadline: datetime | None = None) -> datetime:
         """Until `deadline`, or as long as the table's rules say; returns the deadline."""
-        def command(m: Minutes, ctx: Context) -> DomainEvent:
+        def command(m: Minutes, ctx: Context) -> Minutes.WrittenProcedureStarted:
             rules = self.get(Table, m.table).rules_at(ctx.now)
             return m.start_written_procedure(
                 ctx, deadline or rules.written_procedure_deadline(ctx.now), rules=rules)
 
-        events = self._minutes_command(login, meeting, "start written procedures", command)
-        return events[0].procedure.deadline
+        started = self._command(login, Minutes, meeting, "start written procedures", command)
+        return started.procedure.deadline
 
-    def object_to_minutes(self, login: str, meeting: str, text: str, *,
+    def object_to_minutes(self, login: str | None, meeting: str, text: str, *,
                           for_person: str | None = None) -> None:
-        def decide(ctx: Context) -> DomainEvent:
+        def decide(ctx: Context) -> Minutes.ObjectionRaised:
             m = self.get(Minutes, meeting)
             table = self.get(Table, m.table)
             person = permissions.commenter(ctx.actor, table, for_person)
@@ -567,7 +567,7 @@ class Lrt(Application[UUID]):
 
         self._run(login, decide)
 
-    def approve_minutes(self, login: str, meeting: str, *, at_meeting: str | None = None,
+    def approve_minutes(self, login: str | None, meeting: str, *, at_meeting: str | None = None,
                         written_procedure: bool = False) -> None:
         if (at_meeting is None) == (not written_procedure):
             raise InvalidInput("approve: give either --at-meeting or --written-procedure")
@@ -584,77 +584,16 @@ class Lrt(Application[UUID]):
                                         rules=self.get(Table, m.table).rules_at(ctx.now),
                                         chain=chain)
 
-        self._minutes_command(login, meeting, "approve minutes", command)
+        self._command(login, Minutes, meeting, "approve minutes", command)
 
-    def correct_minutes(self, login: str, meeting: str, *, item: int, point: int | None,
+    def correct_minutes(self, login: str | None, meeting: str, *, item: int, point: int | None,
                         text: str, reason: str) -> int:
-        events = self._minutes_command(login, meeting, "correct minutes", lambda m, ctx:
-                                       m.correct(ctx, item=item, point=point, text=text,
-                                                 reason=reason))
-        return events[0].correction.number
+        corrected = self._command(login, Minutes, meeting, "correct minutes", lambda m, ctx:
+                                  m.correct(ctx, item=item, point=point, text=text,
+                                            reason=reason))
+        return corrected.correction.number
 
-    # --- actions ------------------------------------------------------------------
-
-    def agree_action(self, login: str, meeting: str, *, item: int, text: str,
-                     owners: list[str], due: date | None = None) -> str:
-        def decide(ctx: Context) -> DomainEvent:
-            m = self.get(Meeting, meeting)
-            self._manager(ctx, m.table, "add actions")
-            for owner in owners:
-                self._organisation(owner)
-            key = self._free_key(Action, lambda n: f"{meeting}/A{n}")
-            return Action.agree(ctx, key, meeting=m, item=item, text=text, owners=owners,
-                                due=due)
-
-        return self._run(login, decide)[0].key
-
-    def report_progress(self, login: str, action: str, note: str) -> None:
-        def decide(ctx: Context) -> DomainEvent:
-            a = self.get(Action, action)
-            permissions.require_progress_reporter(ctx.actor, self.get(Table, a.table), a)
-            return a.report_progress(ctx, note)
-
-        self._run(login, decide)
-
-    def _action_command(self, login: str, action: str, what: str,
-                        command: Callable[[Action, Context], DomainEvent]) -> None:
-        def decide(ctx: Context) -> DomainEvent:
-            a = self.get(Action, action)
-            self._manager(ctx, a.table, what)
-            return command(a, ctx)
-
-        self._run(login, decide)
-
-    def complete_action(self, login: str, action: str, note: str | None = None) -> None:
-        self._action_command(login, action, "complete actions",
-                             lambda a, ctx: a.complete(ctx, note))
-
-    def cancel_action(self, login: str, action: str, reason: str) -> None:
-        self._action_command(login, action, "cancel actions",
-                             lambda a, ctx: a.cancel(ctx, reason))
-
-    def carry_over_action(self, login: str, action: str, to_meeting: str,
-                          due: date | None = None) -> None:
-        self._action_command(login, action, "carry actions over", lambda a, ctx: a.carry_over(
-            ctx, self.get(Meeting, a.meeting), self.get(Meeting, to_meeting), due))
-
-    # --- table rules; minutes whose action lines keep the register (issue 5) --------
-
-    def change_rules(self, login: str, table: str, *, effective_from: date | None = None,
-                     documents_due_days: int | None = None,
-                     comment_round_days: int | None = None,
-                     approval: ApprovalProcedure | None = None,
-                     written_procedure_days: int | None = None) -> int:
-        """New rules of procedure for a table; returns the number of the change."""
-        events = self._run(login, lambda ctx: self._manager(ctx, table, "change the rules")
-                           .change_rules(ctx, effective_from=effective_from,
-                                         documents_due_days=documents_due_days,
-                                         comment_round_days=comment_round_days,
-                                         approval=approval,
-                                         written_procedure_days=written_procedure_days))
-        return events[0].change.number
-
-    def draft_minutes_and_actions(self, login: str, meeting: str, items: Items
+    def draft_minutes_and_actions(self, login: str | None, meeting: str, items: Items
                                   ) -> list[DomainEvent]:
         """Draft the minutes; every action line of the text is in the register after, in
         the same transaction: the draft, then the actions agreed (see `minutes_actions`).
@@ -671,7 +610,7 @@ class Lrt(Application[UUID]):
 
         return self._run(login, decide)
 
-    def revise_minutes_and_actions(self, login: str, meeting: str, items: Items, *,
+    def revise_minutes_and_actions(self, login: str | None, meeting: str, items: Items, *,
                                    note: str | None = None, base_version: int | None = None
                                    ) -> list[DomainEvent]:
         """A new version of the minutes, and the register following its action lines."""
@@ -711,7 +650,43 @@ class Lrt(Application[UUID]):
                 ctx, f"geschrapt uit het verslag (versie {version})"))
         return events
 
-    # --- Woo publication of approved minutes (issue 4; lrt_domain.publication) ------
+    # --- actions ------------------------------------------------------------------
+
+    def agree_action(self, login: str | None, meeting: str, *, item: int, text: str,
+                     owners: list[str], due: date | None = None) -> str:
+        def decide(ctx: Context) -> Action.Agreed:
+            m = self.get(Meeting, meeting)
+            self._manager(ctx, m.table, "add actions")
+            for owner in owners:
+                self._organisation(owner)
+            key = self._free_key(Action, lambda n: f"{meeting}/A{n}")
+            return Action.agree(ctx, key, meeting=m, item=item, text=text, owners=owners,
+                                due=due)
+
+        return self._run(login, decide)[0].key
+
+    def report_progress(self, login: str | None, action: str, note: str) -> None:
+        def decide(ctx: Context) -> Action.ProgressReported:
+            a = self.get(Action, action)
+            permissions.require_progress_reporter(ctx.actor, self.get(Table, a.table), a)
+            return a.report_progress(ctx, note)
+
+        self._run(login, decide)
+
+    def complete_action(self, login: str | None, action: str, note: str | None = None) -> None:
+        self._command(login, Action, action, "complete actions",
+                      lambda a, ctx: a.complete(ctx, note))
+
+    def cancel_action(self, login: str | None, action: str, reason: str) -> None:
+        self._command(login, Action, action, "cancel actions",
+                      lambda a, ctx: a.cancel(ctx, reason))
+
+    def carry_over_action(self, login: str | None, action: str, to_meeting: str,
+                          due: date | None = None) -> None:
+        self._command(login, Action, action, "carry actions over", lambda a, ctx: a.carry_over(
+            ctx, self.get(Meeting, a.meeting), self.get(Meeting, to_meeting), due))
+
+    # --- Woo publication (lrt_domain.publication) ---------------------------------
 
     def woo_states(self, meeting: str) -> WooStates:
         """The minutes of `meeting`, its table, every person of the directory, the Woo
@@ -747,7 +722,7 @@ class Lrt(Application[UUID]):
         opened = Publication.open(ctx, states.minutes)
         return states, fold(None, opened), [opened]
 
-    def add_redaction(self, login: str, meeting: str, *, person: str | None = None,
+    def add_redaction(self, login: str | None, meeting: str, *, person: str | None = None,
                       passage: str | None = None, ground: str, reason: str
                       ) -> RedactionEntry:
         """Redact a person (key) or a literal passage of the minutes on a Woo ground;
@@ -758,13 +733,16 @@ class Lrt(Application[UUID]):
                 ctx, s.minutes, s.meeting, s.table, s.persons, person=person,
                 passage=passage, ground=ground, reason=reason)]
 
-        number = self._run(login, decide)[-1].number
+        from lrt_domain.publication import Publication
+
+        number = _first(self._run(login, decide)[-1:], Publication.RedactionAdded).number
         return next(e for e in self.woo_states(meeting).redactions()
                     if e.added_number == number)
 
-    def lift_redaction(self, login: str, meeting: str, number: int, reason: str
+    def lift_redaction(self, login: str | None, meeting: str, number: int, reason: str
                        ) -> RedactionEntry:
-        """Lift redaction `number` (as `lrt minutes redactions` numbers them), a default one too."""
+        """Lift redaction `number` (as `lrt minutes redactions` numbers them), a default one
+        too."""
         def decide(ctx: Context) -> list[DomainEvent]:
             s, publication, opened = self._woo_decision(ctx, meeting, "lift redactions")
             return [*opened, publication.lift(ctx, s.minutes, s.meeting, s.table, s.persons,
@@ -773,9 +751,9 @@ class Lrt(Application[UUID]):
         self._run(login, decide)
         return next(e for e in self.woo_states(meeting).redactions() if e.number == number)
 
-    def publish_minutes(self, login: str, meeting: str,
+    def publish_minutes(self, login: str | None, meeting: str,
                         staged: Callable[[PublicMinutes], None] | None = None
-                        ) -> tuple[PublicMinutes, DomainEvent]:
+                        ) -> tuple[PublicMinutes, Publication.Published]:
         """Publish the approved minutes: the public text (redacted) and its inventory,
         recorded as `Publication.Published` with their digests. Returns the rendering
         (exactly what the digests are of) and the event. `staged` is given the rendering
@@ -799,7 +777,7 @@ class Lrt(Application[UUID]):
                 staged(public)
             return [*opened, published]
 
-        event = self._run(login, decide)[-1]
+        event = _first(self._run(login, decide)[-1:], Publication.Published)
         return rendered[0], event
 
 
@@ -813,6 +791,13 @@ def _id_for(cls: type[Aggregate], key: str) -> UUID:
         return cls.id_for(key)
     except UnicodeEncodeError:
         raise NotFound(f"{cls.KIND}: {key!r} is not valid UTF-8 text") from None
+
+
+def _first(events: list[DomainEvent], cls: type[E]) -> E:
+    """The first of a command's events, of the kind it is known to be."""
+    first = events[0]
+    assert isinstance(first, cls), (first, cls)
+    return first
 
 
 def _once(items: Items) -> Callable[[], list[Item]]:

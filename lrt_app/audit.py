@@ -445,10 +445,10 @@ def link_legacy(app: Lrt, login: str | None) -> tuple[int, Head]:
     if recorder.unchained is None:
         raise RuleViolation("store: the hash chain binds every event; there is nothing to link")
     with recorder.linking_legacy() as count:
-        def decide(ctx: Context) -> Any:
+        def decide(ctx: Context) -> Store.ChainLinked:
             permissions.require_administrator(ctx.actor, "link a store from before the chain")
             return app.get(Store, "store").link_chain(ctx, linked=count)
 
-        app._run(login, decide)  # type: ignore[arg-type]
+        app._run(login, decide)
     recorder.unchained = None
     return count, recorder.chain_head()

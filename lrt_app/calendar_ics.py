@@ -106,4 +106,4 @@ def to_ics(entries: dict[str, Any]) -> bytes:
         todo.add("related-to", t["related"])
         todo.add("categories", ["LRT", t["kind"]])
         cal.add_component(todo)
-    return cal.to_ical()
+    return bytes(cal.to_ical())

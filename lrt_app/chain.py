@@ -260,7 +260,7 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             raise UnchainedStore("store: the chain was started meanwhile; nothing linked")
         c.execute(f"SELECT rowid, originator_id, originator_version, topic, state "
                   f"FROM {self.events_table_name} WHERE rowid < ? ORDER BY rowid", (before,))
-        self._append(c, [tuple(r) for r in c.fetchall()])  # type: ignore[misc]
+        self._append(c, [tuple(r) for r in c.fetchall()])
 
     # --- reading, for the audit ---------------------------------------------------
 

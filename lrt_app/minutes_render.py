@@ -172,7 +172,7 @@ def _environment(autoescape: bool) -> Any:
 
 
 def to_markdown(m: dict[str, Any]) -> str:
-    text = _environment(False).from_string(MARKDOWN).render(m=m, header=header(m))
+    text: str = _environment(False).from_string(MARKDOWN).render(m=m, header=header(m))
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
     return text
@@ -181,7 +181,8 @@ def to_markdown(m: dict[str, Any]) -> str:
 def to_html(m: dict[str, Any]) -> str:
     env = _environment(True)
     env.globals["prefix"] = _prefix
-    return env.from_string(HTML).render(m=m, header=header(m), title=title(m))
+    html: str = env.from_string(HTML).render(m=m, header=header(m), title=title(m))
+    return html
 
 
 def to_docx(m: dict[str, Any]) -> bytes:

@@ -163,7 +163,7 @@ class PydanticMapper(Mapper[UUID]):
         # the cipher lrt_app.settings selects (CIPHER_TOPIC), whatever the environment says
         return cast(BoundCipher, self.cipher)
 
-    def to_domain_event(self, stored_event: StoredEvent) -> DomainEvent:  # type: ignore[override]
+    def to_domain_event(self, stored_event: StoredEvent) -> DomainEvent:
         cls = EVENT_TYPES[stored_event.topic]
         data = stored_event.state
         if self.cipher:

@@ -78,8 +78,9 @@ def login(recorder: Any, requested: str | None) -> str:
                   "(to_regrole(%s) IS NOT NULL AND pg_has_role(session_user, %s, 'MEMBER')) "
                   "AS delegate", (DELEGATE_ROLE, DELEGATE_ROLE))
         row = c.fetchone()
-    if requested is None or requested == row["login"]:
-        return row["login"]
+    login: str = row["login"]
+    if requested is None or requested == login:
+        return login
     if row["super"] or row["delegate"]:
         return requested
     raise Forbidden(f"--as {requested}: on PostgreSQL you act as your database login "

@@ -36,6 +36,8 @@ from eventsourcing.utils import Environment, EnvType
 
 from lrt_domain.errors import DomainError
 
+from .library_private import sqlite_connection
+
 SYNCHRONOUS = "SQLITE_SYNCHRONOUS"  # the setting; lrt_app.settings gives FULL
 LEVELS = {"OFF": 0, "NORMAL": 1, "FULL": 2, "EXTRA": 3}
 NAMES = {v: k for k, v in LEVELS.items()}
@@ -145,7 +147,7 @@ class DurableSQLiteConnectionPool(es_sqlite.SQLiteConnectionPool):
 
     def _create_connection(self) -> es_sqlite.SQLiteConnection:
         conn = super()._create_connection()
-        conn._sqlite_conn.execute(f"PRAGMA synchronous={self.synchronous}")
+        sqlite_connection(conn).execute(f"PRAGMA synchronous={self.synchronous}")
         self.opened = True
         return conn
 
@@ -202,7 +204,7 @@ def checkpoint(datastore: Any) -> None:
         return
     try:
         with datastore.get_connection(commit=False) as conn:
-            raw = conn._sqlite_conn
+            raw = sqlite_connection(conn)
             raw.execute("PRAGMA busy_timeout=0")
             raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
     except Exception:  # noqa: BLE001 - closing must not fail a command that succeeded

@@ -85,7 +85,7 @@ class DomainEvent(Model):
         raise NotImplementedError
 
     def mutate(self, state: A | None) -> A:
-        new = self.apply(state)
+        new: A = self.apply(state)
         return new.model_copy(update={"version": self.originator_version, "modified_on": self.timestamp})
 
 
@@ -111,7 +111,7 @@ class Aggregate(Model):
             timestamp=ctx.now,
             actor=ctx.actor.user,
             role=ctx.actor.role,
-            key=key,
+            **{"key": key},  # every first event's own field: its aggregate's key
             **fields,
         )
 

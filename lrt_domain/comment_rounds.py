@@ -72,10 +72,11 @@ class Commentable(Aggregate):
     def open_round(self, ctx: Context, deadline: datetime,
                    event_class: type[RoundOpened] = RoundOpened) -> RoundOpened:
         checks.in_future("deadline", deadline, ctx.now)
-        if self.round_open(ctx.now):
+        current = self.current_round
+        if current is not None and self.round_open(ctx.now):
             raise RuleViolation(
                 f"a comment round on {self.key} is already open until "
-                f"{local(self.current_round.deadline):%Y-%m-%d %H:%M}")
+                f"{local(current.deadline):%Y-%m-%d %H:%M}")
         return self.trigger(event_class, ctx, round=CommentRound(
             number=len(self.rounds) + 1, opened_at=ctx.now, deadline=deadline))
 

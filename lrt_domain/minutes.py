@@ -157,7 +157,7 @@ class Minutes(Commentable):
     class Circulated(RoundOpened):
         TOPIC: ClassVar[str] = "lrt.Minutes.Circulated"
 
-        def apply(self, state: Minutes) -> Minutes:
+        def apply(self, state: Commentable) -> Commentable:  # minutes
             return super().apply(state).with_(status=MinutesStatus.CIRCULATED)
 
     class AmendmentProposed(DomainEvent):
@@ -248,7 +248,9 @@ class Minutes(Commentable):
 
     def circulate(self, ctx: Context, deadline: datetime) -> Circulated:
         self._require_not_approved("circulate")
-        return self.open_round(ctx, deadline, self.Circulated)
+        opened = self.open_round(ctx, deadline, self.Circulated)
+        assert isinstance(opened, self.Circulated)
+        return opened
 
     def propose_amendment(self, ctx: Context, *, organisation: str, item: int,
                           point: int | None, text: str) -> AmendmentProposed:
@@ -395,9 +397,10 @@ class Minutes(Commentable):
 
     def _check_approvable(self, ctx: Context) -> None:
         self._require_circulated("approve")
-        if self.round_open(ctx.now):
+        current = self.current_round
+        if current is not None and self.round_open(ctx.now):
             raise RuleViolation(f"the comment round on {self.key} is open until "
-                                f"{local(self.current_round.deadline):%Y-%m-%d %H:%M}")
+                                f"{local(current.deadline):%Y-%m-%d %H:%M}")
         pending = [a.number for a in self.amendments if a.status is AmendmentStatus.PENDING]
         if pending:
             raise RuleViolation(f"amendment {pending[0]} of {self.key} is still pending; "

@@ -498,7 +498,7 @@ class Publication(Aggregate):
 
     def add_redaction(self, ctx: Context, minutes: Minutes, meeting: Meeting, table: Table,
                       persons: Mapping[str, object], *, person: str | None,
-                      passage: str | None, ground: WooGround, reason: str) -> RedactionAdded:
+                      passage: str | None, ground: WooGround | str, reason: str) -> RedactionAdded:
         """Redact a person (by key) or a literal passage on `ground`."""
         if (person is None) == (passage is None):
             raise InvalidInput("redaction: give either a person or a passage")

@@ -171,7 +171,7 @@ class Table(Aggregate):
             raise InvalidInput("rules: give at least one rule to change")
         for field, (name, least) in RULE_DAYS.items():
             value = given.get(field)
-            if value is not None and not least <= value <= working_days.MAX_DAYS:
+            if isinstance(value, int) and not least <= value <= working_days.MAX_DAYS:
                 raise InvalidInput(f"{name}: {value} working days is not between {least} "
                                    f"and {working_days.MAX_DAYS}")
         before = self.rules_on(day)

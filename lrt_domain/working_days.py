@@ -28,7 +28,7 @@ MAX_DAYS = 60  # more working days than any rule of a table needs (about three m
 def _holidays(year: int) -> dict[date, str]:
     from holidays.countries.netherlands import Netherlands
 
-    return dict(Netherlands(years=year, language="nl").items())
+    return dict(Netherlands(years=year, language="nl").items())  # type: ignore[no-untyped-call]
 
 
 def holiday(day: date) -> str | None:

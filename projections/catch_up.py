@@ -8,6 +8,7 @@ from typing import Any
 
 from eventsourcing.persistence import IntegrityError, OperationalError
 
+from lrt_app import library_private
 from lrt_app.application import Lrt
 
 from .read_model import ReadModel, SQLiteReadModel
@@ -46,7 +47,7 @@ def project_on_save(app: Lrt) -> None:
 
     def project(c: Any, inserted: list[tuple[int, Any]]) -> None:
         # the same cursor, under the write lock the insert took
-        position = model._max_tracking_id(app.name, c) or 0
+        position = library_private.max_tracking_id(model, app.name, c) or 0
         if inserted[0][0] != position + 1:
             return
         model.apply(c, app.name, [(app.mapper.to_domain_event(stored), n)

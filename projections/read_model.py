@@ -29,6 +29,7 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 
+from lrt_app import library_private
 from lrt_app.persistence import Unbound
 from lrt_domain.actions import Action
 from lrt_domain.base import Aggregate, DomainEvent
@@ -132,7 +133,7 @@ ROWS: dict[type[Aggregate], Callable[[Any], Rows]] = {
 
 
 def rows_of(state: Aggregate | None) -> Rows:
-    rows_for = ROWS.get(type(state))
+    rows_for = ROWS.get(type(state)) if state is not None else None
     return rows_for(state) if rows_for else {}
 
 
@@ -143,6 +144,8 @@ class ReadModel:
 
     datastore: Any
     TRACKING_TABLE = "tracking"
+    # the library's tracking recorder, which every concrete read model also is
+    max_tracking_id: Callable[[str], int | None]
     # The application's cipher on an encrypted store (`open_read_model`): the states and
     # the action texts are then stored sealed (base64 of AES-GCM), each bound to its row
     # (`state_place`, `text_place`), so that a sealed value moved to another row does not
@@ -219,7 +222,7 @@ class ReadModel:
     def apply(self, c: Any, application_name: str,
               batch: Sequence[tuple[DomainEvent, int]]) -> int:
         """`process` within a transaction the caller holds (and commits)."""
-        position = self._max_tracking_id(application_name, c) or 0
+        position = library_private.max_tracking_id(self, application_name, c) or 0
         todo = [(event, n) for event, n in batch if n > position]
         if not todo:
             return 0
@@ -230,6 +233,7 @@ class ReadModel:
         snapshots: list[tuple[Any, ...]] = []
         for event, n in todo:
             sid = event.originator_id.hex
+            before: Aggregate | None
             if sid in states:
                 before = states[sid]
             else:
@@ -254,7 +258,7 @@ class ReadModel:
         if snapshots:
             c.executemany(self.sql("INSERT INTO view_snapshots VALUES (?, ?, ?)"),
                           snapshots)
-        self._insert_tracking(c, Tracking(application_name, todo[-1][1]))
+        library_private.insert_tracking(self, c, Tracking(application_name, todo[-1][1]))
         return len(todo)
 
     def _load_state(self, c: Any, sid: str) -> Aggregate | None:

@@ -30,6 +30,7 @@ from uuid import uuid4
 
 from eventsourcing.sqlite import SQLiteDatastore
 
+from lrt_app import library_private
 from lrt_app.application import Lrt
 
 from .catch_up import BATCH
@@ -163,7 +164,7 @@ def snapshot(model: ReadModel, application_name: str
     with model.datastore.transaction(commit=False) as c:
         if model.sql("?") != "?":  # PostgreSQL: one snapshot for every statement below
             c.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        position = model._max_tracking_id(application_name, c) or 0  # type: ignore[attr-defined]
+        position = library_private.max_tracking_id(model, application_name, c) or 0
         tables: dict[str, list[dict[str, Any]]] = {}
         for table in ["view_state", *TABLES, *HISTORY, *VERSIONS]:
             c.execute(f"SELECT * FROM {table}")
