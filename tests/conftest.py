@@ -8,8 +8,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from pg_server import PostgresServer, find_bindir
-from stores import StoreFactory, TestStore
+# the shared test worlds' asserts explain themselves too (imported after this line)
+pytest.register_assert_rewrite("worlds")
+
+from pg_server import PostgresServer, find_bindir  # noqa: E402
+from stores import StoreFactory, TestStore  # noqa: E402
 
 STORES = ("sqlite", "postgres")
 

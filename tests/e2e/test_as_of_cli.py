@@ -9,7 +9,7 @@ import pytest
 
 from cli.main import lrt
 
-from .conftest import Cycle
+from worlds.command_line import Cycle
 
 
 def test_every_view_read_during_the_cycle_reads_the_same_as_of_then(cycle: Cycle) -> None:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from .conftest import SEC, Cli, assert_one_line_error, run_cycle
+from worlds.command_line import SEC, Cli, assert_one_line_error, run_cycle
 
 
 def small_store(cli: Cli) -> None:

@@ -15,7 +15,7 @@ import pytest
 from lrt_domain.errors import InvalidInput
 from lrt_domain.minutes import Item, Point, PointKind
 
-from .conftest import SEC, Cli, assert_one_line_error, store_fingerprint
+from worlds.command_line import SEC, Cli, assert_one_line_error, store_fingerprint
 
 M = "LRT-2023-11-10"  # held; minutes drafted, never circulated
 LATER = "LRT-2023-12-01"  # held, so approval there would be possible
@@ -354,7 +354,7 @@ def test_invalid_utf8_from_a_real_command_line(tmp_path: Path) -> None:
     """As a shell passes it: bytes, not text. The real `lrt` executable."""
     import subprocess
 
-    from .conftest import lrt_executable
+    from worlds.command_line import lrt_executable
 
     db = tmp_path / "lrt.sqlite"
     exe = str(lrt_executable()).encode()

@@ -18,7 +18,7 @@ from lrt_app.clock import SettableClock
 from projections.catch_up import open_read_model
 from projections.read_model import ReadModel
 
-from .conftest import at
+from worlds.command_line import at
 
 ROOT = Path(__file__).resolve().parents[2]
 FACES = ("cli", "bench", "lrt_app")

@@ -6,7 +6,7 @@ renamed: the shape checks below ask for every documented key (`KEYS <= set(row)`
 
 from __future__ import annotations
 
-from .conftest import SEC, Cycle, event_count
+from worlds.command_line import SEC, Cycle, event_count
 
 MINUTES_KEYS = {"meeting", "table", "table_name", "starts_at", "place", "status", "version",
                 "attendance", "items", "amendments", "comment_rounds", "approval",
@@ -294,7 +294,7 @@ def test_history_names_who_did_what_in_which_role(cycle: Cycle) -> None:
 
 def test_every_view_also_prints_text(cycle: Cycle) -> None:
     """Without --json every view prints readable text (and never a Python repr)."""
-    from .conftest import view_commands
+    from worlds.command_line import view_commands
 
     for view in view_commands(cycle):
         out = cycle.cli.ok(*view)

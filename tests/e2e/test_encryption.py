@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from eventsourcing.cryptography import AESCipher
 
-from .conftest import SEC, Cli, assert_one_line_error
+from worlds.command_line import SEC, Cli, assert_one_line_error
 
 # Distinctive phrases: one in a minutes point, one in an action line (the action register).
 POINT = "Zeldzaam Zwaluwstaartoverleg"
@@ -164,7 +164,7 @@ def test_the_key_is_chosen_in_the_documented_order_whatever_the_environment(
     """--key-file, else LRT_KEY_FILE, else LRT_CIPHER_KEY. The library itself reads
     LRT_CIPHER_KEY before CIPHER_KEY: before the fix a right LRT_CIPHER_KEY beside a wrong
     --key-file opened the store, the reverse of the documented order."""
-    from .conftest import Cli
+    from worlds.command_line import Cli
 
     cli = Cli(db=tmp_path / "lrt.sqlite")
     right = write_key(tmp_path / "right.key")
@@ -226,7 +226,7 @@ def test_a_plain_store_stays_plain_whatever_the_library_settings_say(
 
 @pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o620, 0o660, 0o755])
 def test_a_key_file_others_may_open_is_refused(tmp_path, no_key_env, mode):
-    from .conftest import Cli
+    from worlds.command_line import Cli
 
     cli = Cli(db=tmp_path / "lrt.sqlite")
     key_file = write_key(tmp_path / "lrt.key", mode=mode)
@@ -248,7 +248,7 @@ def test_a_key_file_others_may_open_is_refused(tmp_path, no_key_env, mode):
 
 
 def test_key_new_out_writes_a_private_key_file_and_never_overwrites(tmp_path, no_key_env):
-    from .conftest import Cli
+    from worlds.command_line import Cli
 
     cli = Cli(db=tmp_path / "lrt.sqlite")
     os.umask(old := os.umask(0))  # the umask as it is, put back at once

@@ -21,7 +21,7 @@ import pytest
 
 from lrt_domain.directory import User
 
-from .conftest import SEC, Cli, assert_one_line_error, store_fingerprint
+from worlds.command_line import SEC, Cli, assert_one_line_error, store_fingerprint
 from .test_encryption import short_cycle, write_key
 
 NAME = "Geheime Ambtenaresse Zonderland"

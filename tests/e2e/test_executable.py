@@ -13,7 +13,7 @@ import pytest
 
 from lrt_app import __version__
 
-from .conftest import (
+from worlds.command_line import (
     COMMANDS,
     clean_env,
     event_count,

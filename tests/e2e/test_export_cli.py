@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Cycle
+from worlds.command_line import Cycle
 
 PERIOD = ("--table", "LRT", "--from", "2023-11-01", "--to", "2024-01-31")
 

@@ -17,7 +17,7 @@ from lrt_app.application import Lrt
 from lrt_app.settings import store_env
 from lrt_domain.directory import Store
 
-from .conftest import Cli
+from worlds.command_line import Cli
 
 FROZEN = Path(__file__).parents[1] / "fixtures" / "store-v0.1.sqlite"
 MEETING = "LRT-2023-11-10"

@@ -14,7 +14,7 @@ import pytest
 from lrt_app.minutes_text import parse
 from lrt_domain.minutes_actions import action_lines
 
-from .conftest import SEC, Cli
+from worlds.command_line import SEC, Cli
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 PREFIX = {"point": "", "decision": "Besluit: ", "action": "Actie: "}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SEC, Cli
+from worlds.command_line import SEC, Cli
 
 M = "LRT-2023-11-10"
 

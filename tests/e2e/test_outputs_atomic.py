@@ -16,7 +16,7 @@ import pytest
 
 from lrt_app import parliament
 
-from .conftest import Cli, clean_env, lrt_executable, store_fingerprint
+from worlds.command_line import Cli, clean_env, lrt_executable, store_fingerprint
 from .test_woo_cli import M1, setup
 
 PERIOD = ("--table", "LRT", "--from", "2023-11-01", "--to", "2024-01-31")

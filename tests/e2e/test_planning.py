@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SEC, Cli, at
+from worlds.command_line import SEC, Cli, at
 
 M1, M3 = "LRT-2023-11-10", "LRT-2024-01-12"
 

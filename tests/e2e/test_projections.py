@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .conftest import SEC, Cli, Cycle, event_count, run_cycle, view_commands
+from worlds.command_line import SEC, Cli, Cycle, event_count, run_cycle, view_commands
 
 
 def dump(c: Cycle) -> dict[str, Any]:

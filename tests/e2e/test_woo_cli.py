@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SEC, Cli
+from worlds.command_line import SEC, Cli
 
 M1, M2 = "LRT-2023-11-10", "LRT-2023-12-01"
 OPINION = "Persoonlijk vind ik dit voorstel onverstandig."

@@ -17,7 +17,7 @@ from lrt_domain.directory import Organisation
 from lrt_domain.errors import Conflict, RuleViolation
 from lrt_domain.minutes import Item, Minutes, MinutesStatus, Point
 
-from .conftest import ADMIN, CHAIR, DEADLINE, MEMBER, items
+from worlds.application import ADMIN, CHAIR, DEADLINE, MEMBER, items
 
 
 def interleave(monkeypatch, app, other: Callable[[], object], times: int) -> list[str]:

@@ -11,7 +11,7 @@ from lrt_domain.directory import Organisation, Person, Store, User
 from lrt_domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from lrt_domain.tables import Table, TableKind
 
-from .conftest import ADMIN, AUDITOR, MEMBER, START, at, items
+from worlds.application import ADMIN, AUDITOR, MEMBER, START, at, items
 
 
 def test_initialise_records_the_store_its_organisation_and_its_first_user(app):

@@ -13,7 +13,7 @@ from lrt_domain.minutes import Item, Minutes, Point, PointKind
 from lrt_domain.tables import ApprovalProcedure, Table
 from projections.views import Views
 
-from .conftest import ADMIN, CHAIR, MEMBER, OTHER_SECRETARIAT, at, items
+from worlds.application import ADMIN, CHAIR, MEMBER, OTHER_SECRETARIAT, at, items
 
 
 def test_rules_are_changed_by_the_tables_managers_only(world):

@@ -16,7 +16,7 @@ from lrt_domain.minutes import Item, Point
 from lrt_domain.publication import Origin, Publication
 from projections.views import Views
 
-from .conftest import (ADMIN, AUDITOR, CHAIR, DEADLINE, MEMBER, OTHER_SECRETARIAT, World,
+from worlds.application import (ADMIN, AUDITOR, CHAIR, DEADLINE, MEMBER, OTHER_SECRETARIAT, World,
                        at)
 
 OPINION = "Persoonlijk vind ik de aanpak van het kabinet te voorzichtig."

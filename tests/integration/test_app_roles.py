@@ -12,7 +12,7 @@ from lrt_domain.meetings import Meeting, MeetingStatus, Presence
 from lrt_domain.minutes import Minutes, MinutesStatus
 from lrt_domain.tables import Table, TableKind
 
-from .conftest import (ADMIN, AUDITOR, CHAIR, GUEST, IPO_MEMBER, MEMBER, OTHER_SECRETARIAT,
+from worlds.application import (ADMIN, AUDITOR, CHAIR, GUEST, IPO_MEMBER, MEMBER, OTHER_SECRETARIAT,
                        at, items)
 
 NEXT_YEAR = at(2024, 1, 12, 10)

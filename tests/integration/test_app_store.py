@@ -14,7 +14,7 @@ from lrt_domain.meetings import Presence
 from lrt_domain.minutes import Item, Minutes, Point, PointKind
 from lrt_domain.tables import ApprovalProcedure
 
-from .conftest import ADMIN, CHAIR, DEADLINE, GUEST, MEMBER, START, at, items
+from worlds.application import ADMIN, CHAIR, DEADLINE, GUEST, MEMBER, START, at, items
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from lrt_domain.meetings import Meeting, MeetingStatus, Presence
 from lrt_domain.minutes import AmendmentStatus, Item, Minutes, MinutesStatus, Point
 from lrt_domain.tables import ApprovalProcedure
 
-from .conftest import (ADMIN, CHAIR, DEADLINE, IPO_MEMBER, M1_START, M2_START, MEMBER, at,
+from worlds.application import (ADMIN, CHAIR, DEADLINE, IPO_MEMBER, M1_START, M2_START, MEMBER, at,
                        items)
 
 # --- readable keys ------------------------------------------------------------------

@@ -17,7 +17,7 @@ from projections.catch_up import open_read_model, rebuild
 from projections.read_model import SNAPSHOT_EVERY, TABLES, VIEW_TABLES, rows_of
 from projections.views import Views
 
-from .conftest import ADMIN, CHAIR, DEADLINE, M2_START, MEMBER, at, items
+from worlds.application import ADMIN, CHAIR, DEADLINE, M2_START, MEMBER, at, items
 
 AUDITOR_ACTOR = Actor(user="woo", role=Role.AUDITOR)
 

@@ -13,7 +13,7 @@ from lrt_app.audit import verify
 from lrt_app.chain import GENESIS, raw_link_digest
 from lrt_domain.minutes import Minutes, text_digest
 
-from .conftest import ADMIN, at, items
+from worlds.application import ADMIN, at, items
 
 
 def tables(store) -> tuple[str, str, str]:

@@ -18,7 +18,7 @@ from lrt_domain.meetings import AgendaItem, Meeting
 from lrt_domain.minutes import Approval, Minutes, text_digest
 from lrt_domain.tables import DEFAULT_RULES
 
-from .conftest import ADMIN, DEADLINE, MEMBER, at
+from worlds.application import ADMIN, DEADLINE, MEMBER, at
 from .test_app_store import saved  # noqa: F401  (fixtures)
 from .test_audit import filled  # noqa: F401
 
@@ -149,7 +149,7 @@ def test_an_approval_at_the_meeting_itself_is_found(filled, store, circulated): 
 def test_an_approval_of_minutes_never_circulated_is_found(world, meetings, store):
     m1, m2 = meetings
     world.clock.set(at(2023, 11, 13, 9))
-    from .conftest import items
+    from worlds.application import items
     world.app.draft_minutes(ADMIN, m1, items())
     minutes = world.app.get(Minutes, m1)
     now = at(2023, 12, 16, 9)
@@ -304,7 +304,7 @@ def test_comments_retried_after_conflicts_follow_the_rules(world, circulated, ma
     results follows the rules, numbering included."""
     import threading
 
-    from .conftest import IPO_MEMBER
+    from worlds.application import IPO_MEMBER
 
     world.clock.set(DEADLINE - timedelta(minutes=1))
     apps = [make_app() for _ in range(4)]

@@ -11,7 +11,7 @@ from lrt_domain.minutes import Minutes
 from projections.catch_up import catch_up, open_read_model, rebuild
 from projections.verify import fold, folded_views, verify
 
-from .conftest import ADMIN, CHAIR, M2_START, at
+from worlds.application import ADMIN, CHAIR, M2_START, at
 
 LIE = ("knelpunten", "UITSTEKENDE RESULTATEN")
 

@@ -1,7 +1,7 @@
-"""The reliability tests use the application fixtures of the integration tests (a `world`
-with a user of every role, on the `store` of either kind)."""
+"""The reliability tests use the application world's fixtures (`worlds.application`: a
+`world` with a user of every role, on the `store` of either kind)."""
 
-from integration.conftest import (  # noqa: F401
+from worlds.application import (  # noqa: F401
     app,
     circulated,
     clock,

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from integration.conftest import ADMIN, AUDITOR, CHAIR, GUEST, MEMBER, at
+from worlds.application import ADMIN, AUDITOR, CHAIR, GUEST, MEMBER, at
 
 from cli.main import lrt
 from cli.session import Session

@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from integration.conftest import START
+from worlds.application import START
 
 from lrt_app import audit
 from lrt_app.application import Lrt

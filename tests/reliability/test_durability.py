@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from e2e.conftest import SEC, Cli, assert_one_line_error, store_fingerprint
+from worlds.command_line import SEC, Cli, assert_one_line_error, store_fingerprint
 
 from cli.main import lrt
 from lrt_app import sqlite_store

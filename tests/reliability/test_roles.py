@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import stores
-from integration.conftest import (
+from worlds.application import (
     ADMIN,
     AUDITOR,
     CHAIR,
@@ -206,8 +206,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The LRT world: M1 held, its minutes circulated (round until 20 November 12:00) with a
     pending VNG amendment; a document on M1 with an open round; an action owned by VNG; the
     guest invited to M1; M2 planned. The clock at 16 November."""
-    from integration.conftest import World
-    from integration.conftest import world as build_world
+    from worlds.application import World
+    from worlds.application import world as build_world
 
     path = tmp_path_factory.mktemp("roles") / "lrt.sqlite"
     clock = SettableClock(at(2023, 10, 1, 9))

@@ -23,7 +23,7 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from integration.conftest import (
+from worlds.application import (
     ADMIN,
     AUDITOR,
     CHAIR,

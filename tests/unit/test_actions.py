@@ -10,7 +10,7 @@ from lrt_domain.actions import Action, ActionStatus
 from lrt_domain.base import Role, fold
 from lrt_domain.errors import InvalidInput, NotFound, RuleViolation
 
-from .world import (M2_START, MEMBER, OTHER_SECRETARIAT, at, ctx, held_meeting, later_meeting,
+from worlds.domain import (M2_START, MEMBER, OTHER_SECRETARIAT, at, ctx, held_meeting, later_meeting,
                     meeting, action)
 
 NOW = at(2023, 11, 10, 12)

@@ -14,7 +14,7 @@ from lrt_domain.dutch_time import AMSTERDAM, local, local_date
 from lrt_domain.errors import DomainError, InvalidInput, RuleViolation
 from lrt_domain.tables import Table
 
-from .world import SECRETARIAT, START, ctx
+from worlds.domain import SECRETARIAT, START, ctx
 
 
 # --- text and line ------------------------------------------------------------------

@@ -12,7 +12,7 @@ from lrt_domain.documents import Document
 from lrt_domain.errors import Forbidden, InvalidInput, RuleViolation
 from lrt_domain.minutes import Minutes
 
-from .world import (AFTER_DEADLINE, CIRCULATED_AT, DEADLINE, GUEST, MEMBER, SECRETARIAT, at,
+from worlds.domain import (AFTER_DEADLINE, CIRCULATED_AT, DEADLINE, GUEST, MEMBER, SECRETARIAT, at,
                     circulated, ctx, document, meeting, table)
 
 # --- documents ----------------------------------------------------------------------

@@ -10,7 +10,7 @@ from lrt_domain.base import fold
 from lrt_domain.errors import InvalidInput, NotFound, RuleViolation
 from lrt_domain.meetings import Meeting, MeetingStatus, Presence
 
-from .world import M1_START, START, at, ctx, meeting
+from worlds.domain import M1_START, START, at, ctx, meeting
 
 
 def test_schedule():

@@ -13,7 +13,7 @@ from lrt_domain.minutes import (AmendmentStatus, Item, Minutes, MinutesStatus, P
                                 replace_point)
 from lrt_domain.tables import ApprovalProcedure, TableRules
 
-from .world import (AFTER_DEADLINE, CIRCULATED_AT, DEADLINE, DRAFTED_AT, M1_START, M2_START,
+from worlds.domain import (AFTER_DEADLINE, CIRCULATED_AT, DEADLINE, DRAFTED_AT, M1_START, M2_START,
                     MEMBER, at, circulated, ctx, draft, held_meeting, items, later_meeting,
                     meeting)
 

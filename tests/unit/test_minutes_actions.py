@@ -12,7 +12,7 @@ from lrt_domain.minutes import Item, Point, PointKind
 from lrt_domain.minutes_actions import (ActionLine, action_lines, inline_actions,
                                         known_organisations, owners_in, plan)
 
-from .world import ctx, held_meeting, table
+from worlds.domain import ctx, held_meeting, table
 
 KNOWN = ["JenV", "VNG", "IPO", "CdK", "BZK", "VB"]
 

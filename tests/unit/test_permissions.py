@@ -10,7 +10,7 @@ from lrt_domain import permissions
 from lrt_domain.base import Actor, Role, fold
 from lrt_domain.errors import Forbidden
 
-from .world import (AUDITOR, CHAIR, GUEST, IPO_MEMBER, MEMBER, OTHER_CHAIR, OTHER_SECRETARIAT,
+from worlds.domain import (AUDITOR, CHAIR, GUEST, IPO_MEMBER, MEMBER, OTHER_CHAIR, OTHER_SECRETARIAT,
                     OUTSIDER, SECRETARIAT, action, ctx, meeting, table)
 
 DAY = date(2023, 11, 8)  # IPO's membership ended on 5 November

@@ -19,7 +19,7 @@ from lrt_domain.publication import (Origin, Publication, WooGround, find_names, 
                                     marker, name_pattern, redactions, split_name)
 from lrt_domain.tables import Table, TableRules
 
-from .world import (AUDITOR, CHAIR, MEMBER, OTHER_SECRETARIAT, SECRETARIAT, at, ctx,
+from worlds.domain import (AUDITOR, CHAIR, MEMBER, OTHER_SECRETARIAT, SECRETARIAT, at, ctx,
                     held_meeting, later_meeting, table)
 
 HELD = at(2023, 11, 10, 12)

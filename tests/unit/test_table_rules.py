@@ -13,7 +13,7 @@ from lrt_domain.minutes import MinutesStatus
 from lrt_domain import checks
 from lrt_domain.tables import DEFAULT_RULES, ApprovalProcedure, TableRules, add_months
 
-from .world import (AFTER_DEADLINE, MEMBER, at, circulated, ctx, held_meeting, later_meeting,
+from worlds.domain import (AFTER_DEADLINE, MEMBER, at, circulated, ctx, held_meeting, later_meeting,
                     table)
 
 WRITTEN = TableRules(approval=ApprovalProcedure.WRITTEN)

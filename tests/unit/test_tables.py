@@ -11,7 +11,7 @@ from lrt_domain.errors import InvalidInput, NotFound, RuleViolation
 from lrt_domain import checks
 from lrt_domain.tables import Table, TableKind
 
-from .world import ctx, table
+from worlds.domain import ctx, table
 
 
 def test_register_a_table():

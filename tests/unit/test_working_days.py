@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from lrt_domain import working_days as wd
-from .world import at
+from worlds.domain import at
 
 
 @pytest.mark.parametrize("day,working", [

@@ -108,11 +108,6 @@ def circulated(deadline: datetime = DEADLINE) -> Minutes:
     return fold(mins, mins.circulate(ctx(CIRCULATED_AT), deadline))
 
 
-def closed_round() -> Minutes:
-    """Circulated minutes whose comment round ended (now: AFTER_DEADLINE)."""
-    return circulated()
-
-
 def document(m: Meeting | None = None) -> Document:
     m = m or meeting()
     return fold(None, Document.add(ctx(START), f"{m.key}/D1", table=m.table, meeting=m.key,
