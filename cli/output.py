@@ -17,7 +17,9 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: Any) -> None:
     if value is not None:
         from .session import Session
 
-        ctx.find_object(Session).as_of = value
+        session = ctx.find_object(Session)
+        assert session is not None  # cli.main always gives one
+        session.as_of = value
 
 
 def view_options(command: Callable[..., Any]) -> Callable[..., Any]:

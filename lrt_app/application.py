@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, LRUCache
-from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
+from eventsourcing.persistence import IntegrityError, Transcoder
 
 from lrt_domain import permissions
 from lrt_domain.actions import Action
@@ -63,9 +63,11 @@ class Lrt(Application[UUID]):
     def construct_transcoder(self) -> Transcoder:
         return JSONTranscoder()
 
-    def construct_mapper(self) -> Mapper[UUID]:
-        return self.factory.mapper(transcoder=self.construct_transcoder(),
-                                   mapper_class=PydanticMapper)
+    mapper: PydanticMapper  # lrt's own: domain events are pydantic models
+
+    def construct_mapper(self) -> PydanticMapper:
+        return cast(PydanticMapper, self.factory.mapper(
+            transcoder=self.construct_transcoder(), mapper_class=PydanticMapper))
 
     # --- the store ----------------------------------------------------------------
 
@@ -335,8 +337,7 @@ class Lrt(Application[UUID]):
         position, seen = self._registered.get(topic, (0, []))
         while batch := self.recorder.select_notifications(
                 start=position, limit=1000, topics=[topic], inclusive_of_start=False):
-            seen = [*seen, *(cast(DomainEvent, self.mapper.to_domain_event(n))
-                             for n in batch)]
+            seen = [*seen, *(self.mapper.to_domain_event(n) for n in batch)]
             position = batch[-1].id
         self._registered[topic] = (position, seen)
         return seen  # type: ignore[return-value]

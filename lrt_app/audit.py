@@ -367,7 +367,7 @@ class Replay:
     def check(self, position: int, raw: RawEvent) -> Break | None:
         where = f"event {_name(raw.originator_id, raw.originator_version)}"
         try:
-            event: DomainEvent = self.app.mapper.to_domain_event(StoredEvent(  # type: ignore
+            event: DomainEvent = self.app.mapper.to_domain_event(StoredEvent(
                 originator_id=UUID(raw.originator_id),
                 originator_version=raw.originator_version, topic=raw.topic,
                 state=raw.state))

@@ -78,7 +78,7 @@ def catch_up(app: Lrt, model: ReadModel, *, batch: int = BATCH,
             return done
         events = [(app.mapper.to_domain_event(n), n.id) for n in notifications]
         try:
-            applied = model.process(app.name, events)  # type: ignore[arg-type]
+            applied = model.process(app.name, events)
         except (IntegrityError, OperationalError):
             # Another process holds or moved the view: read its position again.
             collisions += 1

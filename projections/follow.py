@@ -37,7 +37,7 @@ def follow(app: Lrt, env: dict[str, str], *, stop: threading.Event,
     class LrtProjection(Projection[PostgresReadModel]):
         name = app.name  # the view's tracking table is then the one catch-up uses
 
-        def process_event(self, domain_event: Any, tracking: Any) -> None:  # type: ignore[override]
+        def process_event(self, domain_event: Any, tracking: Any) -> None:
             n = self.view.process(tracking.application_name,
                                   [(domain_event, tracking.notification_id)])
             if applied and n:

@@ -15,7 +15,7 @@ class PostgresReadModel(ReadModel, PostgresTrackingRecorder):
     def __init__(self, datastore: Any, **kwargs: Any):
         super().__init__(datastore, **kwargs)
         self.TRACKING_TABLE = self.tracking_table_name
-        self.sql_create_statements += [SQL(s) for s in self.create_statements()]  # type: ignore[arg-type]
+        self.sql_create_statements += [SQL(s) for s in self.create_statements()]  # type: ignore[misc]
 
     def sql(self, statement: str) -> str:
         return statement.replace("?", "%s")

@@ -98,7 +98,7 @@ def fold(app: Lrt, *, upto: int | None = None, cipher: Any = None,
                 start=position, limit=BATCH, stop=upto, inclusive_of_start=False)
             if not notifications:
                 break
-            model.process(app.name, [(app.mapper.to_domain_event(n), n.id)  # type: ignore[misc]
+            model.process(app.name, [(app.mapper.to_domain_event(n), n.id)
                                      for n in notifications])
             position = notifications[-1].id
             if progress:
@@ -128,7 +128,7 @@ def verify(app: Lrt, live: ReadModel, *,
            progress: Callable[[int], None] | None = None) -> Verification:
     """Compare the live read model with a fold of the events up to its position."""
     if live.outdated():  # kept less than this lrt keeps: nothing to compare row by row
-        at = live.max_tracking_id(app.name) or 0  # type: ignore[attr-defined]
+        at = live.max_tracking_id(app.name) or 0
         found = Verification(position=at, events=0)
         found.add(Difference("view_meta", "schema", "differs", "the read model was built "
                              "by an older lrt; rebuild it"))
