@@ -50,9 +50,9 @@ class Session:
         """The read side, for a registered user only (on PostgreSQL: the login's user)."""
         from projections.views import Views
 
-        self.actor()
-        views = Views.open(self.app) if self.as_of is None else \
-            Views.as_of(self.app, self.as_of)
+        actor = self.actor()  # every query asks the read rules for this user
+        views = Views.open(self.app, actor=actor) if self.as_of is None else \
+            Views.as_of(self.app, self.as_of, actor)
         if views.behind:  # PostgreSQL: no follower caught up for this login in time
             click.echo(f"note: the views are {views.behind} event(s) behind the log; is "
                        "'lrt projections follow' running?", err=True)

@@ -33,11 +33,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from lrt_domain import permissions
+from lrt_domain import read_rules
 from lrt_domain.actions import Action, ActionStatus
 from lrt_domain.base import Actor
 from lrt_domain.dutch_time import local, local_date
-from lrt_domain.errors import InvalidInput, NotFound
+from lrt_domain.errors import Forbidden, InvalidInput, NotFound
 from lrt_domain.meetings import Meeting
 from lrt_domain.minutes import Minutes, MinutesStatus
 from lrt_domain.tables import Table
@@ -138,7 +138,12 @@ def check(actor: Actor, table: Table | None, table_code: str, start: date, end: 
         raise InvalidInput(f"period: {end.isoformat()} is before {start.isoformat()}")
     if table is None:
         raise NotFound(f"table: no table {table_code!r}")
-    permissions.require_exporter(actor, table)
+    # the export holds approved minutes only, whatever the day: their rule decides
+    if not read_rules.may_read(actor, read_rules.View.PARLIAMENT, table, day=start,
+                               state=read_rules.State.APPROVED):
+        raise Forbidden(f"user {actor.user} ({actor.role}) may not export the minutes of "
+                        f"table {table.key} (its secretariat {table.secretariat}, its chair "
+                        "or an auditor does)")
     return table
 
 

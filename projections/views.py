@@ -11,15 +11,16 @@ from datetime import date, datetime
 from typing import Any
 
 from lrt_app.application import Lrt
-from lrt_domain import permissions
+from lrt_domain import read_rules
 from lrt_domain.actions import Action
 from lrt_domain.base import Actor, Aggregate
 from lrt_domain.directory import Organisation, Person, User
 from lrt_domain.documents import Document
 from lrt_domain.dutch_time import local, local_date
-from lrt_domain.errors import NotFound, RuleViolation
+from lrt_domain.errors import Forbidden, NotFound, RuleViolation
 from lrt_domain.meetings import Meeting
 from lrt_domain.minutes import Minutes, MinutesStatus
+from lrt_domain.read_rules import State, View
 from lrt_domain.tables import Table
 
 from .as_of import AsOfModel, position_at
@@ -43,31 +44,72 @@ def when(moment: datetime | None) -> str | None:
 
 
 class Views:
-    """The views now, or (`as_of`) as they stood at an earlier record time."""
+    """The views now, or (`as_of`) as they stood at an earlier record time.
+
+    With an `actor` (the CLI's acting user), every query asks `lrt_domain.read_rules`: a
+    view refused is a `Forbidden`, a list leaves out what the actor may not read. Without
+    one (verification, rendering an export already allowed), the views are unfiltered."""
 
     def __init__(self, app: Lrt, model: ReadModel | AsOfModel,
-                 moment: datetime | None = None):
+                 moment: datetime | None = None, actor: Actor | None = None):
         self.app = app
         self.model = model
         self.moment = moment  # None: now
+        self.actor = actor
         self.behind = 0  # events recorded that these views had not applied when opened
+        self._states: dict[tuple[type[Aggregate], str], Any] = {}
 
     @classmethod
-    def open(cls, app: Lrt, *, catch_up_first: bool = True) -> Views:
+    def open(cls, app: Lrt, *, catch_up_first: bool = True,
+             actor: Actor | None = None) -> Views:
         model = open_read_model(app)
-        views = cls(app, model)
+        views = cls(app, model, actor=actor)
         if catch_up_first:  # or, a login that may not write them, wait for the follower
             views.behind = bring_up_to_date(app, model)
         return views
 
     @classmethod
-    def as_of(cls, app: Lrt, moment: datetime) -> Views:
+    def as_of(cls, app: Lrt, moment: datetime, actor: Actor | None = None) -> Views:
         """The views as recorded at `moment`: what the system said then."""
         live = cls.open(app).model
         if live.outdated():  # a read-only login cannot bring it up to date
             raise RuleViolation("as-of: the read model predates as-of views; someone who "
                                 "may write must run 'lrt projections rebuild'")
-        return cls(app, AsOfModel(live, app, position_at(live, moment)), moment)
+        return cls(app, AsOfModel(live, app, position_at(live, moment)), moment, actor)
+
+    # --- the read rules (lrt_domain.read_rules) -------------------------------------
+
+    def _cached(self, cls: type[Aggregate], key: str) -> Any:
+        if (cls, key) not in self._states:
+            self._states[cls, key] = self.model.state(cls, key)
+        return self._states[cls, key]
+
+    def may(self, view: View, *, meeting: str | None = None, table: str | None = None,
+            actor: Actor | None = None) -> bool:
+        """Whether the actor may read `view` of this meeting (or table), on the day these
+        views answer for, in the state of the meeting's minutes."""
+        actor = actor or self.actor
+        if actor is None:
+            return True
+        m: Meeting | None = self._cached(Meeting, meeting) if meeting else None
+        if m is not None:
+            table = m.table
+        t: Table | None = self._cached(Table, table) if table else None
+        state, approved_on = State.DRAFT, None
+        minutes: Minutes | None = self._cached(Minutes, meeting) if meeting else None
+        if minutes is not None and minutes.approval is not None \
+                and minutes.status is MinutesStatus.APPROVED:
+            state, approved_on = State.APPROVED, local_date(minutes.approval.approved_at)
+        return read_rules.may_read(actor, view, t, day=local_date(self.now()), meeting=m,
+                                   state=state, approved_on=approved_on)
+
+    def require(self, view: View, what: str, *, meeting: str | None = None,
+                table: str | None = None, actor: Actor | None = None) -> None:
+        actor = actor or self.actor
+        if actor is not None and not self.may(view, meeting=meeting, table=table,
+                                              actor=actor):
+            raise Forbidden(f"user {actor.user} ({actor.role}) may not read "
+                                       f"{what}")
 
     def position(self) -> int:
         """The position in the log these views answer for."""
@@ -97,9 +139,8 @@ class Views:
         m: Minutes = self._get(Minutes, key)
         meeting: Meeting = self._get(Meeting, m.meeting)
         table: Table = self._get(Table, m.table)
-        if m.status is not MinutesStatus.APPROVED:
-            permissions.require_draft_reader(actor, table, meeting,
-                                             local_date(self.now()))
+        self.require(View.MINUTES, f"the minutes of meeting {m.meeting}", meeting=m.meeting,
+                     actor=actor)
         return {
             "meeting": m.meeting, "table": m.table, "table_name": table.name,
             "starts_at": when(meeting.starts_at), "place": meeting.place,
@@ -137,10 +178,11 @@ class Views:
 
     def minutes_list(self, table: str | None = None) -> list[dict[str, Any]]:
         clause, params = where(table and ("n.table_code = ?", (table,)))
-        return self.model.query(
+        rows = self.model.query(
             "SELECT n.key AS meeting, n.table_code AS \"table\", n.status, "
             "n.text_version AS version, m.day AS date FROM view_minutes n "
             f"JOIN view_meetings m ON m.key = n.meeting{clause} ORDER BY m.starts_at", params)
+        return [r for r in rows if self.may(View.MINUTES, meeting=r["meeting"])]
 
     def _attendance(self, meeting: Meeting) -> list[dict[str, Any]]:
         persons = {p.key: p for p in self.model.states(
@@ -155,12 +197,30 @@ class Views:
         subject = self.model.state(Document, key) or self.model.state(Minutes, key)
         if subject is None:
             raise NotFound(f"id: no minutes or document {key!r}")
-        permissions.require_draft_reader(actor, self._get(Table, subject.table),
-                                         self._get(Meeting, subject.meeting),
-                                         local_date(self.now()))
+        self._subject_rule(subject, actor)
         return [{"round": r.number, "number": c.number, "person": c.person,
                  "organisation": c.organisation, "received_at": when(c.received_at),
                  "text": c.text} for r in subject.rounds for c in r.comments]
+
+    def _subject_rule(self, subject: Minutes | Document, actor: Actor | None = None) -> None:
+        if isinstance(subject, Document):
+            self.require(View.DOCUMENTS, f"document {subject.key}", meeting=subject.meeting,
+                         actor=actor)
+        else:
+            self.require(View.MINUTES, f"the minutes of meeting {subject.meeting}",
+                         meeting=subject.meeting, actor=actor)
+
+    def visible(self, kind: str, key: str) -> bool:
+        """A row of a list (deadlines, calendar): its subject by the subject's own rule.
+        `kind`: minutes (a meeting's key), document, action (their keys name the meeting)
+        or meeting."""
+        if kind in ("minutes", "written procedure", "approval"):
+            return self.may(View.MINUTES, meeting=key)
+        if kind == "meeting":
+            return self.may(View.MEETINGS, meeting=key)
+        meeting = key.rsplit("/", 1)[0]  # LRT-2023-11-10/D1, LRT-2023-11-10/A1
+        return self.may(View.DOCUMENTS if kind == "document" else View.ACTIONS,
+                        meeting=meeting)
 
     # --- comment deadlines --------------------------------------------------------
 
@@ -181,6 +241,8 @@ class Views:
         out = []
         for row in rows:
             cls = Minutes if row["subject_kind"] == Minutes.KIND else Document
+            if not self.visible(cls.KIND, row["subject"]):
+                continue
             subject = subjects[cls.KIND, row["subject"]]
             t = tables[row["table_code"]]
             rnd = subject.rounds[row["number"] - 1]
@@ -225,6 +287,8 @@ class Views:
                                   f"JOIN view_actions a ON a.source = o.source{clause} "
                                   "ORDER BY o.organisation", params):
             owners.setdefault(o["action"], []).append(o["organisation"])
+        # an action is read by the state of the minutes that agreed it (its key names them)
+        rows = [r for r in rows if self.visible("action", r["key"])]
         today_s = today.isoformat()
         for r in rows:
             r["text"] = self.model.unseal(r["text"], ReadModel.text_place(r["key"]))
@@ -238,6 +302,7 @@ class Views:
 
     def action(self, key: str) -> dict[str, Any]:
         a: Action = self._get(Action, key)
+        self.require(View.ACTIONS, f"action {key}", meeting=a.agreed_at)
         return {**a.model_dump(mode="json", exclude={"id", "created_on", "modified_on"}),
                 "progress": [{"reported_at": when(p.reported_at), "by": p.by,
                               "organisation": p.organisation, "note": p.note}
@@ -249,8 +314,9 @@ class Views:
                  ) -> list[dict[str, Any]]:
         clause, params = where(table and ("table_code = ?", (table,)),
                                since and ("day >= ?", (since.isoformat(),)))
-        rows = self.model.query(f"SELECT key FROM view_meetings{clause} ORDER BY starts_at",
-                                params)
+        rows = [r for r in self.model.query(
+            f"SELECT key FROM view_meetings{clause} ORDER BY starts_at", params)
+            if self.may(View.MEETINGS, meeting=r["key"])]
         meetings = {m.key: m for m in self.model.states(Meeting, [r["key"] for r in rows])}
         documents = self._documents(meetings) if meetings else {}
         return [self._meeting(meetings[r["key"]], documents.get(r["key"], []))
@@ -258,6 +324,7 @@ class Views:
 
     def meeting(self, key: str) -> dict[str, Any]:
         m: Meeting = self._get(Meeting, key)
+        self.require(View.MEETINGS, f"meeting {key}", meeting=key)
         return self._meeting(m, self._documents({key: m}).get(key, []))
 
     def _documents(self, meetings: dict[str, Meeting]) -> dict[str, list[Document]]:
@@ -287,6 +354,7 @@ class Views:
 
     def document(self, key: str) -> dict[str, Any]:
         d: Document = self._get(Document, key)
+        self._subject_rule(d)
         return {"key": d.key, "meeting": d.meeting, "table": d.table, "title": d.title,
                 "code": d.code, "version": d.text_version, "sent_at": when(d.sent_at),
                 "text": d.text,
@@ -336,11 +404,16 @@ class Views:
                  ) -> list[dict[str, Any]]:
         from .planning import due_soon
 
-        return due_soon(self, now, within, table=table)
+        return [r for r in due_soon(self, now, within, table=table)
+                if self.visible(r["kind"] if r["kind"] != "comment round" else
+                                ("document" if "/" in r["subject"] else "minutes"),
+                                r["subject"])]
 
     def punctuality(self, table: str, year: int, now: datetime) -> dict[str, Any]:
         from .planning import punctuality
 
+        self._get(Table, table)
+        self.require(View.REPORTS, f"the reports of table {table}", table=table)
         return punctuality(self, table, year, now)
 
     def table_overview(self, key: str, now: datetime) -> dict[str, Any]:
@@ -352,7 +425,13 @@ class Views:
                          person: str | None = None) -> dict[str, Any]:
         from .planning import calendar_entries
 
-        return calendar_entries(self, now, table=table, person=person)
+        entries = calendar_entries(self, now, table=table, person=person)
+        # each entry by its own rule: a round by its subject, a procedure by its minutes
+        entries["events"] = [e for e in entries["events"] if self.visible("meeting", e["key"])]
+        entries["todos"] = [t for t in entries["todos"] if self.visible(
+            t["kind"] if t["kind"] != "comment round" else
+            ("document" if "/" in t["key"] else "minutes"), t["key"].split("#")[0])]
+        return entries
 
     def redactions(self, actor: Actor, key: str) -> list[Any]:
         """The Woo redactions of the minutes (`lrt_domain.publication.redactions`): for the
@@ -360,7 +439,8 @@ class Views:
         from lrt_app.woo import woo_states_from
 
         states = woo_states_from(self.model, key)
-        permissions.require_woo_reader(actor, states.table, states.meeting)
+        self.require(View.REDACTIONS, f"the Woo redactions of meeting {key}", meeting=key,
+                     actor=actor)
         return states.redactions()
 
     def minutes_document(self, actor: Actor, key: str) -> dict[str, Any]:
@@ -371,9 +451,36 @@ class Views:
     def document_due(self, key: str, now: datetime) -> dict[str, Any]:
         from .planning import document_due
 
+        self._subject_rule(self._get(Document, key))
         return document_due(self, key, now)
 
     def meeting_documents_due(self, key: str, now: datetime) -> dict[str, Any]:
         from .planning import meeting_documents_due
 
+        self.require(View.MEETINGS, f"meeting {key}", meeting=key)
         return meeting_documents_due(self, key, now)
+
+    # --- history -------------------------------------------------------------------
+
+    def history(self, actor: Actor, key: str) -> list[dict[str, Any]]:
+        """Every event of one object (`lrt_app.history`), by the object's read rule; the
+        Woo events (redactions name what they hide, and why) only for who reads those."""
+        from lrt_app.history import history
+
+        rows = history(self.app, key, until=self.moment)  # an unknown id: not found
+        if self.model.state(Meeting, key) or self.model.state(Minutes, key):
+            self.require(View.HISTORY, f"the history of meeting {key}", meeting=key,
+                         actor=actor)
+        elif (d := self.model.state(Document, key)) is not None:
+            self.require(View.HISTORY, f"the history of document {key}", meeting=d.meeting,
+                         actor=actor)
+        elif (a := self.model.state(Action, key)) is not None:
+            self.require(View.HISTORY, f"the history of action {key}", meeting=a.agreed_at,
+                         actor=actor)
+        elif self.model.state(Table, key) is not None:
+            self.require(View.HISTORY_TABLE, f"the history of table {key}", table=key,
+                         actor=actor)
+        else:  # an organisation, a person, a user, the store's own record
+            self.require(View.HISTORY_DIRECTORY, f"the history of {key}", actor=actor)
+        woo = self.may(View.HISTORY_WOO, meeting=key, actor=actor)
+        return [r for r in rows if woo or r["object"] != "publication"]

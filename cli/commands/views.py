@@ -46,10 +46,7 @@ def deadlines(session: Session, table_code: str | None, include_closed: bool,
 def history(session: Session, key: str, as_json: bool) -> None:
     """Every event of one object (a meeting id shows its minutes too): record time, user,
     role, on whose behalf, and what changed."""
-    from lrt_app.history import history as events_of
-
-    session.actor()  # only registered users read history
-    rows = events_of(session.app, key, until=session.as_of)
+    rows = session.views().history(session.actor(), key)
     if not as_json:  # a table row per event; the whole change is in --json
         rows = [{**r, "change": r["change"] if len(r["change"]) <= 100
                  else r["change"][:99] + "…"} for r in rows]

@@ -1,0 +1,136 @@
+"""Who may read what: every read rule, as data, in one place (the write rules are in
+`permissions`).
+
+`RULES` says, per view and per state of the minutes it belongs to, which readers see it.
+The readers of a view about a meeting are judged on one day: the day asked for (`--as-of`,
+else today). So a former member, asking as of a day they were a member, sees the drafts as
+they stood then; asking as of now, only the approved minutes they could read while a member
+(`MEMBER_AT_APPROVAL`), not what came after. The README's table is `markdown()`, compared
+by a test.
+
+A view refused is a one-line `Forbidden`; a list leaves out the rows a user may not read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from enum import StrEnum
+
+from .base import Actor, Role
+from .errors import Forbidden
+from .meetings import Meeting
+from .permissions import manages
+from .tables import Table
+
+
+class Reader(StrEnum):
+    MANAGER = "secretariat, chair"  # the table's (`permissions.manages`)
+    MEMBER = "member"  # of the table on the day asked
+    MEMBER_AT_APPROVAL = "member at approval"  # of the table on the day of the approval
+    GUEST = "invited guest"  # a person invited to the meeting
+    AUDITOR = "auditor"
+    ANYONE = "any user"  # every registered user
+
+
+class State(StrEnum):
+    DRAFT = "draft, circulated"  # minutes not approved (or none yet)
+    APPROVED = "approved"
+    PUBLISHED = "published"  # approved, and the Woo public text published
+
+
+class View(StrEnum):
+    MINUTES = "minutes show, list, rendered; amendment list; comment list on minutes"
+    DOCUMENTS = "document show; comment list on a document"
+    MEETINGS = "meeting show, list; agenda list; attendance list"
+    ACTIONS = "action list, show (by the minutes of the meeting that agreed it)"
+    DEADLINES = "deadlines, deadlines --within (a row per subject, by its own rule)"
+    HISTORY = "history of minutes, a meeting, a document, an action (with text diffs)"
+    HISTORY_WOO = "history: the Woo events (redactions and their reasons)"
+    HISTORY_TABLE = "history of a table"
+    HISTORY_DIRECTORY = "history of an organisation, person, user"
+    REDACTIONS = "minutes redactions"
+    WOO_TEXT = "minutes publish (writes the public text)"
+    PARLIAMENT = "export parliament (approved, redacted minutes)"
+    CALENDAR = "calendar export (each entry by its own rule)"
+    DIRECTORY = "org, person, user, table, member list; table show"
+    REPORTS = "report punctuality"
+
+
+M, MEM, APP, G, A, ANY = (Reader.MANAGER, Reader.MEMBER, Reader.MEMBER_AT_APPROVAL,
+                          Reader.GUEST, Reader.AUDITOR, Reader.ANYONE)
+_MEETING = frozenset({M, MEM, G, A})
+_KEPT = frozenset({M, MEM, APP, G, A})  # approved minutes: a former member keeps them
+
+
+def _all(readers: frozenset[Reader]) -> dict[State, frozenset[Reader]]:
+    return {state: readers for state in State}
+
+
+# The public (any user) reads only what was published: the Woo public text, written by
+# `minutes publish` for the public and never read back through `lrt`.
+RULES: Mapping[View, Mapping[State, frozenset[Reader]]] = {
+    View.MINUTES: {State.DRAFT: _MEETING, State.APPROVED: _KEPT, State.PUBLISHED: _KEPT},
+    View.DOCUMENTS: _all(_MEETING),
+    View.MEETINGS: _all(_MEETING),
+    View.ACTIONS: {State.DRAFT: _MEETING, State.APPROVED: _KEPT, State.PUBLISHED: _KEPT},
+    View.DEADLINES: {State.DRAFT: _MEETING, State.APPROVED: _KEPT, State.PUBLISHED: _KEPT},
+    View.HISTORY: _all(_MEETING),  # the history holds every draft and its diff
+    View.HISTORY_WOO: _all(frozenset({M, A})),
+    View.HISTORY_TABLE: _all(frozenset({M, MEM, A})),
+    View.HISTORY_DIRECTORY: _all(frozenset({A})),  # and any secretariat user: see below
+    View.REDACTIONS: _all(frozenset({M, A})),
+    View.WOO_TEXT: _all(frozenset({M})),
+    View.PARLIAMENT: {State.DRAFT: frozenset(), State.APPROVED: frozenset({M, A}),
+                      State.PUBLISHED: frozenset({M, A})},
+    View.CALENDAR: {State.DRAFT: _MEETING, State.APPROVED: _KEPT, State.PUBLISHED: _KEPT},
+    View.DIRECTORY: _all(frozenset({ANY})),
+    View.REPORTS: _all(frozenset({M, MEM, A})),
+}
+
+
+def readers(actor: Actor, table: Table | None, *, day: date, meeting: Meeting | None = None,
+            approved_on: date | None = None) -> frozenset[Reader]:
+    """Which readers `actor` is, for `table` (and `meeting`) on `day`."""
+    who = {ANY}
+    if actor.role is Role.AUDITOR:
+        who.add(A)
+    if table is not None and manages(actor, table):
+        who.add(M)
+    if table is not None and actor.role is Role.MEMBER and actor.person is not None:
+        if table.membership_of(actor.person, day) is not None:
+            who.add(MEM)
+        if approved_on is not None and table.membership_of(actor.person,
+                                                           approved_on) is not None:
+            who.add(APP)
+    if meeting is not None and actor.person is not None and actor.person in meeting.guests:
+        who.add(G)
+    return frozenset(who)
+
+
+def may_read(actor: Actor, view: View, table: Table | None, *, day: date,
+             meeting: Meeting | None = None, state: State = State.DRAFT,
+             approved_on: date | None = None) -> bool:
+    if view is View.HISTORY_DIRECTORY and actor.role is Role.SECRETARIAT:
+        return True  # secretariats keep the directory
+    return bool(RULES[view][state] & readers(actor, table, day=day, meeting=meeting,
+                                             approved_on=approved_on))
+
+
+def require_reader(actor: Actor, view: View, table: Table | None, what: str, *, day: date,
+                   meeting: Meeting | None = None, state: State = State.DRAFT,
+                   approved_on: date | None = None) -> None:
+    if not may_read(actor, view, table, day=day, meeting=meeting, state=state,
+                    approved_on=approved_on):
+        raise Forbidden(f"user {actor.user} ({actor.role}) may not read {what}")
+
+
+def markdown() -> str:
+    """The rules as the README shows them."""
+    lines = ["| view | " + " | ".join(s.value for s in State) + " |",
+             "|---|" + "---|" * len(State)]
+    for view, by_state in RULES.items():
+        cells = [", ".join(r.value for r in Reader if r in by_state[s]) or "nobody"
+                 for s in State]
+        lines.append(f"| {view.value} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
