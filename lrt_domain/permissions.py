@@ -10,6 +10,8 @@
 | guest       | read the documents of the meeting they are invited to; comment there    |
 | auditor     | read everything; never change anything                                  |
 
+Who may read what is `read_rules` (one table, per view and state of the minutes).
+
 Scope of registration (`require_table_registrar`, `require_user_registrar`): a secretariat
 registers what acts for its own organisation and tables, never another's:
 
@@ -34,7 +36,6 @@ from datetime import date
 from .actions import Action
 from .base import Actor, Role
 from .errors import Forbidden
-from .meetings import Meeting
 from .tables import Table
 
 
@@ -134,19 +135,6 @@ def require_progress_reporter(actor: Actor, table: Table, action: Action) -> Non
                          f"(owned by {', '.join(action.owners)})")
 
 
-def may_read_drafts(actor: Actor, table: Table, meeting: Meeting, day: date) -> bool:
-    if actor.role is Role.AUDITOR or manages(actor, table):
-        return True
-    if actor.role is Role.MEMBER and table.membership_of(actor.person, day) is not None:
-        return True
-    return actor.role is Role.GUEST and actor.person in meeting.guests
-
-
-def require_draft_reader(actor: Actor, table: Table, meeting: Meeting, day: date) -> None:
-    if not may_read_drafts(actor, table, meeting, day):
-        raise _refuse(actor, f"read the drafts of meeting {meeting.key}")
-
-
 # --- Woo publication (issue 4) ----------------------------------------------------------
 
 
@@ -156,18 +144,3 @@ def require_publisher(actor: Actor, table: Table, what: str) -> None:
     if not manages(actor, table):
         raise _refuse(actor, f"{what} (the secretariat of table {table.key}, "
                              f"{table.secretariat}, or its chair decides on Woo publication)")
-
-
-def require_woo_reader(actor: Actor, table: Table, meeting: Meeting) -> None:
-    """The redactions name whom they hide: the table's secretariat and chair, and
-    auditors (Woo officers), read them."""
-    if not (actor.role is Role.AUDITOR or manages(actor, table)):
-        raise _refuse(actor, f"read the Woo redactions of meeting {meeting.key}")
-
-
-def require_exporter(actor: Actor, table: Table) -> None:
-    """The export for parliament holds approved, redacted minutes only: those who run the
-    table make it, and an auditor (a Woo officer) may make it too."""
-    if not (actor.role is Role.AUDITOR or manages(actor, table)):
-        raise _refuse(actor, f"export the minutes of table {table.key} (its secretariat "
-                             f"{table.secretariat}, its chair or an auditor does)")

@@ -6,9 +6,11 @@ from datetime import date
 
 import pytest
 
-from lrt_domain import permissions
+from lrt_domain import permissions, read_rules
 from lrt_domain.base import Actor, Role, fold
 from lrt_domain.errors import Forbidden
+from lrt_domain.meetings import Meeting
+from lrt_domain.read_rules import State, View
 
 from worlds.domain import (AUDITOR, CHAIR, GUEST, IPO_MEMBER, MEMBER, OTHER_CHAIR, OTHER_SECRETARIAT,
                     OUTSIDER, SECRETARIAT, action, ctx, meeting, table)
@@ -162,7 +164,11 @@ def test_a_member_of_an_owning_organisation_outside_the_table_reports_progress()
     permissions.require_progress_reporter(OUTSIDER, table(), action(owners=("VNG", "COA")))
 
 
-# --- reading drafts -----------------------------------------------------------------
+# --- reading drafts (lrt_domain.read_rules) -----------------------------------------
+
+
+def _reads(actor: Actor, m: Meeting, day: date, view: View = View.MINUTES) -> bool:
+    return read_rules.may_read(actor, view, table(), day=day, meeting=m)
 
 
 @pytest.mark.parametrize("actor,expected", [
@@ -173,18 +179,28 @@ def test_a_member_of_an_owning_organisation_outside_the_table_reports_progress()
 ], ids=lambda v: v.user if isinstance(v, Actor) else str(v))
 def test_who_reads_the_drafts(actor, expected):
     m = invited_meeting()
-    assert permissions.may_read_drafts(actor, table(), m, DAY) is expected
+    assert _reads(actor, m, DAY) is expected
     if expected:
-        permissions.require_draft_reader(actor, table(), m, DAY)
+        read_rules.require_reader(actor, View.MINUTES, table(), "the draft", day=DAY,
+                                  meeting=m)
     else:
         with pytest.raises(Forbidden, match=rf"^user {actor.user} \({actor.role}\) may not read "
-                                            r"the drafts of meeting LRT-2023-11-10$"):
-            permissions.require_draft_reader(actor, table(), m, DAY)
+                                            r"the draft$"):
+            read_rules.require_reader(actor, View.MINUTES, table(), "the draft", day=DAY,
+                                      meeting=m)
 
 
 def test_a_guest_reads_only_the_meeting_they_are_invited_to():
-    assert not permissions.may_read_drafts(GUEST, table(), meeting(), DAY)
+    assert not _reads(GUEST, meeting(), DAY)
 
 
 def test_a_former_member_read_drafts_while_a_member():
-    assert permissions.may_read_drafts(IPO_MEMBER, table(), meeting(), date(2023, 11, 5))
+    assert _reads(IPO_MEMBER, meeting(), date(2023, 11, 5))
+
+
+def test_a_former_member_keeps_the_minutes_approved_while_a_member():
+    def approved(on: date) -> bool:
+        return read_rules.may_read(IPO_MEMBER, View.MINUTES, table(), day=DAY,
+                                   meeting=meeting(), state=State.APPROVED, approved_on=on)
+
+    assert approved(date(2023, 11, 5)) and not approved(DAY)

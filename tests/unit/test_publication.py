@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from lrt_app.woo import render_public
-from lrt_domain import permissions
+from lrt_domain import permissions, read_rules
 from lrt_domain.base import Actor, Role, fold
 from lrt_domain.directory import Person
 from lrt_domain.errors import Forbidden, InvalidInput, NotFound, RuleViolation
@@ -329,11 +329,16 @@ def test_those_who_run_the_table_decide_on_publication(actor, allowed):
     (OTHER_SECRETARIAT, False),
 ])
 def test_the_redactions_are_read_by_secretariat_chair_and_auditors(actor, allowed):
+    def read() -> None:
+        read_rules.require_reader(actor, read_rules.View.REDACTIONS, the_table(),
+                                  "the Woo redactions", day=date(2023, 12, 1),
+                                  meeting=the_meeting())
+
     if allowed:
-        permissions.require_woo_reader(actor, the_table(), the_meeting())
+        read()
     else:
         with pytest.raises(Forbidden, match="read the Woo redactions"):
-            permissions.require_woo_reader(actor, the_table(), the_meeting())
+            read()
 
 
 # --- publishing -------------------------------------------------------------------------
