@@ -63,6 +63,11 @@ _MEETING = frozenset({M, MEM, G, A})
 _KEPT = frozenset({M, MEM, APP, G, A})  # approved minutes: a former member keeps them
 
 
+# a meeting's minutes, documents, agenda, attendance, actions and history: by the state of
+# its minutes
+_BY_MINUTES = {State.DRAFT: _MEETING, State.APPROVED: _KEPT, State.PUBLISHED: _KEPT}
+
+
 def _all(readers: frozenset[Reader]) -> dict[State, frozenset[Reader]]:
     return {state: readers for state in State}
 
@@ -70,12 +75,12 @@ def _all(readers: frozenset[Reader]) -> dict[State, frozenset[Reader]]:
 # The public (any user) reads only what was published: the Woo public text, written by
 # `minutes publish` for the public and never read back through `lrt`.
 RULES: Mapping[View, Mapping[State, frozenset[Reader]]] = {
-    View.MINUTES: {State.DRAFT: _MEETING, State.APPROVED: _KEPT, State.PUBLISHED: _KEPT},
-    View.DOCUMENTS: _all(_MEETING),
-    View.MEETINGS: _all(_MEETING),
-    View.ACTIONS: {State.DRAFT: _MEETING, State.APPROVED: _KEPT, State.PUBLISHED: _KEPT},
-    View.DEADLINES: {State.DRAFT: _MEETING, State.APPROVED: _KEPT, State.PUBLISHED: _KEPT},
-    View.HISTORY: _all(_MEETING),  # the history holds every draft and its diff
+    View.MINUTES: _BY_MINUTES,
+    View.DOCUMENTS: _BY_MINUTES,
+    View.MEETINGS: _BY_MINUTES,
+    View.ACTIONS: _BY_MINUTES,
+    View.DEADLINES: _BY_MINUTES,
+    View.HISTORY: _BY_MINUTES,
     View.HISTORY_WOO: _all(frozenset({M, A})),
     View.HISTORY_TABLE: _all(frozenset({M, MEM, A})),
     View.HISTORY_DIRECTORY: _all(frozenset({A})),  # and any secretariat user: see below
@@ -83,7 +88,7 @@ RULES: Mapping[View, Mapping[State, frozenset[Reader]]] = {
     View.WOO_TEXT: _all(frozenset({M})),
     View.PARLIAMENT: {State.DRAFT: frozenset(), State.APPROVED: frozenset({M, A}),
                       State.PUBLISHED: frozenset({M, A})},
-    View.CALENDAR: {State.DRAFT: _MEETING, State.APPROVED: _KEPT, State.PUBLISHED: _KEPT},
+    View.CALENDAR: _BY_MINUTES,
     View.DIRECTORY: _all(frozenset({ANY})),
     View.REPORTS: _all(frozenset({M, MEM, A})),
 }
