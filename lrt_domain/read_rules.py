@@ -30,6 +30,7 @@ class Reader(StrEnum):
     MEMBER_AT_APPROVAL = "member at approval"  # of the table on the day of the approval
     GUEST = "invited guest"  # a person invited to the meeting
     AUDITOR = "auditor"
+    ADMINISTRATOR = "any secretariat user"  # they keep the shared directory
     ANYONE = "any user"  # every registered user
 
 
@@ -57,8 +58,9 @@ class View(StrEnum):
     REPORTS = "report punctuality"
 
 
-M, MEM, APP, G, A, ANY = (Reader.MANAGER, Reader.MEMBER, Reader.MEMBER_AT_APPROVAL,
-                          Reader.GUEST, Reader.AUDITOR, Reader.ANYONE)
+M, MEM, APP, G, A, ADM, ANY = (Reader.MANAGER, Reader.MEMBER, Reader.MEMBER_AT_APPROVAL,
+                               Reader.GUEST, Reader.AUDITOR, Reader.ADMINISTRATOR,
+                               Reader.ANYONE)
 _MEETING = frozenset({M, MEM, G, A})
 _KEPT = frozenset({M, MEM, APP, G, A})  # approved minutes: a former member keeps them
 
@@ -83,7 +85,7 @@ RULES: Mapping[View, Mapping[State, frozenset[Reader]]] = {
     View.HISTORY: _BY_MINUTES,
     View.HISTORY_WOO: _all(frozenset({M, A})),
     View.HISTORY_TABLE: _all(frozenset({M, MEM, A})),
-    View.HISTORY_DIRECTORY: _all(frozenset({A})),  # and any secretariat user: see below
+    View.HISTORY_DIRECTORY: _all(frozenset({ADM, A})),
     View.REDACTIONS: _all(frozenset({M, A})),
     View.WOO_TEXT: _all(frozenset({M})),
     View.PARLIAMENT: {State.DRAFT: frozenset(), State.APPROVED: frozenset({M, A}),
@@ -100,6 +102,8 @@ def readers(actor: Actor, table: Table | None, *, day: date, meeting: Meeting | 
     who = {ANY}
     if actor.role is Role.AUDITOR:
         who.add(A)
+    if actor.role is Role.SECRETARIAT:
+        who.add(ADM)
     if table is not None and manages(actor, table):
         who.add(M)
     if table is not None and actor.role is Role.MEMBER and actor.person is not None:
@@ -116,8 +120,6 @@ def readers(actor: Actor, table: Table | None, *, day: date, meeting: Meeting | 
 def may_read(actor: Actor, view: View, table: Table | None, *, day: date,
              meeting: Meeting | None = None, state: State = State.DRAFT,
              approved_on: date | None = None) -> bool:
-    if view is View.HISTORY_DIRECTORY and actor.role is Role.SECRETARIAT:
-        return True  # secretariats keep the directory
     return bool(RULES[view][state] & readers(actor, table, day=day, meeting=meeting,
                                              approved_on=approved_on))
 

@@ -225,6 +225,22 @@ def test_the_document_and_its_comments(cli: Cli, reader: str) -> None:
         refused(cli, user, "history", DOC)
 
 
+HISTORY_OF = {  # an object that is not a meeting's -> who reads its history
+    "LRT": {SEC, CHAIR, MEMBER, AUDITOR},  # the table: those who run it, its members now
+    "bestuurder-vng": {SEC, OTHER_SEC, AUDITOR},  # the directory: secretariats, auditors
+}
+
+
+@pytest.mark.parametrize("key", HISTORY_OF)
+@pytest.mark.parametrize("reader", READERS)
+def test_the_history_of_a_table_and_of_a_person(cli: Cli, reader: str, key: str) -> None:
+    user = READERS[reader]
+    if user in HISTORY_OF[key]:
+        assert shown(cli, user, "history", key)[0]["event"].endswith("Registered")
+    else:
+        refused(cli, user, "history", key)
+
+
 # --- lists leave out what the reader may not see ----------------------------------------
 
 @pytest.mark.parametrize("reader", READERS)
