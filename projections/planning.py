@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lrt_app.minutes_render import attendance, person_name
 from lrt_domain import working_days
@@ -24,25 +24,8 @@ from lrt_domain.meetings import Meeting, MeetingStatus
 from lrt_domain.minutes import Minutes, MinutesStatus
 from lrt_domain.tables import Table, TableRules, add_months
 
+from .common import StateSource, documents_of, title_of, when, where
 from .read_model import stamp
-
-if TYPE_CHECKING:
-    from lrt_domain.base import Actor
-
-    from .views import Views
-
-
-def when(moment: datetime | None) -> str | None:
-    return local(moment).isoformat(timespec="minutes") if moment else None
-
-
-def _where(*conditions: tuple[str, tuple[Any, ...]] | None) -> tuple[str, tuple[Any, ...]]:
-    # falsy: a filter not asked for (`table and (...)` with an empty --table gives "")
-    given = [c for c in conditions if c]
-    if not given:
-        return "", ()
-    return (" WHERE " + " AND ".join(sql for sql, _ in given),
-            tuple(p for _, params in given for p in params))
 
 
 def rules_json(rules: TableRules) -> dict[str, Any]:
@@ -59,16 +42,12 @@ def late_by(minutes: int) -> str:
     return (f"{days}d " if days else "") + f"{hours}h {mins:02d}m"
 
 
-def _documents_of(v: Views, meeting: str) -> list[Document]:
-    rows = v.model.query("SELECT key FROM view_state WHERE kind = ? AND key LIKE ? "
-                         "ORDER BY key", ("document", meeting + "/D%"))
-    docs: list[Document] = v.model.states(Document, [r["key"] for r in rows])  # type: ignore
-    return sorted((d for d in docs if d.meeting == meeting),
-                  key=lambda d: int(d.key.rsplit("/D", 1)[1]))
+def _documents_of(v: StateSource, meeting: str) -> list[Document]:
+    return documents_of(v.model, [meeting]).get(meeting, [])
 
 
-def _meetings(v: Views, *conditions: tuple[str, tuple[Any, ...]] | None) -> list[Meeting]:
-    clause, params = _where(*conditions)
+def _meetings(v: StateSource, *conditions: tuple[str, tuple[Any, ...]] | None) -> list[Meeting]:
+    clause, params = where(*conditions)
     rows = v.model.query(f"SELECT key FROM view_meetings{clause} ORDER BY starts_at", params)
     by_key = {m.key: m for m in v.model.states(Meeting, [r["key"] for r in rows])}
     return [by_key[r["key"]] for r in rows if r["key"] in by_key]  # type: ignore[misc]
@@ -93,24 +72,24 @@ def document_timing(table: Table, meeting: Meeting, doc: Document, now: datetime
             if doc.sent_at else None}
 
 
-def meeting_documents_due(v: Views, key: str, now: datetime) -> dict[str, Any]:
-    m: Meeting = v._get(Meeting, key)
-    t: Table = v._get(Table, m.table)
+def meeting_documents_due(v: StateSource, key: str, now: datetime) -> dict[str, Any]:
+    m: Meeting = v.get(Meeting, key)
+    t: Table = v.get(Table, m.table)
     rules = t.rules_at(m.starts_at)
     return {"documents_due": when(rules.documents_due(m.starts_at)),
             "documents_due_days": rules.documents_due_days,
             "documents": {d.key: document_timing(t, m, d, now) for d in _documents_of(v, key)}}
 
 
-def document_due(v: Views, key: str, now: datetime) -> dict[str, Any]:
-    d: Document = v._get(Document, key)
-    return document_timing(v._get(Table, d.table), v._get(Meeting, d.meeting), d, now)
+def document_due(v: StateSource, key: str, now: datetime) -> dict[str, Any]:
+    d: Document = v.get(Document, key)
+    return document_timing(v.get(Table, d.table), v.get(Meeting, d.meeting), d, now)
 
 
-def punctuality(v: Views, table: str, year: int, now: datetime) -> dict[str, Any]:
+def punctuality(v: StateSource, table: str, year: int, now: datetime) -> dict[str, Any]:
     """Per meeting of `table` in `year` (cancelled ones left out): its documents on time,
     late (and how late), and not sent."""
-    t: Table = v._get(Table, table)
+    t: Table = v.get(Table, table)
     if not 1900 <= year <= 9999:
         raise InvalidInput(f"year: {year} is not a year")
     meetings = _meetings(v, ("table_code = ?", (table,)), ("day >= ?", (f"{year}-01-01",)),
@@ -152,8 +131,8 @@ def _end_of(day: date) -> datetime:
     return datetime.combine(day, time(23, 59, 59), tzinfo=AMSTERDAM)
 
 
-def due_soon(v: Views, now: datetime, within: timedelta, *, table: str | None = None
-             ) -> list[dict[str, Any]]:
+def due_soon(v: StateSource, now: datetime, within: timedelta, actions: list[dict[str, Any]],
+             *, table: str | None = None) -> list[dict[str, Any]]:
     """Comment rounds and written procedures closing, documents due, actions due, until
     `now + within`; what is overdue (documents not sent in time for a meeting still to
     come, actions past their date, a written procedure ended but its approval not recorded)
@@ -161,37 +140,37 @@ def due_soon(v: Views, now: datetime, within: timedelta, *, table: str | None = 
     if within < timedelta(0):
         raise InvalidInput("within: must not be negative")
     if table is not None:
-        v._get(Table, table)
+        v.get(Table, table)
     horizon = now + within
     tables: dict[str, Table] = {}
 
     def table_of(code: str) -> Table:
         if code not in tables:
-            tables[code] = v._get(Table, code)
+            tables[code] = v.get(Table, code)
         return tables[code]
 
     rows: list[tuple[datetime, dict[str, Any]]] = []
     in_table = ("table_code = ?", (table,)) if table else None
 
     # comment rounds closing (a round not yet closed is its subject's current one)
-    clause, params = _where(("deadline >= ?", (stamp(now),)),
+    clause, params = where(("deadline >= ?", (stamp(now),)),
                             ("deadline <= ?", (stamp(horizon),)), in_table)
     for r in v.model.query("SELECT subject, subject_kind, number, table_code, meeting "
                            f"FROM view_rounds{clause} ORDER BY deadline", params):
         cls = Minutes if r["subject_kind"] == Minutes.KIND else Document
-        subject = v._get(cls, r["subject"])
+        subject = v.get(cls, r["subject"])
         rnd = subject.rounds[r["number"] - 1]
         t = table_of(r["table_code"])
         commented = {c.person for c in rnd.comments}
         waiting = sorted({m.person for m in t.members_on(local_date(now))} - commented)
         rows.append((rnd.deadline, {
             "kind": "comment round", "subject": subject.key,
-            "title": getattr(subject, "title", None) or f"verslag {subject.meeting}",
+            "title": title_of(subject),
             "table": t.key, "meeting": subject.meeting, "due": when(rnd.deadline),
             "overdue": False, "waiting_on": waiting}))
 
     # written procedures closing, or ended without the approval recorded
-    clause, params = _where(("status <> ?", ("approved",)), in_table)
+    clause, params = where(("status <> ?", ("approved",)), in_table)
     keys = [r["key"] for r in v.model.query(f"SELECT key FROM view_minutes{clause}", params)]
     for mins in v.model.states(Minutes, keys):
         wp = mins.written_procedure  # type: ignore[attr-defined]
@@ -226,7 +205,7 @@ def due_soon(v: Views, now: datetime, within: timedelta, *, table: str | None = 
 
     # actions due (a date, or the next meeting's date)
     last_day = local_date(horizon)
-    for a in v.actions(local_date(now), table=table):
+    for a in actions:  # the register's outstanding actions (`Views.actions`)
         if a["due"] and date.fromisoformat(a["due"]) <= last_day:
             rows.append((_end_of(date.fromisoformat(a["due"])), {
                 "kind": "action", "subject": a["key"], "title": a["text"],
@@ -239,7 +218,7 @@ def due_soon(v: Views, now: datetime, within: timedelta, *, table: str | None = 
 
 # --- a table's rhythm -------------------------------------------------------------------
 
-def rhythm(v: Views, t: Table, now: datetime) -> dict[str, Any]:
+def rhythm(v: StateSource, t: Table, now: datetime) -> dict[str, Any]:
     """The rhythm against the meetings held: when the next one is due, and whether the next
     planned meeting is in time."""
     today = local_date(now)
@@ -265,9 +244,11 @@ def rhythm(v: Views, t: Table, now: datetime) -> dict[str, Any]:
     }
 
 
-def table_overview(v: Views, key: str, now: datetime) -> dict[str, Any]:
-    t: Table = v._get(Table, key)
-    return {**v.table(key), "rules": rules_json(t.rules_on(local_date(now))),
+def table_overview(v: StateSource, key: str, now: datetime, row: dict[str, Any]
+                   ) -> dict[str, Any]:
+    """`row`: the table as `Views.table` shows it."""
+    t: Table = v.get(Table, key)
+    return {**row, "rules": rules_json(t.rules_on(local_date(now))),
             "rules_changes": [{"number": c.number,
                                "effective_from": c.effective_from.isoformat(),
                                **rules_json(c.rules)} for c in t.rules_changes],
@@ -276,15 +257,15 @@ def table_overview(v: Views, key: str, now: datetime) -> dict[str, Any]:
 
 # --- the calendar -----------------------------------------------------------------------
 
-def calendar_entries(v: Views, now: datetime, *, table: str | None = None,
-                     person: str | None = None) -> dict[str, Any]:
+def calendar_entries(v: StateSource, now: datetime, register: list[dict[str, Any]], *,
+                     table: str | None = None, person: str | None = None) -> dict[str, Any]:
     """Meetings, comment deadlines, written procedures and actions, for a table or a person
     (the meetings of the tables they are a member of on the day, or are invited to; the
     rounds they may comment in; the actions of the organisations they represent)."""
     if table is not None:
-        v._get(Table, table)
+        v.get(Table, table)
     if person is not None:
-        v._get(Person, person)
+        v.get(Person, person)
     in_table = ("table_code = ?", (table,)) if table else None
     tables = {t.key: t for t in v.model.states(Table)}  # type: ignore[misc]
 
@@ -309,20 +290,20 @@ def calendar_entries(v: Views, now: datetime, *, table: str | None = None,
                        "created": m.created_on, "modified": m.modified_on})
 
     todos = []
-    clause, params = _where(in_table)
+    clause, params = where(in_table)
     for r in v.model.query("SELECT subject, subject_kind, number, table_code FROM "
                            f"view_rounds{clause} ORDER BY deadline", params):
         cls = Minutes if r["subject_kind"] == Minutes.KIND else Document
-        subject = v._get(cls, r["subject"])
+        subject = v.get(cls, r["subject"])
         rnd = subject.rounds[r["number"] - 1]
-        meeting = meetings.get(subject.meeting) or v._get(Meeting, subject.meeting)
+        meeting = meetings.get(subject.meeting) or v.get(Meeting, subject.meeting)
         t = tables[r["table_code"]]
         if person is not None and not (member(t, local_date(rnd.deadline))
                                        or person in meeting.guests):
             continue
         done = person is not None and any(c.person == person for c in rnd.comments)
         is_open = rnd.is_open(now)
-        title = getattr(subject, "title", None) or f"verslag {subject.meeting}"
+        title = title_of(subject)
         todos.append({
             "kind": "comment round", "key": f"{subject.key}#{rnd.number}",
             "uid": f"{subject.id}-round-{rnd.number}@lrt",
@@ -334,7 +315,7 @@ def calendar_entries(v: Views, now: datetime, *, table: str | None = None,
                                                 "CANCELLED" if person else "COMPLETED"),
             "related": f"{meeting.id}@lrt", "created": rnd.opened_at,
             "modified": subject.modified_on})
-    clause, params = _where(in_table)
+    clause, params = where(in_table)
     minutes_keys = [r["key"] for r in v.model.query(f"SELECT key FROM view_minutes{clause}",
                                                     params)]
     for mins in v.model.states(Minutes, minutes_keys):
@@ -359,10 +340,9 @@ def calendar_entries(v: Views, now: datetime, *, table: str | None = None,
         for t in tables.values():
             organisations[t.key] = {m.organisation for m in t.memberships
                                     if m.person == person}
-    actions = {a.key: a for a in v.model.states(
-        Action, [r["key"] for r in v.actions(local_date(now), table=table,
-                                             include_closed=True)])}
-    for row in v.actions(local_date(now), table=table, include_closed=True):
+    # `register`: the action register, closed ones too (`Views.actions`)
+    actions = {a.key: a for a in v.model.states(Action, [r["key"] for r in register])}
+    for row in register:
         a: Action = actions[row["key"]]  # type: ignore[assignment]
         if person is not None and not organisations.get(a.table, set()) & set(a.owners):
             continue
@@ -386,13 +366,13 @@ def calendar_entries(v: Views, now: datetime, *, table: str | None = None,
 
 # --- the minutes as a document ----------------------------------------------------------
 
-def minutes_document(v: Views, actor: Actor, key: str) -> dict[str, Any]:
-    """The minutes (as `Views.minutes`), with what the layout of the seeds needs: each
+def minutes_document(v: StateSource, data: dict[str, Any], key: str) -> dict[str, Any]:
+    """The minutes (`data`, as `Views.minutes` shows them), with what the layout of the
+    seeds needs: each
     attendee as "title name (organisation)", the organisations' names, and the date of
     the meeting that approved them."""
-    data = v.minutes(actor, key)
-    meeting: Meeting = v._get(Meeting, key)
-    table: Table = v._get(Table, meeting.table)
+    meeting: Meeting = v.get(Meeting, key)
+    table: Table = v.get(Table, meeting.table)
     day = local_date(meeting.starts_at)
     wanted = {a.person for a in meeting.attendance} | {
         a.substitute_for for a in meeting.attendance if a.substitute_for}

@@ -23,24 +23,11 @@ from lrt_domain.minutes import Minutes, MinutesStatus
 from lrt_domain.read_rules import State, View
 from lrt_domain.tables import Table
 
+from . import planning
 from .as_of import AsOfModel, position_at
 from .catch_up import bring_up_to_date, open_read_model
+from .common import documents_of, subject_of, title_of, when, where
 from .read_model import ReadModel, stamp
-
-
-def where(*conditions: tuple[str, tuple[Any, ...]] | None) -> tuple[str, tuple[Any, ...]]:
-    """A WHERE clause of the conditions given (None: a filter not asked for)."""
-    # falsy: a filter not asked for (`table and (...)` with an empty --table gives "")
-    given = [c for c in conditions if c]
-    if not given:
-        return "", ()
-    return (" WHERE " + " AND ".join(sql for sql, _ in given),
-            tuple(p for _, params in given for p in params))
-
-
-def when(moment: datetime | None) -> str | None:
-    """A record or world time as people read it: Europe/Amsterdam, with its offset."""
-    return local(moment).isoformat(timespec="minutes") if moment else None
 
 
 class Views:
@@ -127,6 +114,9 @@ class Views:
         """The moment the views answer for: the record time asked for, or now."""
         return self.moment or self.app.clock.now()
 
+    def get(self, cls: type[Aggregate], key: str) -> Any:
+        return self._get(cls, key)
+
     def _get(self, cls: type[Aggregate], key: str) -> Any:
         state = self.model.state(cls, key)
         if state is None:
@@ -194,7 +184,7 @@ class Views:
 
     def comments(self, actor: Actor, key: str) -> list[dict[str, Any]]:
         """Every comment on minutes or a document, round by round."""
-        subject = self.model.state(Document, key) or self.model.state(Minutes, key)
+        subject = subject_of(self.model, key)
         if subject is None:
             raise NotFound(f"id: no minutes or document {key!r}")
         self._subject_rule(subject, actor)
@@ -251,7 +241,7 @@ class Views:
             members = sorted({m.person for m in t.members_on(day)})
             out.append({
                 "subject": subject.key, "kind": cls.KIND,
-                "title": getattr(subject, "title", f"verslag {subject.meeting}"),
+                "title": title_of(subject),
                 "table": t.key, "round": rnd.number, "deadline": when(rnd.deadline),
                 "open": rnd.is_open(now), "comments": len(rnd.comments),
                 "commented": commented,
@@ -328,20 +318,7 @@ class Views:
         return self._meeting(m, self._documents({key: m}).get(key, []))
 
     def _documents(self, meetings: dict[str, Meeting]) -> dict[str, list[Document]]:
-        """The documents of these meetings, per meeting (a document's key names it)."""
-        if len(meetings) == 1:
-            [key] = meetings
-            clause, params = " AND key LIKE ?", (key + "/D%",)
-        else:
-            clause, params = "", ()
-        keys = [r["key"] for r in self.model.query(
-            f"SELECT key FROM view_state WHERE kind = 'document'{clause}", params)]
-        out: dict[str, list[Document]] = {}
-        for d in self.model.states(Document, [k for k in keys
-                                              if k.rsplit("/", 1)[0] in meetings]):
-            if d.meeting in meetings:
-                out.setdefault(d.meeting, []).append(d)
-        return out
+        return documents_of(self.model, meetings)
 
     def _meeting(self, m: Meeting, docs: list[Document]) -> dict[str, Any]:
         return {"key": m.key, "table": m.table, "starts_at": when(m.starts_at),
@@ -402,30 +379,24 @@ class Views:
 
     def due_soon(self, now: datetime, within: Any, *, table: str | None = None
                  ) -> list[dict[str, Any]]:
-        from .planning import due_soon
-
-        return [r for r in due_soon(self, now, within, table=table)
+        register = self.actions(local_date(now), table=table)
+        return [r for r in planning.due_soon(self, now, within, register, table=table)
                 if self.visible(r["kind"] if r["kind"] != "comment round" else
                                 ("document" if "/" in r["subject"] else "minutes"),
                                 r["subject"])]
 
     def punctuality(self, table: str, year: int, now: datetime) -> dict[str, Any]:
-        from .planning import punctuality
-
         self._get(Table, table)
         self.require(View.REPORTS, f"the reports of table {table}", table=table)
-        return punctuality(self, table, year, now)
+        return planning.punctuality(self, table, year, now)
 
     def table_overview(self, key: str, now: datetime) -> dict[str, Any]:
-        from .planning import table_overview
-
-        return table_overview(self, key, now)
+        return planning.table_overview(self, key, now, self.table(key))
 
     def calendar_entries(self, now: datetime, *, table: str | None = None,
                          person: str | None = None) -> dict[str, Any]:
-        from .planning import calendar_entries
-
-        entries = calendar_entries(self, now, table=table, person=person)
+        register = self.actions(local_date(now), table=table, include_closed=True)
+        entries = planning.calendar_entries(self, now, register, table=table, person=person)
         # each entry by its own rule: a round by its subject, a procedure by its minutes
         entries["events"] = [e for e in entries["events"] if self.visible("meeting", e["key"])]
         entries["todos"] = [t for t in entries["todos"] if self.visible(
@@ -444,21 +415,15 @@ class Views:
         return states.redactions()
 
     def minutes_document(self, actor: Actor, key: str) -> dict[str, Any]:
-        from .planning import minutes_document
-
-        return minutes_document(self, actor, key)
+        return planning.minutes_document(self, self.minutes(actor, key), key)
 
     def document_due(self, key: str, now: datetime) -> dict[str, Any]:
-        from .planning import document_due
-
         self._subject_rule(self._get(Document, key))
-        return document_due(self, key, now)
+        return planning.document_due(self, key, now)
 
     def meeting_documents_due(self, key: str, now: datetime) -> dict[str, Any]:
-        from .planning import meeting_documents_due
-
         self.require(View.MEETINGS, f"meeting {key}", meeting=key)
-        return meeting_documents_due(self, key, now)
+        return planning.meeting_documents_due(self, key, now)
 
     # --- history -------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ GROUNDS = ("5.1.2e", "5.2")
 
 
 def _decision(d: Any) -> dict[str, Any] | None:
-    from projections.views import when
+    from projections.common import when
 
     return None if d is None else {"user": d.user, "role": d.role.value,
                                    "organisation": d.organisation, "at": when(d.at),
@@ -119,7 +119,7 @@ def minutes_publish(session: Session, meeting: str, out: Path, force: bool,
     store."""
     from lrt_app.parliament import OutputError, Staging
     from lrt_app.woo import inventory_rows
-    from projections.views import when
+    from projections.common import when
 
     names = {"markdown": f"{meeting}-openbaar.md", "html": f"{meeting}-openbaar.html",
              "inventory": f"{meeting}-inventaris.md"}
