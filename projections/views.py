@@ -24,6 +24,7 @@ from lrt_domain.read_rules import State, View
 from lrt_domain.tables import Table
 
 from . import planning
+from .history import history
 from .as_of import AsOfModel, position_at
 from .catch_up import bring_up_to_date, open_read_model
 from .common import documents_of, subject_of, title_of, when, where
@@ -428,10 +429,8 @@ class Views:
     # --- history -------------------------------------------------------------------
 
     def history(self, actor: Actor, key: str) -> list[dict[str, Any]]:
-        """Every event of one object (`lrt_app.history`), by the object's read rule; the
+        """Every event of one object (`projections.history`), by the object's read rule; the
         Woo events (redactions name what they hide, and why) only for who reads those."""
-        from lrt_app.history import history
-
         rows = history(self.app, key, until=self.moment)  # an unknown id: not found
         if self.model.state(Meeting, key) or self.model.state(Minutes, key):
             self.require(View.HISTORY, f"the history of meeting {key}", meeting=key,

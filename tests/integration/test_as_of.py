@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from lrt_app.history import history
+from projections.history import history
 from lrt_domain.base import Actor, Role
 from lrt_domain.errors import NotFound, RuleViolation
 from lrt_domain.minutes import Minutes

@@ -18,8 +18,8 @@ from lrt_domain.dutch_time import local
 from lrt_domain.errors import NotFound
 from lrt_domain.minutes import Minutes
 
-from .application import Lrt
-from .minutes_text import render
+from lrt_app.application import Lrt
+from lrt_app.minutes_text import render
 
 BASE_FIELDS = set(DomainEvent.model_fields)
 
