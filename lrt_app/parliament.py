@@ -8,7 +8,7 @@ force marked by its Woo ground) followed by the actions agreed at that meeting; 
 export was made), `CHAIN.txt` (the hash chain's head at the moment the export answers for)
 and `MANIFEST.sha256`, the SHA-256 of every other file in `sha256sum` format.
 
-Everything is read from `Views` at one position of the log: the live views (the position
+Everything is read (`projections.parliament`) from `Views` at one position of the log: the live views (the position
 they were caught up to) or, with `--as-of T`, the views as recorded at T. The export says
 which, and `CHAIN.txt` holds the head at exactly that position, so that `lrt audit verify
 --against DIGEST --length N` later proves that nothing the export was made from has changed.
@@ -33,18 +33,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from lrt_domain import read_rules
 from lrt_domain.actions import Action, ActionStatus
-from lrt_domain.base import Actor
-from lrt_domain.dutch_time import local, local_date
-from lrt_domain.errors import Forbidden, InvalidInput, NotFound
-from lrt_domain.meetings import Meeting
-from lrt_domain.minutes import Minutes, MinutesStatus
+from lrt_domain.errors import InvalidInput
 from lrt_domain.tables import Table
 
-from . import audit
 from .minutes_render import dutch_date
-from .woo import woo_states_from
 
 MANIFEST = "MANIFEST.sha256"
 ACTION_STATUS_NL = {ActionStatus.OPEN: "open", ActionStatus.DONE: "afgerond",
@@ -73,99 +66,27 @@ class Export:
                 "files": self.files}
 
 
-class ParliamentExport:
-    """One export, meeting by meeting (so that the caller can show progress):
-    `for key in job.meetings: job.add(key)`, then `job.finish()` writes the files."""
-
-    def __init__(self, views: Any, actor: Actor, table_code: str, start: date, end: date,
-                 out: Path | Staging):
-        self.model = model = views.model
-        table = check(actor, model.state(Table, table_code), table_code, start, end)
-        self.table = table
-        self.staging = out if isinstance(out, Staging) else Staging(out, directory=True)
-        position = views.position()
-        head = audit.head_at(views.app.recorder, views.event_at(position))
-        self.export = Export(table_code, (start, end), position,
-                             views.moment and local(views.moment).isoformat(timespec="minutes"),
-                             head.digest, head.length)
-        self.meetings: list[str] = [r["key"] for r in model.query(
-            "SELECT key FROM view_meetings WHERE table_code = ? AND day >= ? AND day <= ? "
-            "ORDER BY starts_at", (table_code, start.isoformat(), end.isoformat()))]
-        self.files: dict[str, bytes] = {}
-
-    def add(self, key: str) -> None:
-        """The public minutes of one meeting (if approved) and its line in the index."""
-        model, table = self.model, self.table
-        meeting: Meeting = model.state(Meeting, key)
-        minutes: Minutes | None = model.state(Minutes, key)
-        row: dict[str, Any] = {"meeting": key,
-                               "date": local_date(meeting.starts_at).isoformat(),
-                               "status": meeting.status.value,
-                               "minutes": minutes.status.value if minutes else None,
-                               "files": []}
-        if minutes is not None and minutes.status is MinutesStatus.APPROVED:
-            public = woo_states_from(model, key).render()
-            md, page = _actions(model, key, public.redact)
-            self.files[f"{key}.md"] = (public.markdown + md).encode("utf8")
-            self.files[f"{key}.html"] = public.html.replace(
-                "</body>", page + "</body>").encode("utf8")
-            row.update(files=[f"{key}.md", f"{key}.html"], version=minutes.text_version,
-                       redactions=len(public.inventory),
-                       text_digest=minutes.approval and minutes.approval.text_digest)
-        self.export.meetings.append(row)
-
-    def finish(self) -> Export:
-        export, table = self.export, self.table
-        self.files["CHAIN.txt"] = _chain_text(export).encode("utf8")
-        self.files["index.md"] = _index_markdown(export, table).encode("utf8")
-        self.files["index.html"] = _index_html(export, table).encode("utf8")
-        staging = self.staging
-        with staging:
-            for name, content in self.files.items():
-                staging.write(name, content)
-                export.files[name] = hashlib.sha256(content).hexdigest()
-            staging.write(MANIFEST, "".join(
-                f"{digest}  {name}\n" for name, digest in sorted(export.files.items())
-            ).encode("ascii"))  # last: its presence says every file above is whole
-            staging.commit()
-        return export
+def write_files(export: Export, table: Table, files: dict[str, bytes],
+                staging: Staging) -> Export:
+    """Write the public minutes (`files`), the chain head, the index and the manifest."""
+    files["CHAIN.txt"] = _chain_text(export).encode("utf8")
+    files["index.md"] = _index_markdown(export, table).encode("utf8")
+    files["index.html"] = _index_html(export, table).encode("utf8")
+    with staging:
+        for name, content in files.items():
+            staging.write(name, content)
+            export.files[name] = hashlib.sha256(content).hexdigest()
+        staging.write(MANIFEST, "".join(
+            f"{digest}  {name}\n" for name, digest in sorted(export.files.items())
+        ).encode("ascii"))  # last: its presence says every file above is whole
+        staging.commit()
+    return export
 
 
-def check(actor: Actor, table: Table | None, table_code: str, start: date, end: date
-          ) -> Table:
-    """What refuses an export before any work: the period, the table, the permission."""
-    if end < start:
-        raise InvalidInput(f"period: {end.isoformat()} is before {start.isoformat()}")
-    if table is None:
-        raise NotFound(f"table: no table {table_code!r}")
-    # the export holds approved minutes only, whatever the day: their rule decides
-    if not read_rules.may_read(actor, read_rules.View.PARLIAMENT, table, day=start,
-                               state=read_rules.State.APPROVED):
-        raise Forbidden(f"user {actor.user} ({actor.role}) may not export the minutes of "
-                        f"table {table.key} (its secretariat {table.secretariat}, its chair "
-                        "or an auditor does)")
-    return table
-
-
-def export_parliament(views: Any, actor: Actor, table_code: str, start: date, end: date,
-                      out: Path, *, force: bool = False) -> Export:
-    """Write the export of `table_code`'s meetings from `start` to `end` into `out` (a new
-    or empty directory; with `force`, an earlier export is replaced). `views` is a
-    `projections.views.Views`, live or as of a moment."""
-    job = ParliamentExport(views, actor, table_code, start, end,
-                           Staging(out, directory=True, force=force))
-    for key in job.meetings:
-        job.add(key)
-    return job.finish()
-
-
-def _actions(model: Any, meeting: str, redact: Callable[[str], str]) -> tuple[str, str]:
-    """The actions agreed at the meeting (Markdown, HTML), their texts redacted as the
+def actions_section(actions: list[Action], redact: Callable[[str], str]) -> tuple[str, str]:
+    """The actions agreed at a meeting (Markdown, HTML), their texts redacted as the
     minutes are."""
-    # an action's key names the meeting that agreed it (a carried-over one moves on)
-    keys = [r["key"] for r in model.query(
-        "SELECT key FROM view_actions WHERE key LIKE ?", (meeting + "/A%",))]
-    actions: list[Action] = sorted(model.states(Action, keys), key=lambda a: (a.item, a.key))
+    actions = sorted(actions, key=lambda a: (a.item, a.key))
     if not actions:
         return "", ""
     rows = [(a.key.rsplit("/", 1)[-1], ", ".join(a.owners), redact(a.text),

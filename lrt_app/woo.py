@@ -264,19 +264,3 @@ class WooStates:
         return render_public(self.minutes, self.meeting, self.table, self.persons,
                              self.publication, approving_meeting=self.approving_meeting,
                              published=published)
-
-
-def woo_states_from(model: Any, meeting: str) -> WooStates:
-    """The states of `WooStates` from a read model (anything with `state(cls, key)` and
-    `states(cls)`: the live read model, or one as of an earlier record time)."""
-    from lrt_domain.errors import NotFound
-
-    minutes = model.state(Minutes, meeting)
-    if minutes is None:
-        raise NotFound(f"minutes: no minutes {meeting!r}")
-    at = minutes.approval.at_meeting if minutes.approval else None
-    return WooStates(minutes=minutes, meeting=model.state(Meeting, meeting),
-                     table=model.state(Table, minutes.table),
-                     persons={p.key: p for p in model.states(Person)},
-                     publication=model.state(Publication, meeting),
-                     approving_meeting=model.state(Meeting, at) if at else None)

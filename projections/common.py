@@ -52,6 +52,8 @@ def documents_of(model: Any, meetings: Iterable[str]) -> dict[str, list[Document
     """The documents of these meetings, per meeting, in their order (a document's key names
     its meeting: `<meeting>/D<n>`)."""
     wanted = set(meetings)
+    clause: str
+    params: tuple[str, ...]
     if len(wanted) == 1:
         [key] = wanted
         clause, params = " AND key LIKE ?", (key + "/D%",)

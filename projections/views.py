@@ -16,7 +16,7 @@ from lrt_domain.actions import Action
 from lrt_domain.base import Actor, Aggregate
 from lrt_domain.directory import Organisation, Person, User
 from lrt_domain.documents import Document
-from lrt_domain.dutch_time import local, local_date
+from lrt_domain.dutch_time import local_date
 from lrt_domain.errors import Forbidden, NotFound, RuleViolation
 from lrt_domain.meetings import Meeting
 from lrt_domain.minutes import Minutes, MinutesStatus
@@ -408,7 +408,7 @@ class Views:
     def redactions(self, actor: Actor, key: str) -> list[Any]:
         """The Woo redactions of the minutes (`lrt_domain.publication.redactions`): for the
         table's secretariat and chair, and auditors."""
-        from lrt_app.woo import woo_states_from
+        from .woo_states import woo_states_from
 
         states = woo_states_from(self.model, key)
         self.require(View.REDACTIONS, f"the Woo redactions of meeting {key}", meeting=key,

@@ -32,7 +32,8 @@ def export_parliament(session: Session, table_code: str, start: date, end: date,
     meeting (Markdown and HTML), an index, the chain head, and a SHA-256 manifest to check
     with `sha256sum -c MANIFEST.sha256`. Made from the events themselves (folded afresh,
     not read from the read model); written beside --out and renamed into place whole."""
-    from lrt_app.parliament import OutputError, ParliamentExport, Staging, check
+    from lrt_app.parliament import OutputError, Staging
+    from projections.parliament import ParliamentExport, check
     from lrt_domain.tables import Table
     from projections.verify import folded_views
 
