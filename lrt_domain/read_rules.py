@@ -51,7 +51,6 @@ class View(StrEnum):
     HISTORY_TABLE = "history of a table"
     HISTORY_DIRECTORY = "history of an organisation, person, user"
     REDACTIONS = "minutes redactions"
-    WOO_TEXT = "minutes publish (writes the public text)"
     PARLIAMENT = "export parliament (approved, redacted minutes)"
     CALENDAR = "calendar export (each entry by its own rule)"
     DIRECTORY = "org, person, user, table, member list; table show"
@@ -75,7 +74,8 @@ def _all(readers: frozenset[Reader]) -> dict[State, frozenset[Reader]]:
 
 
 # The public (any user) reads only what was published: the Woo public text, written by
-# `minutes publish` for the public and never read back through `lrt`.
+# `minutes publish` (a write: the table's secretariat and chair) for the public, and never
+# read back through `lrt`.
 RULES: Mapping[View, Mapping[State, frozenset[Reader]]] = {
     View.MINUTES: _BY_MINUTES,
     View.DOCUMENTS: _BY_MINUTES,
@@ -87,7 +87,6 @@ RULES: Mapping[View, Mapping[State, frozenset[Reader]]] = {
     View.HISTORY_TABLE: _all(frozenset({M, MEM, A})),
     View.HISTORY_DIRECTORY: _all(frozenset({ADM, A})),
     View.REDACTIONS: _all(frozenset({M, A})),
-    View.WOO_TEXT: _all(frozenset({M})),
     View.PARLIAMENT: {State.DRAFT: frozenset(), State.APPROVED: frozenset({M, A}),
                       State.PUBLISHED: frozenset({M, A})},
     View.CALENDAR: _BY_MINUTES,

@@ -7,8 +7,9 @@ view tables only. Results are plain dicts of JSON values: the `--json` output of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from lrt_app.application import Lrt
 from lrt_domain import read_rules
@@ -24,11 +25,23 @@ from lrt_domain.read_rules import State, View
 from lrt_domain.tables import Table
 
 from . import planning
-from .history import history
 from .as_of import AsOfModel, position_at
 from .catch_up import bring_up_to_date, open_read_model
 from .common import documents_of, subject_of, title_of, when, where
+from .history import history
 from .read_model import ReadModel, stamp
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reads(*views: View) -> Callable[[F], F]:
+    """Names the read rules (`lrt_domain.read_rules.RULES`) a public query answers by; a
+    test holds every public query of `Views` to naming one."""
+    def mark(query: F) -> F:
+        query.read_rules = views  # type: ignore[attr-defined]
+        return query
+    return mark
 
 
 class Views:
@@ -126,6 +139,7 @@ class Views:
 
     # --- minutes ------------------------------------------------------------------
 
+    @reads(View.MINUTES)
     def minutes(self, actor: Actor, key: str) -> dict[str, Any]:
         m: Minutes = self._get(Minutes, key)
         meeting: Meeting = self._get(Meeting, m.meeting)
@@ -160,13 +174,16 @@ class Views:
                              "of_version": c.of_version} for c in m.corrections],
         }
 
+    @reads(View.MINUTES)
     def require_approved(self, key: str, day: date) -> None:
         """For "official on date D": the minutes must have been approved by then."""
         m: Minutes = self._get(Minutes, key)
+        self.require(View.MINUTES, f"the minutes of meeting {key}", meeting=key)
         if m.status is not MinutesStatus.APPROVED:
             raise RuleViolation(f"minutes {key} were not approved on {day.isoformat()} "
                                 f"(status then: {m.status.value})")
 
+    @reads(View.MINUTES)
     def minutes_list(self, table: str | None = None) -> list[dict[str, Any]]:
         clause, params = where(table and ("n.table_code = ?", (table,)))
         rows = self.model.query(
@@ -183,6 +200,7 @@ class Views:
                  "presence": a.presence.value, "substitute_for": a.substitute_for}
                 for a in meeting.attendance]
 
+    @reads(View.MINUTES, View.DOCUMENTS)
     def comments(self, actor: Actor, key: str) -> list[dict[str, Any]]:
         """Every comment on minutes or a document, round by round."""
         subject = subject_of(self.model, key)
@@ -201,20 +219,19 @@ class Views:
             self.require(View.MINUTES, f"the minutes of meeting {subject.meeting}",
                          meeting=subject.meeting, actor=actor)
 
-    def visible(self, kind: str, key: str) -> bool:
-        """A row of a list (deadlines, calendar): its subject by the subject's own rule.
-        `kind`: minutes (a meeting's key), document, action (their keys name the meeting)
-        or meeting."""
-        if kind in ("minutes", "written procedure", "approval"):
-            return self.may(View.MINUTES, meeting=key)
-        if kind == "meeting":
-            return self.may(View.MEETINGS, meeting=key)
-        meeting = key.rsplit("/", 1)[0]  # LRT-2023-11-10/D1, LRT-2023-11-10/A1
-        return self.may(View.DOCUMENTS if kind == "document" else View.ACTIONS,
-                        meeting=meeting)
+    def visible(self, view: View, key: str) -> bool:
+        """Whether a row of a list may be shown: by `view`'s rule for the meeting the row
+        belongs to, in the state of its minutes. Every key names that meeting: the meeting
+        or its minutes (`LRT-2023-11-10`), a document or an action (`.../D1`, `.../A1`: an
+        action by the meeting that agreed it), a round or a procedure (`...#2`)."""
+        meeting = key.split("#")[0]
+        if "/" in meeting:
+            meeting = meeting.rsplit("/", 1)[0]
+        return self.may(view, meeting=meeting)
 
     # --- comment deadlines --------------------------------------------------------
 
+    @reads(View.DEADLINES)
     def deadlines(self, now: datetime, *, table: str | None = None,
                   include_closed: bool = False) -> list[dict[str, Any]]:
         """Comment rounds, soonest deadline first: who commented and who did not yet."""
@@ -232,7 +249,7 @@ class Views:
         out = []
         for row in rows:
             cls = Minutes if row["subject_kind"] == Minutes.KIND else Document
-            if not self.visible(cls.KIND, row["subject"]):
+            if not self.visible(View.DEADLINES, row["subject"]):
                 continue
             subject = subjects[cls.KIND, row["subject"]]
             t = tables[row["table_code"]]
@@ -252,6 +269,7 @@ class Views:
 
     # --- the action register ------------------------------------------------------
 
+    @reads(View.ACTIONS)
     def actions(self, today: date, *, table: str | None = None, owner: str | None = None,
                 include_closed: bool = False) -> list[dict[str, Any]]:
         """Per owner and table, overdue first. 'Before the next meeting' is due on the date
@@ -279,7 +297,7 @@ class Views:
                                   "ORDER BY o.organisation", params):
             owners.setdefault(o["action"], []).append(o["organisation"])
         # an action is read by the state of the minutes that agreed it (its key names them)
-        rows = [r for r in rows if self.visible("action", r["key"])]
+        rows = [r for r in rows if self.visible(View.ACTIONS, r["key"])]
         today_s = today.isoformat()
         for r in rows:
             r["text"] = self.model.unseal(r["text"], ReadModel.text_place(r["key"]))
@@ -291,6 +309,7 @@ class Views:
                                  r["due"] is None, r["due"] or "", r["table"], r["key"]))
         return rows
 
+    @reads(View.ACTIONS)
     def action(self, key: str) -> dict[str, Any]:
         a: Action = self._get(Action, key)
         self.require(View.ACTIONS, f"action {key}", meeting=a.agreed_at)
@@ -301,6 +320,7 @@ class Views:
 
     # --- meetings -----------------------------------------------------------------
 
+    @reads(View.MEETINGS)
     def calendar(self, *, table: str | None = None, since: date | None = None
                  ) -> list[dict[str, Any]]:
         clause, params = where(table and ("table_code = ?", (table,)),
@@ -313,6 +333,7 @@ class Views:
         return [self._meeting(meetings[r["key"]], documents.get(r["key"], []))
                 for r in rows]
 
+    @reads(View.MEETINGS)
     def meeting(self, key: str) -> dict[str, Any]:
         m: Meeting = self._get(Meeting, key)
         self.require(View.MEETINGS, f"meeting {key}", meeting=key)
@@ -330,6 +351,7 @@ class Views:
                                "version": d.text_version, "sent_at": when(d.sent_at)}
                               for d in docs]}
 
+    @reads(View.DOCUMENTS)
     def document(self, key: str) -> dict[str, Any]:
         d: Document = self._get(Document, key)
         self._subject_rule(d)
@@ -346,7 +368,9 @@ class Views:
 
     # --- tables, members and the directory ----------------------------------------
 
+    @reads(View.DIRECTORY)
     def members(self, table: str, on: date) -> list[dict[str, Any]]:
+        self.require(View.DIRECTORY, "the directory")
         t: Table = self._get(Table, table)
         persons = {p.key: p for p in self.model.states(
             Person, [m.person for m in t.memberships])}
@@ -356,55 +380,67 @@ class Views:
                  "since": m.since.isoformat(), "until": m.until and m.until.isoformat(),
                  "office_holder": m.office_holder} for m in t.members_on(on)]
 
+    @reads(View.DIRECTORY)
     def table(self, key: str) -> dict[str, Any]:
+        self.require(View.DIRECTORY, "the directory")
         t: Table = self._get(Table, key)
         return {"code": t.key, "name": t.name, "kind": t.kind.value,
                 "secretariat": t.secretariat, "chair": t.chair,
                 "meetings_per_year": t.meetings_per_year}
 
+    @reads(View.DIRECTORY)
     def tables(self) -> list[dict[str, Any]]:
+        self.require(View.DIRECTORY, "the directory")
         return [self.table(t.key) for t in self.model.states(Table)]
 
+    @reads(View.DIRECTORY)
     def organisations(self) -> list[dict[str, Any]]:
+        self.require(View.DIRECTORY, "the directory")
         return [{"code": o.key, "name": o.name} for o in self.model.states(Organisation)]
 
+    @reads(View.DIRECTORY)
     def persons(self) -> list[dict[str, Any]]:
+        self.require(View.DIRECTORY, "the directory")
         return [{"id": p.key, "name": p.name, "title": p.title}
                 for p in self.model.states(Person)]
 
+    @reads(View.DIRECTORY)
     def users(self) -> list[dict[str, Any]]:
+        self.require(View.DIRECTORY, "the directory")
         return [{"user": u.key, "role": u.role.value, "organisation": u.organisation,
                  "person": u.person, "active": u.active} for u in self.model.states(User)]
 
     # --- time: what falls due, punctuality, rhythm, calendar, documents (planning.py) --
 
+    @reads(View.DEADLINES)
     def due_soon(self, now: datetime, within: Any, *, table: str | None = None
                  ) -> list[dict[str, Any]]:
         register = self.actions(local_date(now), table=table)
         return [r for r in planning.due_soon(self, now, within, register, table=table)
-                if self.visible(r["kind"] if r["kind"] != "comment round" else
-                                ("document" if "/" in r["subject"] else "minutes"),
-                                r["subject"])]
+                if self.visible(View.DEADLINES, r["subject"])]
 
+    @reads(View.REPORTS)
     def punctuality(self, table: str, year: int, now: datetime) -> dict[str, Any]:
         self._get(Table, table)
         self.require(View.REPORTS, f"the reports of table {table}", table=table)
         return planning.punctuality(self, table, year, now)
 
+    @reads(View.DIRECTORY)
     def table_overview(self, key: str, now: datetime) -> dict[str, Any]:
         return planning.table_overview(self, key, now, self.table(key))
 
+    @reads(View.CALENDAR)
     def calendar_entries(self, now: datetime, *, table: str | None = None,
                          person: str | None = None) -> dict[str, Any]:
         register = self.actions(local_date(now), table=table, include_closed=True)
         entries = planning.calendar_entries(self, now, register, table=table, person=person)
-        # each entry by its own rule: a round by its subject, a procedure by its minutes
-        entries["events"] = [e for e in entries["events"] if self.visible("meeting", e["key"])]
-        entries["todos"] = [t for t in entries["todos"] if self.visible(
-            t["kind"] if t["kind"] != "comment round" else
-            ("document" if "/" in t["key"] else "minutes"), t["key"].split("#")[0])]
+        # each entry by the state of its meeting's minutes
+        entries["events"] = [e for e in entries["events"]
+                             if self.visible(View.CALENDAR, e["key"])]
+        entries["todos"] = [t for t in entries["todos"] if self.visible(View.CALENDAR, t["key"])]
         return entries
 
+    @reads(View.REDACTIONS)
     def redactions(self, actor: Actor, key: str) -> list[Any]:
         """The Woo redactions of the minutes (`lrt_domain.publication.redactions`): for the
         table's secretariat and chair, and auditors."""
@@ -415,19 +451,23 @@ class Views:
                      actor=actor)
         return states.redactions()
 
+    @reads(View.MINUTES)
     def minutes_document(self, actor: Actor, key: str) -> dict[str, Any]:
         return planning.minutes_document(self, self.minutes(actor, key), key)
 
+    @reads(View.DOCUMENTS)
     def document_due(self, key: str, now: datetime) -> dict[str, Any]:
         self._subject_rule(self._get(Document, key))
         return planning.document_due(self, key, now)
 
+    @reads(View.MEETINGS)
     def meeting_documents_due(self, key: str, now: datetime) -> dict[str, Any]:
         self.require(View.MEETINGS, f"meeting {key}", meeting=key)
         return planning.meeting_documents_due(self, key, now)
 
     # --- history -------------------------------------------------------------------
 
+    @reads(View.HISTORY, View.HISTORY_WOO, View.HISTORY_TABLE, View.HISTORY_DIRECTORY)
     def history(self, actor: Actor, key: str) -> list[dict[str, Any]]:
         """Every event of one object (`projections.history`), by the object's read rule; the
         Woo events (redactions name what they hide, and why) only for who reads those."""

@@ -29,3 +29,20 @@ def test_the_public_reads_only_the_directory() -> None:
 
 def test_drafts_are_never_kept_by_a_former_member() -> None:
     assert all(Reader.MEMBER_AT_APPROVAL not in s[State.DRAFT] for s in RULES.values())
+
+
+def test_every_public_query_names_its_rule() -> None:
+    """The read door: each public query of `Views` answers by rules of the table."""
+    import inspect
+
+    from projections.views import Views
+
+    plumbing = {"open", "as_of", "may", "require", "visible", "position", "event_at", "now",
+                "get"}
+    queries = {n: f for n, f in inspect.getmembers(Views, inspect.isfunction)
+               if not n.startswith("_") and n not in plumbing}
+    assert len(queries) >= 25
+    unnamed = [n for n, f in queries.items() if not getattr(f, "read_rules", ())]
+    assert unnamed == []
+    named = {v for f in queries.values() for v in f.read_rules}
+    assert set(View) - named == {View.PARLIAMENT}  # asked by projections.parliament
