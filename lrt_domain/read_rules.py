@@ -30,7 +30,7 @@ class Reader(StrEnum):
     MEMBER_AT_APPROVAL = "member at approval"  # of the table on the day of the approval
     GUEST = "invited guest"  # a person invited to the meeting
     AUDITOR = "auditor"
-    ADMINISTRATOR = "any secretariat user"  # they keep the shared directory
+    ADMINISTRATOR = "any secretariat user"  # they keep the shared directory of persons
     ANYONE = "any user"  # every registered user
 
 
@@ -45,15 +45,17 @@ class View(StrEnum):
     DOCUMENTS = "document show; comment list on a document"
     MEETINGS = "meeting show, list; agenda list; attendance list"
     ACTIONS = "action list, show (by the minutes of the meeting that agreed it)"
-    DEADLINES = "deadlines, deadlines --within (a row per subject, by its own rule)"
+    DEADLINES = "deadlines, deadlines --within (each row by its meeting)"
     HISTORY = "history of minutes, a meeting, a document, an action (with text diffs)"
     HISTORY_WOO = "history: the Woo events (redactions and their reasons)"
     HISTORY_TABLE = "history of a table"
     HISTORY_DIRECTORY = "history of an organisation, person, user"
     REDACTIONS = "minutes redactions"
     PARLIAMENT = "export parliament (approved, redacted minutes)"
-    CALENDAR = "calendar export (each entry by its own rule)"
-    DIRECTORY = "org, person, user, table, member list; table show"
+    CALENDAR = "calendar export (each entry by its meeting)"
+    DIRECTORY = "org list, table list, table show"
+    PEOPLE = "person list, user list (the names of civil servants)"
+    MEMBERS = "member list (a table's members on a day, by name)"
     REPORTS = "report punctuality"
 
 
@@ -91,6 +93,8 @@ RULES: Mapping[View, Mapping[State, frozenset[Reader]]] = {
                       State.PUBLISHED: frozenset({M, A})},
     View.CALENDAR: _BY_MINUTES,
     View.DIRECTORY: _all(frozenset({ANY})),
+    View.PEOPLE: _all(frozenset({ADM, A})),
+    View.MEMBERS: _all(frozenset({M, MEM, ADM, A})),
     View.REPORTS: _all(frozenset({M, MEM, A})),
 }
 

@@ -368,10 +368,10 @@ class Views:
 
     # --- tables, members and the directory ----------------------------------------
 
-    @reads(View.DIRECTORY)
+    @reads(View.MEMBERS)
     def members(self, table: str, on: date) -> list[dict[str, Any]]:
-        self.require(View.DIRECTORY, "the directory")
         t: Table = self._get(Table, table)
+        self.require(View.MEMBERS, f"the members of table {table}", table=table)
         persons = {p.key: p for p in self.model.states(
             Person, [m.person for m in t.memberships])}
         return [{"number": m.number, "person": m.person,
@@ -398,15 +398,15 @@ class Views:
         self.require(View.DIRECTORY, "the directory")
         return [{"code": o.key, "name": o.name} for o in self.model.states(Organisation)]
 
-    @reads(View.DIRECTORY)
+    @reads(View.PEOPLE)
     def persons(self) -> list[dict[str, Any]]:
-        self.require(View.DIRECTORY, "the directory")
+        self.require(View.PEOPLE, "the persons of the directory")
         return [{"id": p.key, "name": p.name, "title": p.title}
                 for p in self.model.states(Person)]
 
-    @reads(View.DIRECTORY)
+    @reads(View.PEOPLE)
     def users(self) -> list[dict[str, Any]]:
-        self.require(View.DIRECTORY, "the directory")
+        self.require(View.PEOPLE, "the users of the directory")
         return [{"user": u.key, "role": u.role.value, "organisation": u.organisation,
                  "person": u.person, "active": u.active} for u in self.model.states(User)]
 
