@@ -336,3 +336,18 @@ def test_the_issue_reproduction_is_refused(cli: Cli) -> None:
     refused(cli, OUTSIDER, "document", "show", DOC)
     refused(cli, OUTSIDER, "comment", "list", DOC)
     refused(cli, OUTSIDER, "history", CIRCULATED)
+
+
+def test_the_issue_reproduction_on_the_demo_store(tmp_path: Path) -> None:
+    """Issue 12, as a new user tried it: a guest invited to no meeting, on `lrt demo`."""
+    demo = Cli(db=tmp_path / "demo.sqlite")
+    demo.ok("demo", user=None)
+    demo.ok("person", "add", "Nick Nosy", user="secretariaat")
+    demo.ok("user", "add", "nosy", "--role", "guest", "--person", "nick-nosy",
+            user="secretariaat")
+    for args in (("document", "show", "LRT-2023-11-10/D1"),
+                 ("comment", "list", "LRT-2023-11-10/D1"), ("history", "LRT-2023-11-10")):
+        refused(demo, "nosy", *args)
+    assert shown(demo, "nosy", "action", "list", "--all") == []
+    assert "LRT-2023-11-10/D1" in shown(demo, "secretariaat", "document", "show",
+                                        "LRT-2023-11-10/D1")["key"]
