@@ -101,6 +101,8 @@ class Views:
         if minutes is not None and minutes.approval is not None \
                 and minutes.status is MinutesStatus.APPROVED:
             state, approved_on = State.APPROVED, local_date(minutes.approval.approved_at)
+            # (published minutes add no reader to these views: the public reads the Woo
+            # text itself; a test holds RULES to it)
         return read_rules.may_read(actor, view, t, day=local_date(self.now()), meeting=m,
                                    state=state, approved_on=approved_on)
 

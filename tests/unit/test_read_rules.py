@@ -46,3 +46,8 @@ def test_every_public_query_names_its_rule() -> None:
     assert unnamed == []
     named = {v for f in queries.values() for v in f.read_rules}
     assert set(View) - named == {View.PARLIAMENT}  # asked by projections.parliament
+
+
+def test_published_adds_no_reader_to_the_views() -> None:
+    """`Views` reads published minutes as approved ones: the public reads the Woo text."""
+    assert all(s[State.PUBLISHED] == s[State.APPROVED] for s in RULES.values())
