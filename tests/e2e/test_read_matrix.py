@@ -199,6 +199,19 @@ def test_a_view_of_one_meeting(cli: Cli, reader: str, view: str, state: str) -> 
         refused(cli, user, *command(key))
 
 
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("reader", READERS)
+def test_the_minutes_as_a_document(cli: Cli, reader: str, state: str) -> None:
+    """`minutes show --format md` reads what `minutes show` reads, by the same rule."""
+    user, key = READERS[reader], STATES[state]
+    result = cli.invoke("minutes", "show", key, "--format", "md", user=user)
+    if key in READS[user]:
+        assert result.exit_code == 0, result.stderr
+        assert f"De voorzitter opent de vergadering van {key}." in result.stdout
+    else:
+        assert_one_line_error(result, 1, "may not read")
+
+
 @pytest.mark.parametrize("reader", READERS)
 def test_the_history_shows_the_woo_events_only_to_who_reads_redactions(cli: Cli,
                                                                       reader: str) -> None:
