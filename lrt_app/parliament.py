@@ -8,8 +8,9 @@ force marked by its Woo ground) followed by the actions agreed at that meeting; 
 export was made), `CHAIN.txt` (the hash chain's head at the moment the export answers for)
 and `MANIFEST.sha256`, the SHA-256 of every other file in `sha256sum` format.
 
-Everything is read (`projections.parliament`) from `Views` at one position of the log: the live views (the position
-they were caught up to) or, with `--as-of T`, the views as recorded at T. The export says
+Everything is read (`projections.parliament`) from `Views` at one position of the log: the
+live views (the position they were caught up to) or, with `--as-of T`, the views as
+recorded at T. The export says
 which, and `CHAIN.txt` holds the head at exactly that position, so that `lrt audit verify
 --against DIGEST --length N` later proves that nothing the export was made from has changed.
 The command gives it views folded afresh from the events (`projections.verify.folded_views`),

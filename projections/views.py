@@ -474,15 +474,17 @@ class Views:
         """Every event of one object (`projections.history`), by the object's read rule; the
         Woo events (redactions name what they hide, and why) only for who reads those."""
         rows = history(self.app, key, until=self.moment)  # an unknown id: not found
+        document: Document | None = self.model.state(Document, key)  # type: ignore[assignment]
+        action: Action | None = self.model.state(Action, key)  # type: ignore[assignment]
         if self.model.state(Meeting, key) or self.model.state(Minutes, key):
             self.require(View.HISTORY, f"the history of meeting {key}", meeting=key,
                          actor=actor)
-        elif (d := self.model.state(Document, key)) is not None:
-            self.require(View.HISTORY, f"the history of document {key}", meeting=d.meeting,
-                         actor=actor)
-        elif (a := self.model.state(Action, key)) is not None:
-            self.require(View.HISTORY, f"the history of action {key}", meeting=a.agreed_at,
-                         actor=actor)
+        elif document is not None:
+            self.require(View.HISTORY, f"the history of document {key}",
+                         meeting=document.meeting, actor=actor)
+        elif action is not None:
+            self.require(View.HISTORY, f"the history of action {key}",
+                         meeting=action.agreed_at, actor=actor)
         elif self.model.state(Table, key) is not None:
             self.require(View.HISTORY_TABLE, f"the history of table {key}", table=key,
                          actor=actor)
