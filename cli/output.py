@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import click
@@ -56,7 +56,7 @@ def cell(value: Any) -> str:
     return str(value).replace("\n", " ")
 
 
-def table(rows: Sequence[dict[str, Any]], columns: Sequence[str],
+def table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str],
           headers: Sequence[str] | None = None) -> str:
     """An aligned text table; the last column is not padded."""
     headers = list(headers or [c.replace("_", " ") for c in columns])

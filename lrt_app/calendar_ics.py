@@ -10,6 +10,7 @@ that the same store always gives the same file.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -61,7 +62,7 @@ def is_online(place: str) -> bool:
     return any(word in place.lower() for word in ONLINE)
 
 
-def to_ics(entries: dict[str, Any]) -> bytes:
+def to_ics(entries: Mapping[str, Any]) -> bytes:
     """`entries`: what `Views.calendar_entries` gives."""
     from icalendar import Calendar, Event, Todo
 

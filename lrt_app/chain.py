@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
@@ -141,6 +141,13 @@ def new_links(head: Head, events: Iterable[tuple[int, str, int, str, bytes]]
         digest = link_digest(digest, oid, version, topic, state)
         rows.append((position, notification_id, oid, version, digest.hex()))
     return rows
+
+
+class ChainRecorder(Protocol):
+    """What both of lrt's application recorders (SQLite's below, PostgreSQL's in
+    `chain_postgres`) add to the library's: the settings always install one of them."""
+
+    def count_events(self) -> int: ...
 
 
 class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):

@@ -12,7 +12,7 @@ Input: what `Views.minutes_document` gives.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -117,12 +117,12 @@ def dutch_list(values: list[str]) -> str:
     return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " en " + values[-1]
 
 
-def title(m: dict[str, Any]) -> str:
+def title(m: Mapping[str, Any]) -> str:
     start = datetime.fromisoformat(m["starts_at_local"])
     return f"Verslag {m['table']} {dutch_date(start.date())}"
 
 
-def header(m: dict[str, Any]) -> list[tuple[str, str]]:
+def header(m: Mapping[str, Any]) -> list[tuple[str, str]]:
     """The heading's rows, as in the seeds, then the status of this text."""
     start = datetime.fromisoformat(m["starts_at_local"])
     status = f"{STATUS.get(m['status'], m['status'])}, versie {m['version']}"
@@ -171,21 +171,21 @@ def _environment(autoescape: bool) -> Any:
     return env
 
 
-def to_markdown(m: dict[str, Any]) -> str:
+def to_markdown(m: Mapping[str, Any]) -> str:
     text: str = _environment(False).from_string(MARKDOWN).render(m=m, header=header(m))
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
     return text
 
 
-def to_html(m: dict[str, Any]) -> str:
+def to_html(m: Mapping[str, Any]) -> str:
     env = _environment(True)
     env.globals["prefix"] = _prefix
     html: str = env.from_string(HTML).render(m=m, header=header(m), title=title(m))
     return html
 
 
-def to_docx(m: dict[str, Any]) -> bytes:
+def to_docx(m: Mapping[str, Any]) -> bytes:
     from docx import Document
     from docx.oxml.ns import qn
     from docx.shared import Pt

@@ -23,7 +23,7 @@ from uuid import UUID
 from lrt_app.application import Lrt
 from lrt_domain.base import Aggregate
 
-from .read_model import TABLES, ReadModel, stamp
+from .read_model import TABLES, A, ReadModel, stamp
 
 
 class AsOfModel:
@@ -71,12 +71,11 @@ class AsOfModel:
                 f"AND id IN ({marks}) GROUP BY id", (self.position, *chunk)))
         return found
 
-    def state(self, cls: type[Aggregate], key: str) -> Aggregate | None:
+    def state(self, cls: type[A], key: str) -> A | None:
         found = self.states(cls, [key])
         return found[0] if found else None
 
-    def states(self, cls: type[Aggregate], keys: Iterable[str] | None = None
-               ) -> list[Aggregate]:
+    def states(self, cls: type[A], keys: Iterable[str] | None = None) -> list[A]:
         """The aggregates of `cls` (those named, else all) that existed at this position,
         by key: the live state where it is still that version, else the nearest snapshot
         and the aggregate's own events after it."""
@@ -97,15 +96,13 @@ class AsOfModel:
             states[sid] = state
         return [states[sid] for sid in sorted(states, key=ids.__getitem__)]
 
-    def _live(self, cls: type[Aggregate], versions: dict[str, int]
-              ) -> Iterator[tuple[str, Aggregate]]:
+    def _live(self, cls: type[A], versions: dict[str, int]) -> Iterator[tuple[str, A]]:
         """The live states of the aggregates that have not changed since."""
         yield from self._kept(cls, versions, (
             "SELECT s.id, s.version, s.state FROM wanted w "
             "JOIN view_state s ON s.id = w.id AND s.version = w.v"))
 
-    def _snapshots(self, cls: type[Aggregate], versions: dict[str, int]
-                   ) -> Iterator[tuple[str, Aggregate]]:
+    def _snapshots(self, cls: type[A], versions: dict[str, int]) -> Iterator[tuple[str, A]]:
         """Each aggregate's latest snapshot at or before its version, if any."""
         yield from self._kept(cls, versions, (
             "SELECT s.id, s.version, s.state FROM wanted w "
@@ -113,8 +110,8 @@ class AsOfModel:
             "SELECT MAX(t.version) FROM view_snapshots t "
             "WHERE t.id = w.id AND t.version <= w.v)"))
 
-    def _kept(self, cls: type[Aggregate], versions: dict[str, int], select: str
-              ) -> Iterator[tuple[str, Aggregate]]:
+    def _kept(self, cls: type[A], versions: dict[str, int], select: str
+              ) -> Iterator[tuple[str, A]]:
         """States kept in the read model, chosen by `select` from `wanted(id, v)`: the
         aggregates and their versions at this position."""
         for chunk in chunks(list(versions)):

@@ -6,24 +6,51 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar, overload
 
+from lrt_domain.base import Aggregate
+from lrt_domain.comment_rounds import Commentable
 from lrt_domain.documents import Document
 from lrt_domain.dutch_time import local
 from lrt_domain.minutes import Minutes
 
 
+A = TypeVar("A", bound=Aggregate)
+
+
+class ModelSource(Protocol):
+    """The read interface of the read model, now (`ReadModel`) or at a position
+    (`AsOfModel`): its query tables and the aggregates' states."""
+
+    def query(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]: ...
+
+    def state(self, cls: type[A], key: str) -> A | None: ...
+
+    def states(self, cls: type[A], keys: Iterable[str] | None = None) -> list[A]: ...
+
+    def unseal(self, text: str | None, bound_to: str) -> str | None: ...
+
+
 class StateSource(Protocol):
     """What the query modules read through (`projections.views.Views`)."""
 
-    model: Any
+    @property
+    def model(self) -> ModelSource: ...
 
-    def get(self, cls: Any, key: str) -> Any: ...
+    def get(self, cls: type[A], key: str) -> A: ...
 
 
-def where(*conditions: tuple[str, tuple[Any, ...]] | None) -> tuple[str, tuple[Any, ...]]:
+# a filter: SQL and its parameters, or None when not asked for
+Condition = tuple[str, tuple[Any, ...]] | None
+
+
+def matching(sql: str, value: object) -> Condition:
+    """A filter of one parameter, if its value was given (an empty --table is not)."""
+    return (sql, (value,)) if value else None
+
+
+def where(*conditions: Condition) -> tuple[str, tuple[Any, ...]]:
     """A WHERE clause of the conditions given (None: a filter not asked for)."""
-    # falsy: a filter not asked for (`table and (...)` with an empty --table gives "")
     given = [c for c in conditions if c]
     if not given:
         return "", ()
@@ -31,24 +58,32 @@ def where(*conditions: tuple[str, tuple[Any, ...]] | None) -> tuple[str, tuple[A
             tuple(p for _, params in given for p in params))
 
 
+@overload
+def when(moment: datetime) -> str: ...
+@overload
+def when(moment: None) -> None: ...
+@overload
+def when(moment: datetime | None) -> str | None: ...
+
+
 def when(moment: datetime | None) -> str | None:
     """A record or world time as people read it: Europe/Amsterdam, with its offset."""
     return local(moment).isoformat(timespec="minutes") if moment else None
 
 
-def title_of(subject: Minutes | Document) -> str:
+def title_of(subject: Commentable) -> str:
     """A document's title; minutes are "verslag <meeting>"."""
     return getattr(subject, "title", None) or f"verslag {subject.meeting}"
 
 
-def subject_of(model: Any, key: str) -> Minutes | Document | None:
+def subject_of(model: ModelSource, key: str) -> Minutes | Document | None:
     """What a comment round is on: a document (`LRT-2023-11-10/D1`) or minutes (a
     meeting's key)."""
     found: Minutes | Document | None = model.state(Document, key) or model.state(Minutes, key)
     return found
 
 
-def documents_of(model: Any, meetings: Iterable[str]) -> dict[str, list[Document]]:
+def documents_of(model: ModelSource, meetings: Iterable[str]) -> dict[str, list[Document]]:
     """The documents of these meetings, per meeting, in their order (a document's key names
     its meeting: `<meeting>/D<n>`)."""
     wanted = set(meetings)

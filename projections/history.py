@@ -21,6 +21,8 @@ from lrt_domain.minutes import Minutes
 from lrt_app.application import Lrt
 from lrt_app.minutes_text import render
 
+from .shapes import HistoryRow
+
 BASE_FIELDS = set(DomainEvent.model_fields)
 
 
@@ -59,7 +61,7 @@ def diffs(key: str, events: list[DomainEvent]) -> list[str | None]:
     return out
 
 
-def history(app: Lrt, key: str, *, until: datetime | None = None) -> list[dict[str, Any]]:
+def history(app: Lrt, key: str, *, until: datetime | None = None) -> list[HistoryRow]:
     """The object's events in record order; with `until`, those recorded up to then."""
     events: list[tuple[str, DomainEvent, str | None]] = []
     for kind, cls in AGGREGATES.items():
@@ -70,8 +72,8 @@ def history(app: Lrt, key: str, *, until: datetime | None = None) -> list[dict[s
         by = f" by {local(until).isoformat(timespec='minutes')}" if until else ""
         raise NotFound(f"id: nothing is recorded under {key!r}{by}")
     events.sort(key=lambda row: row[1].timestamp)
-    return [{"recorded_at": local(e.timestamp).isoformat(timespec="seconds"),
+    return [HistoryRow({"recorded_at": local(e.timestamp).isoformat(timespec="seconds"),
              "object": kind, "version": e.originator_version,
              "event": e.TOPIC.removeprefix("lrt."), "user": e.actor, "role": e.role.value,
-             "on_behalf_of": e.on_behalf_of, "change": change(e), "diff": diff}
+             "on_behalf_of": e.on_behalf_of, "change": change(e), "diff": diff})
             for kind, e, diff in events]

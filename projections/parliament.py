@@ -20,6 +20,7 @@ from lrt_domain.meetings import Meeting
 from lrt_domain.minutes import Minutes, MinutesStatus
 from lrt_domain.tables import Table
 
+from .common import ModelSource
 from .woo_states import woo_states_from
 
 
@@ -96,7 +97,7 @@ def export_parliament(views: Any, actor: Actor, table_code: str, start: date, en
     return job.finish()
 
 
-def _agreed_at(model: Any, meeting: str) -> list[Action]:
+def _agreed_at(model: ModelSource, meeting: str) -> list[Action]:
     """The actions agreed at the meeting (an action's key names the meeting that agreed
     it; a carried-over one moves on)."""
     keys = [r["key"] for r in model.query(

@@ -26,9 +26,13 @@ from lrt_domain.tables import Table, TableRules, add_months
 
 from .common import StateSource, documents_of, title_of, when, where
 from .read_model import stamp
+from .shapes import (ActionRow, CalendarEntries, CalendarEvent, CalendarTodo, DocumentTiming,
+                     DueRow, MeetingDocumentsDue, MinutesDocument, MinutesView, Punctuality,
+                     PunctualityRow, PunctualityTotals, RhythmRow, RulesRow, TableOverview,
+                     TableRow)
 
 
-def rules_json(rules: TableRules) -> dict[str, Any]:
+def rules_json(rules: TableRules) -> RulesRow:
     return {"documents_due_days": rules.documents_due_days,
             "comment_round_days": rules.comment_round_days,
             "approval": rules.approval.value,
@@ -50,13 +54,13 @@ def _meetings(v: StateSource, *conditions: tuple[str, tuple[Any, ...]] | None) -
     clause, params = where(*conditions)
     rows = v.model.query(f"SELECT key FROM view_meetings{clause} ORDER BY starts_at", params)
     by_key = {m.key: m for m in v.model.states(Meeting, [r["key"] for r in rows])}
-    return [by_key[r["key"]] for r in rows if r["key"] in by_key]  # type: ignore[misc]
+    return [by_key[r["key"]] for r in rows if r["key"] in by_key]
 
 
 # --- documents: due and late ------------------------------------------------------------
 
 def document_timing(table: Table, meeting: Meeting, doc: Document, now: datetime
-                    ) -> dict[str, Any]:
+                    ) -> DocumentTiming:
     """When a document was due (the rules in force on the meeting's day), and whether it was
     late: sent after that, or not sent while the due time has passed."""
     rules = table.rules_at(meeting.starts_at)
@@ -72,7 +76,7 @@ def document_timing(table: Table, meeting: Meeting, doc: Document, now: datetime
             if doc.sent_at else None}
 
 
-def meeting_documents_due(v: StateSource, key: str, now: datetime) -> dict[str, Any]:
+def meeting_documents_due(v: StateSource, key: str, now: datetime) -> MeetingDocumentsDue:
     m: Meeting = v.get(Meeting, key)
     t: Table = v.get(Table, m.table)
     rules = t.rules_at(m.starts_at)
@@ -81,12 +85,12 @@ def meeting_documents_due(v: StateSource, key: str, now: datetime) -> dict[str, 
             "documents": {d.key: document_timing(t, m, d, now) for d in _documents_of(v, key)}}
 
 
-def document_due(v: StateSource, key: str, now: datetime) -> dict[str, Any]:
+def document_due(v: StateSource, key: str, now: datetime) -> DocumentTiming:
     d: Document = v.get(Document, key)
     return document_timing(v.get(Table, d.table), v.get(Meeting, d.meeting), d, now)
 
 
-def punctuality(v: StateSource, table: str, year: int, now: datetime) -> dict[str, Any]:
+def punctuality(v: StateSource, table: str, year: int, now: datetime) -> Punctuality:
     """Per meeting of `table` in `year` (cancelled ones left out): its documents on time,
     late (and how late), and not sent."""
     t: Table = v.get(Table, table)
@@ -94,11 +98,12 @@ def punctuality(v: StateSource, table: str, year: int, now: datetime) -> dict[st
         raise InvalidInput(f"year: {year} is not a year")
     meetings = _meetings(v, ("table_code = ?", (table,)), ("day >= ?", (f"{year}-01-01",)),
                          ("day <= ?", (f"{year}-12-31",)), ("status <> ?", ("cancelled",)))
-    out, totals = [], {"meetings": 0, "documents": 0, "on_time": 0, "late": 0, "unsent": 0}
+    out: list[PunctualityRow] = []
+    totals = PunctualityTotals(meetings=0, documents=0, on_time=0, late=0, unsent=0)
     for m in meetings:
         rules = t.rules_at(m.starts_at)
         docs = _documents_of(v, m.key)
-        row: dict[str, Any] = {
+        row: PunctualityRow = {
             "meeting": m.key, "starts_at": when(m.starts_at), "status": m.status.value,
             "rule_days": rules.documents_due_days,
             "due": when(rules.documents_due(m.starts_at)), "documents": len(docs),
@@ -116,10 +121,12 @@ def punctuality(v: StateSource, table: str, year: int, now: datetime) -> dict[st
                     "key": d.key, "title": d.title, "sent_at": when(d.sent_at),
                     "late_by": timing["late_by"], "late_minutes": timing["late_minutes"],
                     "notice_days": timing["notice_days"]})
-                if timing["late_minutes"] > worst:
+                if timing["late_minutes"] is not None and timing["late_minutes"] > worst:
                     worst, row["latest"] = timing["late_minutes"], timing["late_by"]
-        for k in ("documents", "on_time", "late", "unsent"):
-            totals[k] += row[k]
+        totals["documents"] += row["documents"]
+        totals["on_time"] += row["on_time"]
+        totals["late"] += row["late"]
+        totals["unsent"] += row["unsent"]
         totals["meetings"] += 1
         out.append(row)
     return {"table": t.key, "year": year, "meetings": out, "totals": totals}
@@ -131,8 +138,8 @@ def _end_of(day: date) -> datetime:
     return datetime.combine(day, time(23, 59, 59), tzinfo=AMSTERDAM)
 
 
-def due_soon(v: StateSource, now: datetime, within: timedelta, actions: list[dict[str, Any]],
-             *, table: str | None = None) -> list[dict[str, Any]]:
+def due_soon(v: StateSource, now: datetime, within: timedelta, actions: list[ActionRow],
+             *, table: str | None = None) -> list[DueRow]:
     """Comment rounds and written procedures closing, documents due, actions due, until
     `now + within`; what is overdue (documents not sent in time for a meeting still to
     come, actions past their date, a written procedure ended but its approval not recorded)
@@ -149,7 +156,7 @@ def due_soon(v: StateSource, now: datetime, within: timedelta, actions: list[dic
             tables[code] = v.get(Table, code)
         return tables[code]
 
-    rows: list[tuple[datetime, dict[str, Any]]] = []
+    rows: list[tuple[datetime, DueRow]] = []
     in_table = ("table_code = ?", (table,)) if table else None
 
     # comment rounds closing (a round not yet closed is its subject's current one)
@@ -173,7 +180,7 @@ def due_soon(v: StateSource, now: datetime, within: timedelta, actions: list[dic
     clause, params = where(("status <> ?", ("approved",)), in_table)
     keys = [r["key"] for r in v.model.query(f"SELECT key FROM view_minutes{clause}", params)]
     for mins in v.model.states(Minutes, keys):
-        wp = mins.written_procedure  # type: ignore[attr-defined]
+        wp = mins.written_procedure
         if wp is None or wp.deadline > horizon:
             continue
         ended = wp.deadline < now
@@ -184,9 +191,9 @@ def due_soon(v: StateSource, now: datetime, within: timedelta, actions: list[dic
             "title": (f"vaststelling verslag {mins.meeting}: schriftelijke procedure "
                       "afgelopen" if ended else f"schriftelijke procedure verslag "
                       f"{mins.meeting}"),
-            "table": mins.table, "meeting": mins.meeting,  # type: ignore[attr-defined]
+            "table": mins.table, "meeting": mins.meeting,
             "due": when(wp.deadline), "overdue": ended,
-            "waiting_on": [table_of(mins.table).secretariat] if ended  # type: ignore
+            "waiting_on": [table_of(mins.table).secretariat] if ended
             else []}))
 
     # documents due for meetings still to come
@@ -218,7 +225,7 @@ def due_soon(v: StateSource, now: datetime, within: timedelta, actions: list[dic
 
 # --- a table's rhythm -------------------------------------------------------------------
 
-def rhythm(v: StateSource, t: Table, now: datetime) -> dict[str, Any]:
+def rhythm(v: StateSource, t: Table, now: datetime) -> RhythmRow:
     """The rhythm against the meetings held: when the next one is due, and whether the next
     planned meeting is in time."""
     today = local_date(now)
@@ -244,8 +251,8 @@ def rhythm(v: StateSource, t: Table, now: datetime) -> dict[str, Any]:
     }
 
 
-def table_overview(v: StateSource, key: str, now: datetime, row: dict[str, Any]
-                   ) -> dict[str, Any]:
+def table_overview(v: StateSource, key: str, now: datetime, row: TableRow
+                   ) -> TableOverview:
     """`row`: the table as `Views.table` shows it."""
     t: Table = v.get(Table, key)
     return {**row, "rules": rules_json(t.rules_on(local_date(now))),
@@ -257,8 +264,8 @@ def table_overview(v: StateSource, key: str, now: datetime, row: dict[str, Any]
 
 # --- the calendar -----------------------------------------------------------------------
 
-def calendar_entries(v: StateSource, now: datetime, register: list[dict[str, Any]], *,
-                     table: str | None = None, person: str | None = None) -> dict[str, Any]:
+def calendar_entries(v: StateSource, now: datetime, register: list[ActionRow], *,
+                     table: str | None = None, person: str | None = None) -> CalendarEntries:
     """Meetings, comment deadlines, written procedures and actions, for a table or a person
     (the meetings of the tables they are a member of on the day, or are invited to; the
     rounds they may comment in; the actions of the organisations they represent)."""
@@ -267,7 +274,7 @@ def calendar_entries(v: StateSource, now: datetime, register: list[dict[str, Any
     if person is not None:
         v.get(Person, person)
     in_table = ("table_code = ?", (table,)) if table else None
-    tables = {t.key: t for t in v.model.states(Table)}  # type: ignore[misc]
+    tables = {t.key: t for t in v.model.states(Table)}
 
     def member(t: Table, day: date) -> bool:
         return person is not None and t.membership_of(person, day) is not None
@@ -277,7 +284,7 @@ def calendar_entries(v: StateSource, now: datetime, register: list[dict[str, Any
             person in m.guests or any(a.person == person for a in m.attendance)
 
     meetings = {m.key: m for m in _meetings(v, in_table)}
-    events = []
+    events: list[CalendarEvent] = []
     for m in meetings.values():
         if not concerns(m):
             continue
@@ -289,7 +296,7 @@ def calendar_entries(v: StateSource, now: datetime, register: list[dict[str, Any
                        "agenda": [(i.number, i.title) for i in m.agenda],
                        "created": m.created_on, "modified": m.modified_on})
 
-    todos = []
+    todos: list[CalendarTodo] = []
     clause, params = where(in_table)
     for r in v.model.query("SELECT subject, subject_kind, number, table_code FROM "
                            f"view_rounds{clause} ORDER BY deadline", params):
@@ -319,11 +326,11 @@ def calendar_entries(v: StateSource, now: datetime, register: list[dict[str, Any
     minutes_keys = [r["key"] for r in v.model.query(f"SELECT key FROM view_minutes{clause}",
                                                     params)]
     for mins in v.model.states(Minutes, minutes_keys):
-        wp = mins.written_procedure  # type: ignore[attr-defined]
-        t = tables[mins.table]  # type: ignore[attr-defined]
+        wp = mins.written_procedure
+        t = tables[mins.table]
         if wp is None or (person is not None and not member(t, local_date(wp.deadline))):
             continue
-        approved = mins.status is MinutesStatus.APPROVED  # type: ignore[attr-defined]
+        approved = mins.status is MinutesStatus.APPROVED
         todos.append({
             "kind": "written procedure", "key": f"{mins.key}#procedure",
             "uid": f"{mins.id}-procedure@lrt",
@@ -343,7 +350,7 @@ def calendar_entries(v: StateSource, now: datetime, register: list[dict[str, Any
     # `register`: the action register, closed ones too (`Views.actions`)
     actions = {a.key: a for a in v.model.states(Action, [r["key"] for r in register])}
     for row in register:
-        a: Action = actions[row["key"]]  # type: ignore[assignment]
+        a: Action = actions[row["key"]]
         if person is not None and not organisations.get(a.table, set()) & set(a.owners):
             continue
         todos.append({
@@ -366,7 +373,7 @@ def calendar_entries(v: StateSource, now: datetime, register: list[dict[str, Any
 
 # --- the minutes as a document ----------------------------------------------------------
 
-def minutes_document(v: StateSource, data: dict[str, Any], key: str) -> dict[str, Any]:
+def minutes_document(v: StateSource, data: MinutesView, key: str) -> MinutesDocument:
     """The minutes (`data`, as `Views.minutes` shows them), with what the layout of the
     seeds needs: each
     attendee as "title name (organisation)", the organisations' names, and the date of
@@ -387,7 +394,7 @@ def minutes_document(v: StateSource, data: dict[str, Any], key: str) -> dict[str
     approval_date = None
     if data["approval"] and data["approval"]["at_meeting"]:
         at = v.model.state(Meeting, data["approval"]["at_meeting"])
-        approval_date = local_date(at.starts_at).isoformat() if at else None  # type: ignore
+        approval_date = local_date(at.starts_at).isoformat() if at else None
     amended_by = []
     if data["approval"]:
         accepted = set(data["approval"]["amendments"])

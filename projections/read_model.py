@@ -24,7 +24,7 @@ import json
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteTrackingRecorder
@@ -39,6 +39,8 @@ from lrt_domain.dutch_time import local_date
 from lrt_domain.meetings import Meeting
 from lrt_domain.minutes import Minutes
 from lrt_domain.tables import Table
+
+A = TypeVar("A", bound=Aggregate)
 
 def stamp(moment: datetime) -> str:
     """A UTC time that sorts as text."""
@@ -176,7 +178,7 @@ class ReadModel:
             return text
         return self.cipher.unseal(text, bound_to)  # type: ignore[no-any-return]
 
-    def open_state(self, cls: type[Aggregate], row: dict[str, Any]) -> Aggregate:
+    def open_state(self, cls: type[A], row: dict[str, Any]) -> A:
         """A state as stored in a row with its `id`, `version` and `state`."""
         text = self.unseal(row["state"], self.state_place(row["id"], row["version"]))
         try:
@@ -343,14 +345,13 @@ class ReadModel:
             self._execute(c, sql, tuple(params))
             return [dict(row) for row in c.fetchall()]
 
-    def state(self, cls: type[Aggregate], key: str) -> Aggregate | None:
+    def state(self, cls: type[A], key: str) -> A | None:
         # by id, the aggregate's own (a key column edited to another's does not move it)
         rows = self.query("SELECT id, version, state FROM view_state WHERE id = ? "
                           "AND kind = ?", (cls.id_for(key).hex, cls.KIND))
         return self.open_state(cls, rows[0]) if rows else None
 
-    def states(self, cls: type[Aggregate], keys: Iterable[str] | None = None
-               ) -> list[Aggregate]:
+    def states(self, cls: type[A], keys: Iterable[str] | None = None) -> list[A]:
         if keys is None:
             rows = self.query("SELECT id, version, state FROM view_state WHERE kind = ? "
                               "ORDER BY key", (cls.KIND,))

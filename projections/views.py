@@ -2,14 +2,15 @@
 meeting calendar with attendance, the members of a table.
 
 `Views.open` catches the read model up from its last position, then every query reads the
-view tables only. Results are plain dicts of JSON values: the `--json` output of the CLI.
+view tables only. Results are the typed JSON shapes of `projections.shapes`: the `--json`
+output of the CLI.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
-from typing import Any, TypeVar
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar, cast
 
 from lrt_app.application import Lrt
 from lrt_domain import read_rules
@@ -19,7 +20,7 @@ from lrt_domain.directory import Organisation, Person, User
 from lrt_domain.documents import Document
 from lrt_domain.dutch_time import local_date
 from lrt_domain.errors import Forbidden, NotFound, RuleViolation
-from lrt_domain.meetings import Meeting
+from lrt_domain.meetings import Meeting, Presence
 from lrt_domain.minutes import Minutes, MinutesStatus
 from lrt_domain.read_rules import State, View
 from lrt_domain.tables import Table
@@ -27,8 +28,12 @@ from lrt_domain.tables import Table
 from . import planning
 from .as_of import AsOfModel, position_at
 from .catch_up import bring_up_to_date, open_read_model
-from .common import documents_of, subject_of, title_of, when, where
+from .common import ModelSource, documents_of, matching, subject_of, title_of, when, where
 from .history import history
+from .shapes import (ActionRow, HistoryRow, ActionView, AttendanceRow, CalendarEntries, CommentRow,
+                     DeadlineRow, DocumentTiming, DocumentView, DueRow, MeetingDocumentsDue,
+                     MeetingView, MemberRow, MinutesDocument, MinutesListRow, MinutesView,
+                     OrganisationRow, PersonRow, Punctuality, TableOverview, TableRow, UserRow)
 from .read_model import ReadModel, stamp
 
 
@@ -72,7 +77,8 @@ class Views:
     @classmethod
     def as_of(cls, app: Lrt, moment: datetime, actor: Actor | None = None) -> Views:
         """The views as recorded at `moment`: what the system said then."""
-        live = cls.open(app).model
+        live = open_read_model(app)
+        bring_up_to_date(app, live)
         if live.outdated():  # a read-only login cannot bring it up to date
             raise RuleViolation("as-of: the read model predates as-of views; someone who "
                                 "may write must run 'lrt projections rebuild'")
@@ -142,7 +148,7 @@ class Views:
     # --- minutes ------------------------------------------------------------------
 
     @reads(View.MINUTES)
-    def minutes(self, actor: Actor, key: str) -> dict[str, Any]:
+    def minutes(self, actor: Actor, key: str) -> MinutesView:
         m: Minutes = self._get(Minutes, key)
         meeting: Meeting = self._get(Meeting, m.meeting)
         table: Table = self._get(Table, m.table)
@@ -186,15 +192,16 @@ class Views:
                                 f"(status then: {m.status.value})")
 
     @reads(View.MINUTES)
-    def minutes_list(self, table: str | None = None) -> list[dict[str, Any]]:
-        clause, params = where(table and ("n.table_code = ?", (table,)))
+    def minutes_list(self, table: str | None = None) -> list[MinutesListRow]:
+        clause, params = where(matching("n.table_code = ?", table))
         rows = self.model.query(
             "SELECT n.key AS meeting, n.table_code AS \"table\", n.status, "
             "n.text_version AS version, m.day AS date FROM view_minutes n "
             f"JOIN view_meetings m ON m.key = n.meeting{clause} ORDER BY m.starts_at", params)
-        return [r for r in rows if self.may(View.MINUTES, meeting=r["meeting"])]
+        return [cast(MinutesListRow, r) for r in rows
+                if self.may(View.MINUTES, meeting=r["meeting"])]
 
-    def _attendance(self, meeting: Meeting) -> list[dict[str, Any]]:
+    def _attendance(self, meeting: Meeting) -> list[AttendanceRow]:
         persons = {p.key: p for p in self.model.states(
             Person, [a.person for a in meeting.attendance])}
         return [{"person": a.person,
@@ -203,7 +210,7 @@ class Views:
                 for a in meeting.attendance]
 
     @reads(View.MINUTES, View.DOCUMENTS)
-    def comments(self, actor: Actor, key: str) -> list[dict[str, Any]]:
+    def comments(self, actor: Actor, key: str) -> list[CommentRow]:
         """Every comment on minutes or a document, round by round."""
         subject = subject_of(self.model, key)
         if subject is None:
@@ -235,13 +242,13 @@ class Views:
 
     @reads(View.DEADLINES)
     def deadlines(self, now: datetime, *, table: str | None = None,
-                  include_closed: bool = False) -> list[dict[str, Any]]:
+                  include_closed: bool = False) -> list[DeadlineRow]:
         """Comment rounds, soonest deadline first: who commented and who did not yet."""
         clause, params = where(
             ("number = (SELECT MAX(number) FROM view_rounds r2 "
              "WHERE r2.subject = view_rounds.subject)", ()),
             None if include_closed else ("deadline >= ?", (stamp(now),)),
-            table and ("table_code = ?", (table,)))
+            matching("table_code = ?", table))
         rows = self.model.query(f"SELECT * FROM view_rounds{clause} ORDER BY deadline",
                                 params)
         subjects = {(s.KIND, s.key): s for cls in (Minutes, Document)
@@ -259,28 +266,28 @@ class Views:
             commented = sorted({c.person for c in rnd.comments})
             day = min(local_date(now), local_date(rnd.deadline))
             members = sorted({m.person for m in t.members_on(day)})
-            out.append({
+            out.append(DeadlineRow({
                 "subject": subject.key, "kind": cls.KIND,
                 "title": title_of(subject),
                 "table": t.key, "round": rnd.number, "deadline": when(rnd.deadline),
                 "open": rnd.is_open(now), "comments": len(rnd.comments),
                 "commented": commented,
                 "not_commented": [p for p in members if p not in commented],
-            })
+            }))
         return out
 
     # --- the action register ------------------------------------------------------
 
     @reads(View.ACTIONS)
     def actions(self, today: date, *, table: str | None = None, owner: str | None = None,
-                include_closed: bool = False) -> list[dict[str, Any]]:
+                include_closed: bool = False) -> list[ActionRow]:
         """Per owner and table, overdue first. 'Before the next meeting' is due on the date
         of the table's next meeting that is not cancelled (unknown until one is planned)."""
         clause, params = where(
             None if include_closed else ("a.outstanding = 1", ()),
-            table and ("a.table_code = ?", (table,)),
-            owner and ("EXISTS (SELECT 1 FROM view_action_owners o "
-                       "WHERE o.source = a.source AND o.organisation = ?)", (owner,)))
+            matching("a.table_code = ?", table),
+            matching("EXISTS (SELECT 1 FROM view_action_owners o "
+                     "WHERE o.source = a.source AND o.organisation = ?)", owner))
         rows = self.model.query(
             """
             SELECT a.key, a.table_code AS "table", a.meeting, a.item, a.text, a.status,
@@ -300,6 +307,7 @@ class Views:
             owners.setdefault(o["action"], []).append(o["organisation"])
         # an action is read by the state of the minutes that agreed it (its key names them)
         rows = [r for r in rows if self.visible(View.ACTIONS, r["key"])]
+        register = cast(list[ActionRow], rows)
         today_s = today.isoformat()
         for r in rows:
             r["text"] = self.model.unseal(r["text"], ReadModel.text_place(r["key"]))
@@ -307,12 +315,13 @@ class Views:
             r["before_next_meeting"] = bool(r["before_next_meeting"])
             r["overdue"] = bool(r["status"] in ("open", "carried over") and r["due"]
                                 and r["due"] < today_s)
-        rows.sort(key=lambda r: (not r["overdue"], r["status"] not in ("open", "carried over"),
-                                 r["due"] is None, r["due"] or "", r["table"], r["key"]))
-        return rows
+        register.sort(key=lambda r: (not r["overdue"],
+                                     r["status"] not in ("open", "carried over"),
+                                     r["due"] is None, r["due"] or "", r["table"], r["key"]))
+        return register
 
     @reads(View.ACTIONS)
-    def action(self, key: str) -> dict[str, Any]:
+    def action(self, key: str) -> ActionView:
         a: Action = self._get(Action, key)
         self.require(View.ACTIONS, f"action {key}", meeting=a.agreed_at)
         return {**a.model_dump(mode="json", exclude={"id", "created_on", "modified_on"}),
@@ -324,9 +333,9 @@ class Views:
 
     @reads(View.MEETINGS)
     def calendar(self, *, table: str | None = None, since: date | None = None
-                 ) -> list[dict[str, Any]]:
-        clause, params = where(table and ("table_code = ?", (table,)),
-                               since and ("day >= ?", (since.isoformat(),)))
+                 ) -> list[MeetingView]:
+        clause, params = where(matching("table_code = ?", table),
+                               matching("day >= ?", since and since.isoformat()))
         rows = [r for r in self.model.query(
             f"SELECT key FROM view_meetings{clause} ORDER BY starts_at", params)
             if self.may(View.MEETINGS, meeting=r["key"])]
@@ -336,25 +345,35 @@ class Views:
                 for r in rows]
 
     @reads(View.MEETINGS)
-    def meeting(self, key: str) -> dict[str, Any]:
+    def meeting(self, key: str, now: datetime | None = None) -> MeetingView:
+        """The meeting; with `now`, when its documents were due and which were late."""
         m: Meeting = self._get(Meeting, key)
         self.require(View.MEETINGS, f"meeting {key}", meeting=key)
-        return self._meeting(m, self._documents({key: m}).get(key, []))
+        view = self._meeting(m, self._documents({key: m}).get(key, []))
+        if now is not None:
+            due = planning.meeting_documents_due(self, key, now)
+            view["documents_due"] = due["documents_due"]
+            for d in view["documents"]:
+                timing = due["documents"].get(d["key"])
+                d["late"] = timing["late"] if timing else None
+                d["late_by"] = timing["late_by"] if timing else None
+        return view
 
     def _documents(self, meetings: dict[str, Meeting]) -> dict[str, list[Document]]:
         return documents_of(self.model, meetings)
 
-    def _meeting(self, m: Meeting, docs: list[Document]) -> dict[str, Any]:
+    def _meeting(self, m: Meeting, docs: list[Document]) -> MeetingView:
         return {"key": m.key, "table": m.table, "starts_at": when(m.starts_at),
                 "place": m.place, "status": m.status.value, "reschedules": m.reschedules,
                 "agenda": [{"number": i.number, "title": i.title} for i in m.agenda],
                 "guests": list(m.guests), "attendance": self._attendance(m),
+                "present": sum(a.presence is not Presence.ABSENT for a in m.attendance),
                 "documents": [{"key": d.key, "title": d.title, "code": d.code,
                                "version": d.text_version, "sent_at": when(d.sent_at)}
                               for d in docs]}
 
     @reads(View.DOCUMENTS)
-    def document(self, key: str) -> dict[str, Any]:
+    def document(self, key: str) -> DocumentView:
         d: Document = self._get(Document, key)
         self._subject_rule(d)
         return {"key": d.key, "meeting": d.meeting, "table": d.table, "title": d.title,
@@ -371,7 +390,7 @@ class Views:
     # --- tables, members and the directory ----------------------------------------
 
     @reads(View.MEMBERS)
-    def members(self, table: str, on: date) -> list[dict[str, Any]]:
+    def members(self, table: str, on: date) -> list[MemberRow]:
         t: Table = self._get(Table, table)
         self.require(View.MEMBERS, f"the members of table {table}", table=table)
         persons = {p.key: p for p in self.model.states(
@@ -379,11 +398,12 @@ class Views:
         return [{"number": m.number, "person": m.person,
                  "name": persons[m.person].name if m.person in persons else m.person,
                  "organisation": m.organisation, "function": m.function,
-                 "since": m.since.isoformat(), "until": m.until and m.until.isoformat(),
+                 "since": m.since.isoformat(),
+                 "until": m.until.isoformat() if m.until else None,
                  "office_holder": m.office_holder} for m in t.members_on(on)]
 
     @reads(View.DIRECTORY)
-    def table(self, key: str) -> dict[str, Any]:
+    def table(self, key: str) -> TableRow:
         self.require(View.DIRECTORY, "the directory")
         t: Table = self._get(Table, key)
         return {"code": t.key, "name": t.name, "kind": t.kind.value,
@@ -391,23 +411,23 @@ class Views:
                 "meetings_per_year": t.meetings_per_year}
 
     @reads(View.DIRECTORY)
-    def tables(self) -> list[dict[str, Any]]:
+    def tables(self) -> list[TableRow]:
         self.require(View.DIRECTORY, "the directory")
         return [self.table(t.key) for t in self.model.states(Table)]
 
     @reads(View.DIRECTORY)
-    def organisations(self) -> list[dict[str, Any]]:
+    def organisations(self) -> list[OrganisationRow]:
         self.require(View.DIRECTORY, "the directory")
         return [{"code": o.key, "name": o.name} for o in self.model.states(Organisation)]
 
     @reads(View.PEOPLE)
-    def persons(self) -> list[dict[str, Any]]:
+    def persons(self) -> list[PersonRow]:
         self.require(View.PEOPLE, "the persons of the directory")
         return [{"id": p.key, "name": p.name, "title": p.title}
                 for p in self.model.states(Person)]
 
     @reads(View.PEOPLE)
-    def users(self) -> list[dict[str, Any]]:
+    def users(self) -> list[UserRow]:
         self.require(View.PEOPLE, "the users of the directory")
         return [{"user": u.key, "role": u.role.value, "organisation": u.organisation,
                  "person": u.person, "active": u.active} for u in self.model.states(User)]
@@ -415,25 +435,25 @@ class Views:
     # --- time: what falls due, punctuality, rhythm, calendar, documents (planning.py) --
 
     @reads(View.DEADLINES)
-    def due_soon(self, now: datetime, within: Any, *, table: str | None = None
-                 ) -> list[dict[str, Any]]:
+    def due_soon(self, now: datetime, within: timedelta, *, table: str | None = None
+                 ) -> list[DueRow]:
         register = self.actions(local_date(now), table=table)
         return [r for r in planning.due_soon(self, now, within, register, table=table)
                 if self.visible(View.DEADLINES, r["subject"])]
 
     @reads(View.REPORTS)
-    def punctuality(self, table: str, year: int, now: datetime) -> dict[str, Any]:
+    def punctuality(self, table: str, year: int, now: datetime) -> Punctuality:
         self._get(Table, table)
         self.require(View.REPORTS, f"the reports of table {table}", table=table)
         return planning.punctuality(self, table, year, now)
 
     @reads(View.DIRECTORY)
-    def table_overview(self, key: str, now: datetime) -> dict[str, Any]:
+    def table_overview(self, key: str, now: datetime) -> TableOverview:
         return planning.table_overview(self, key, now, self.table(key))
 
     @reads(View.CALENDAR)
     def calendar_entries(self, now: datetime, *, table: str | None = None,
-                         person: str | None = None) -> dict[str, Any]:
+                         person: str | None = None) -> CalendarEntries:
         register = self.actions(local_date(now), table=table, include_closed=True)
         entries = planning.calendar_entries(self, now, register, table=table, person=person)
         # each entry by the state of its meeting's minutes
@@ -454,28 +474,28 @@ class Views:
         return states.redactions()
 
     @reads(View.MINUTES)
-    def minutes_document(self, actor: Actor, key: str) -> dict[str, Any]:
+    def minutes_document(self, actor: Actor, key: str) -> MinutesDocument:
         return planning.minutes_document(self, self.minutes(actor, key), key)
 
     @reads(View.DOCUMENTS)
-    def document_due(self, key: str, now: datetime) -> dict[str, Any]:
+    def document_due(self, key: str, now: datetime) -> DocumentTiming:
         self._subject_rule(self._get(Document, key))
         return planning.document_due(self, key, now)
 
     @reads(View.MEETINGS)
-    def meeting_documents_due(self, key: str, now: datetime) -> dict[str, Any]:
+    def meeting_documents_due(self, key: str, now: datetime) -> MeetingDocumentsDue:
         self.require(View.MEETINGS, f"meeting {key}", meeting=key)
         return planning.meeting_documents_due(self, key, now)
 
     # --- history -------------------------------------------------------------------
 
     @reads(View.HISTORY, View.HISTORY_WOO, View.HISTORY_TABLE, View.HISTORY_DIRECTORY)
-    def history(self, actor: Actor, key: str) -> list[dict[str, Any]]:
+    def history(self, actor: Actor, key: str) -> list[HistoryRow]:
         """Every event of one object (`projections.history`), by the object's read rule; the
         Woo events (redactions name what they hide, and why) only for who reads those."""
         rows = history(self.app, key, until=self.moment)  # an unknown id: not found
-        document: Document | None = self.model.state(Document, key)  # type: ignore[assignment]
-        action: Action | None = self.model.state(Action, key)  # type: ignore[assignment]
+        document = self.model.state(Document, key)
+        action = self.model.state(Action, key)
         if self.model.state(Meeting, key) or self.model.state(Minutes, key):
             self.require(View.HISTORY, f"the history of meeting {key}", meeting=key,
                          actor=actor)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from ..output import json_option, progress_bar, show
@@ -61,7 +63,7 @@ def projections_status(session: Session, as_json: bool) -> None:
 
     app = session.app
     model = open_read_model(app)
-    data = {"events": app.recorder.max_notification_id() or 0,
+    data: dict[str, Any] = {"events": app.recorder.max_notification_id() or 0,
             "position": model.max_tracking_id(app.name) or 0}
     data["behind"] = data["events"] - data["position"]
     # Cheap honesty: every applied event leaves a version row, so a position moved past
@@ -182,6 +184,8 @@ def backup(session: Session, target: str) -> None:
     (SQLite's online backup). Copy a store this way, not with cp: a copy of the main file
     taken while lrt runs, or after a crash, misses what is still in its -wal file. On
     PostgreSQL, use pg_dump."""
+    from eventsourcing.sqlite import SQLiteApplicationRecorder
+
     from lrt_app import sqlite_store
     from lrt_app.settings import store
 
@@ -192,6 +196,7 @@ def backup(session: Session, target: str) -> None:
             "PostgreSQL's pg_dump (pg_dump -Fc -f FILE DBNAME)")
     session.need_key = False  # the bytes are copied as stored, encrypted or not
     app = session.app  # the start-up checks; replays a -wal left by a crash
+    assert isinstance(app.recorder, SQLiteApplicationRecorder)  # a SQLite store, as above
     count = sqlite_store.backup(location.env["SQLITE_DBNAME"], target,
                                 events_table=app.recorder.events_table_name)
     click.echo(f"store {location.name} copied to {target}: {count} events; check the copy "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import click
 
 from ..output import emit_json, json_option, progress_bar
@@ -51,6 +53,7 @@ def audit_verify(ctx: click.Context, session: Session, against: str | None,
     login); exit 1 when one fails. Without the key of an encrypted store only the chain is
     checked, and it says so."""
     from lrt_app.audit import Replay, verify
+    from lrt_app.chain import ChainRecorder
 
     if against_length is not None and against is None:
         raise click.UsageError("--length goes with --against")
@@ -61,7 +64,7 @@ def audit_verify(ctx: click.Context, session: Session, against: str | None,
     session.need_key = False  # the chain binds the bytes as stored
     recorder = session.app.recorder
     replay = Replay(session.app, skip="--chain-only was given" if chain_only else None)
-    total = recorder.count_events()
+    total = cast(ChainRecorder, recorder).count_events()
     if total >= PROGRESS_FROM:
         with progress_bar(length=total, label="verifying") as bar:
             report = verify(recorder, against=against, against_length=against_length,

@@ -108,15 +108,7 @@ def meeting_invite(session: Session, key: str, person: str) -> None:
 def meeting_show(session: Session, key: str, as_json: bool) -> None:
     """A meeting with its agenda, documents (and whether they were sent in time) and
     attendance."""
-    views = session.views()
-    data = views.meeting(key)
-    due = views.meeting_documents_due(key, session.now())
-    data["documents_due"] = due["documents_due"]
-    for d in data["documents"]:
-        timing = due["documents"].get(d["key"], {})
-        d["late"] = timing.get("late")
-        d["late_by"] = timing.get("late_by")
-    show(data, as_json, text=meeting_text)
+    show(session.views().meeting(key, session.now()), as_json, text=meeting_text)
 
 
 @meeting.command("list")
@@ -128,8 +120,6 @@ def meeting_list(session: Session, table_code: str | None, since: date | None,
                  as_json: bool) -> None:
     """The meeting calendar, with attendance counts."""
     data = session.views().calendar(table=table_code, since=since)
-    for m in data:
-        m["present"] = sum(a["presence"] != "absent" for a in m["attendance"])
     show(data, as_json, columns=["key", "table", "starts_at", "place", "status", "present"])
 
 

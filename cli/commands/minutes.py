@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..output import created, show, view_options, write_file
 from ..params import DATE, DATETIME, RECORD_TIME, FilePath, from_file, read_text
 from ..session import Session, pass_session
+
+if TYPE_CHECKING:
+    from projections.shapes import AttendanceRow, MinutesDocument, MinutesView
 
 KIND_PREFIX = {"decision": "Besluit: ", "action": "Actie: ", "point": ""}
 FORMATS = ("text", "md", "html", "docx")
@@ -31,17 +35,22 @@ def _report_actions(events: list[Any]) -> None:
 
 
 def _action_key(event: Any) -> str:
-    return click.get_current_context().find_object(Session).app.events_of(
-        event.originator_id)[0].key
+    from lrt_domain.actions import Action
+
+    session = click.get_current_context().find_object(Session)
+    assert session is not None
+    agreed = session.app.events_of(event.originator_id)[0]
+    assert isinstance(agreed, Action.Agreed)
+    return agreed.key
 
 
 
 
-def minutes_text(m: dict[str, Any]) -> str:
+def minutes_text(m: MinutesView) -> str:
     present = [a for a in m["attendance"] if a["presence"] != "absent"]
     absent = [a for a in m["attendance"] if a["presence"] == "absent"]
 
-    def names(rows: list[dict[str, Any]]) -> str:
+    def names(rows: list[AttendanceRow]) -> str:
         return ", ".join(a["name"] + (" (digitaal)" if a["presence"] == "remote" else "")
                          for a in rows) or "-"
 
@@ -67,13 +76,13 @@ def minutes_text(m: dict[str, Any]) -> str:
         lines += ["", "Correcties"]
         lines += [f"  {c['number']}. item {c['item']}: {c['reason']} (of version "
                   f"{c['of_version']})" for c in m["corrections"]]
-    if a := m["approval"]:
-        how = ("by written procedure" if a["written_procedure"]
-               else f"at meeting {a['at_meeting']}")
-        with_ = (" with amendment(s) " + ", ".join(map(str, a["amendments"]))
-                 if a["amendments"] else "")
-        lines += ["", f"Vastgesteld {how}{with_} (version {a['version']}, "
-                      f"recorded {a['recorded_at']})"]
+    if approval := m["approval"]:
+        how = ("by written procedure" if approval["written_procedure"]
+               else f"at meeting {approval['at_meeting']}")
+        with_ = (" with amendment(s) " + ", ".join(map(str, approval["amendments"]))
+                 if approval["amendments"] else "")
+        lines += ["", f"Vastgesteld {how}{with_} (version {approval['version']}, "
+                      f"recorded {approval['recorded_at']})"]
     return "\n".join(lines)
 
 
@@ -111,7 +120,11 @@ def minutes_draft(session: Session, meeting: str, file: Path | None) -> None:
     by the organisations of the table that it names (else by the secretariat)."""
     events = session.app.draft_minutes_and_actions(session.user, meeting,
                                                    _items(session, file, meeting))
-    created("minutes", events[0].key)
+    from lrt_domain.minutes import Minutes
+
+    drafted = events[0]
+    assert isinstance(drafted, Minutes.Drafted)
+    created("minutes", drafted.key)
     _report_actions(events[1:])
 
 
@@ -243,8 +256,10 @@ def minutes_show(session: Session, meeting: str, fmt: str, out: Path | None,
         from lrt_app import minutes_render
 
         document = views.minutes_document(session.actor(), meeting)
-        content = {"md": minutes_render.to_markdown, "html": minutes_render.to_html,
-                   "docx": minutes_render.to_docx}[fmt](document)
+        renders: dict[str, Callable[[MinutesDocument], str | bytes]] = {
+            "md": minutes_render.to_markdown, "html": minutes_render.to_html,
+            "docx": minutes_render.to_docx}
+        content = renders[fmt](document)
     if out is None:
         click.echo(content, nl=False)
         return

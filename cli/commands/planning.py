@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -11,13 +11,16 @@ from ..output import emit_json, show, table, view_options, write_file
 from ..params import FilePath
 from ..session import Session, pass_session
 
+if TYPE_CHECKING:
+    from projections.shapes import Punctuality
+
 
 @click.group()
 def report() -> None:
     """Reports over a period."""
 
 
-def punctuality_text(d: dict[str, Any]) -> str:
+def punctuality_text(d: Punctuality) -> str:
     t = d["totals"]
     lines = [f"Punctuality of the documents of {d['table']} in {d['year']}: "
              f"{t['on_time']} of {t['documents']} on time, {t['late']} late, "

@@ -31,8 +31,8 @@ def deadlines(session: Session, table_code: str | None, include_closed: bool,
     if within is not None:
         if include_closed:
             raise click.UsageError("--all and --within exclude each other")
-        data = session.views().due_soon(session.now(), within, table=table_code)
-        show(data, as_json, columns=DUE_COLUMNS, empty="(nothing falls due)")
+        due = session.views().due_soon(session.now(), within, table=table_code)
+        show(due, as_json, columns=DUE_COLUMNS, empty="(nothing falls due)")
         return
     data = session.views().deadlines(session.now(), table=table_code,
                                      include_closed=include_closed)

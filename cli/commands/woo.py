@@ -36,7 +36,7 @@ def redaction_row(e: Any) -> dict[str, Any]:
 
 def _target(row: dict[str, Any]) -> str:
     if row["person"]:
-        return row["person"]
+        return str(row["person"])
     text = " ".join(row["passage"].split())
     return f'"{text[:40]}..."' if len(text) > 43 else f'"{text}"'
 

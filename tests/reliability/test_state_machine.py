@@ -160,8 +160,13 @@ def make_machine(new_store: Callable[[], dict[str, str]], tally: Counter[str]
                                            self.clock.now()))
                     later = [k for k in self.meetings if k != key
                              and self.app.get(Meeting, k).starts_at > meeting.starts_at]
-                    if later:
-                        self.attempt(user, self.app.approve_minutes, key, at_meeting=later[0])
+                    at = self.app.get(Meeting, later[0]) if later else None
+                    if at is not None and at.status == "planned":  # hold it first
+                        self.clock.set(max(at.starts_at + timedelta(hours=1),
+                                           self.clock.now()))
+                        self.attempt(user, self.app.hold_meeting, at.key)
+                    elif at is not None:
+                        self.attempt(user, self.app.approve_minutes, key, at_meeting=at.key)
                     elif m.written_procedure is None:
                         self.attempt(user, self.app.start_written_procedure, key)
                     else:
