@@ -22,9 +22,12 @@ class WorldDateTime(click.ParamType):
             self.fail(f"{value!r} is not a date and time (YYYY-MM-DD HH:MM, optional "
                       "offset such as +01:00)", param, ctx)
         if moment.tzinfo is None:
-            from zoneinfo import ZoneInfo
+            from lrt_domain.dutch_time import LocalTimeError, from_local
 
-            moment = moment.replace(tzinfo=ZoneInfo("Europe/Amsterdam"))
+            try:
+                moment = from_local(moment)
+            except LocalTimeError as e:
+                self.fail(str(e), param, ctx)
         return moment
 
 

@@ -21,7 +21,7 @@ from eventsourcing.persistence import IntegrityError, Transcoder
 from lrt_domain import permissions
 from lrt_domain.actions import Action
 from lrt_domain.base import Actor, Aggregate, Context, DomainEvent, Role, project
-from lrt_domain.comment_rounds import Commentable, CommentSubmitted, RoundOpened
+from lrt_domain.comment_rounds import Commentable, CommentSubmitted, RoundClosed, RoundOpened
 from lrt_domain.directory import Organisation, Person, Store, User
 from lrt_domain.documents import Document
 from lrt_domain.dutch_time import local_date
@@ -476,6 +476,17 @@ class Lrt(Application[UUID]):
 
         return self._run(login, decide)[0].round.deadline
 
+    def close_comment_round(self, login: str | None, key: str,
+                            cls: type[Document] | type[Minutes]) -> RoundClosed:
+        """Close the open comment round on a document or minutes (`key`) before its
+        deadline; those who run the table decide it."""
+        def decide(ctx: Context) -> RoundClosed:
+            target: Commentable = self.get(cls, key)
+            self._manager(ctx, target.table, "close comment rounds")
+            return target.close_round(ctx)
+
+        return self._run(login, decide)[0]
+
     # --- comments (on minutes and documents) ----------------------------------------
 
     def commentable(self, key: str) -> Commentable:
@@ -761,25 +772,37 @@ class Lrt(Application[UUID]):
         once decided and before it is recorded (the CLI writes the files there first)."""
         from lrt_domain.publication import Publication
 
-        from .woo import render_public
-
         rendered: list[PublicMinutes] = []
 
         def decide(ctx: Context) -> list[DomainEvent]:
-            s, publication, opened = self._woo_decision(ctx, meeting, "publish minutes")
-            public = render_public(s.minutes, s.meeting, s.table, s.persons, publication,
-                                   approving_meeting=s.approving_meeting,
-                                   published=Publication.decision(ctx))
+            public, events = self._publication(ctx, meeting)
             rendered[:] = [public]
-            published = publication.publish(
-                ctx, s.minutes, s.meeting, s.table, s.persons,
-                public_digest=public.markdown_digest, html_digest=public.html_digest)
             if staged is not None:
                 staged(public)
-            return [*opened, published]
+            return events
 
         event = _first(self._run(login, decide)[-1:], Publication.Published)
         return rendered[0], event
+
+    def check_publication(self, login: str | None, meeting: str) -> None:
+        """Decide a publication as `publish_minutes` would, recording nothing: raises
+        what it would raise (`Unchanged` when the last publication is the same)."""
+        self._publication(Context(actor=self.actor(login), now=self.clock.now()), meeting)
+
+    def _publication(self, ctx: Context, meeting: str
+                     ) -> tuple[PublicMinutes, list[DomainEvent]]:
+        from lrt_domain.publication import Publication
+
+        from .woo import render_public
+
+        s, publication, opened = self._woo_decision(ctx, meeting, "publish minutes")
+        public = render_public(s.minutes, s.meeting, s.table, s.persons, publication,
+                               approving_meeting=s.approving_meeting,
+                               published=Publication.decision(ctx))
+        published = publication.publish(
+            ctx, s.minutes, s.meeting, s.table, s.persons,
+            public_digest=public.markdown_digest, html_digest=public.html_digest)
+        return public, [*opened, published]
 
 
 __all__ = ["Lrt", "DomainError"]

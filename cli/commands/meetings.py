@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from ..output import created, show, table, view_options
+from ..times import moment
 from ..params import DATE, DATETIME, PRESENCE, from_file, read_text
 from ..session import Session, pass_session
 
@@ -238,18 +239,44 @@ def document_send(session: Session, key: str, sent_at: datetime | None) -> None:
     click.echo(f"document {key} sent")
 
 
-@document.command("round")
+class _OpensByDefault(click.Group):
+    """`document round KEY ...` opens a round (as it always did); `document round close KEY`
+    closes the open one early."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = ["open", *args]
+        return super().parse_args(ctx, args)
+
+
+@document.group("round", cls=_OpensByDefault)
+def document_round() -> None:
+    """Comment rounds on a document: `round KEY` opens one, `round close KEY` closes it
+    before its deadline."""
+
+
+@document_round.command("open")
 @click.argument("key")
 @click.option("--deadline", type=DATETIME,
               help="Exact deadline, e.g. '2023-11-10 12:00' (Europe/Amsterdam) [default: "
                    "12:00 after the table's comment-round working days].")
 @pass_session
-def document_round(session: Session, key: str, deadline: datetime | None) -> None:
-    """Open a comment round on a document."""
-    from lrt_domain.dutch_time import local
-
+def document_round_open(session: Session, key: str, deadline: datetime | None) -> None:
+    """Open a comment round on a document (also: `document round KEY`)."""
     until = session.app.open_comment_round(session.user, key, deadline)
-    click.echo(f"comment round on {key} open until {local(until):%Y-%m-%d %H:%M}")
+    click.echo(f"comment round on {key} open until {moment(until)}")
+
+
+@document_round.command("close")
+@click.argument("key")
+@pass_session
+def document_round_close(session: Session, key: str) -> None:
+    """Close the open comment round on a document now, before its deadline (the
+    secretariat or the chair); later comments are refused."""
+    from lrt_domain.documents import Document
+
+    closed = session.app.close_comment_round(session.user, key, Document)
+    click.echo(f"comment round {closed.number} on {key} closed at {moment(closed.closed_at)}")
 
 
 @document.command("show")

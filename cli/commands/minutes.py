@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from ..output import created, show, view_options, write_file
+from ..times import moment
 from ..params import DATE, DATETIME, RECORD_TIME, FilePath, from_file, read_text
 from ..session import Session, pass_session
 
@@ -142,10 +143,26 @@ def minutes_revise(session: Session, meeting: str, file: Path | None, note: str 
 @pass_session
 def minutes_circulate(session: Session, meeting: str, deadline: datetime | None) -> None:
     """Send the draft to the members and open a comment round."""
-    from lrt_domain.dutch_time import local
-
     until = session.app.circulate_minutes(session.user, meeting, deadline)
-    click.echo(f"minutes {meeting} circulated; comments until {local(until):%Y-%m-%d %H:%M}")
+    click.echo(f"minutes {meeting} circulated; comments until {moment(until)}")
+
+
+@minutes.group("round")
+def minutes_round() -> None:
+    """The comment round on the minutes (`minutes circulate` opens it)."""
+
+
+@minutes_round.command("close")
+@click.argument("meeting")
+@pass_session
+def minutes_round_close(session: Session, meeting: str) -> None:
+    """Close the open comment round on the minutes now, before its deadline (the
+    secretariat or the chair), so that they can be approved; later comments are refused."""
+    from lrt_domain.minutes import Minutes
+
+    closed = session.app.close_comment_round(session.user, meeting, Minutes)
+    click.echo(f"comment round {closed.number} on minutes {meeting} closed at "
+               f"{moment(closed.closed_at)}")
 
 
 @minutes.command("procedure")
@@ -157,10 +174,8 @@ def minutes_circulate(session: Session, meeting: str, deadline: datetime | None)
 def minutes_procedure(session: Session, meeting: str, deadline: datetime | None) -> None:
     """Start a written procedure (schriftelijke vaststelling), where the table's rules
     approve minutes that way."""
-    from lrt_domain.dutch_time import local
-
     until = session.app.start_written_procedure(session.user, meeting, deadline)
-    click.echo(f"written procedure for {meeting} runs until {local(until):%Y-%m-%d %H:%M}")
+    click.echo(f"written procedure for {meeting} runs until {moment(until)}")
 
 
 @minutes.command("object")

@@ -121,6 +121,14 @@ def minutes_publish(session: Session, meeting: str, out: Path, force: bool,
     from lrt_app.woo import inventory_rows
     from projections.common import when
 
+    from lrt_domain.errors import Unchanged
+
+    try:  # nothing to publish is not a failure: said, and nothing is written
+        session.app.check_publication(session.user, meeting)
+    except Unchanged as e:
+        show({"meeting": meeting, "changed": False, "message": str(e)}, as_json,
+             text=lambda d: f"{d['message']}; nothing written")
+        return
     names = {"markdown": f"{meeting}-openbaar.md", "html": f"{meeting}-openbaar.html",
              "inventory": f"{meeting}-inventaris.md"}
     app, user = session.app, session.user
