@@ -10,9 +10,9 @@ from datetime import datetime
 from typing import Any
 
 
-def moment(value: Any, *, seconds: bool = True) -> str:
+def moment(value: Any, *, seconds: bool | None = True) -> str:
     """A moment (a datetime, or ISO 8601 text as the views give it) as a person reads it;
-    '' for None."""
+    '' for None. `seconds=None`: the seconds only when it has some."""
     from lrt_domain.dutch_time import shown
 
     if value is None or value == "":
@@ -21,4 +21,6 @@ def moment(value: Any, *, seconds: bool = True) -> str:
         value = datetime.fromisoformat(value)
     if value.tzinfo is None:  # a date-only or naive value: shown as it is
         return str(value)
+    if seconds is None:
+        seconds = bool(value.second or value.microsecond)
     return shown(value, seconds=seconds)

@@ -444,6 +444,29 @@ class Lrt(Application[UUID]):
         self._command(login, Meeting, meeting, "record attendance", lambda m, ctx:
                       m.record_attendance(ctx, person, presence, substitute_for))
 
+    def record_attendances(self, login: str | None, meeting: str,
+                           records: list[tuple[str, Presence, str | None]]) -> None:
+        """Several people's attendance (person, presence, whom a substitute stands in
+        for) in one transaction: all of them, or none."""
+        from lrt_domain.base import fold
+
+        for person, _, substitute_for in records:
+            self._person(person)
+            if substitute_for:
+                self._person(substitute_for)
+
+        def decide(ctx: Context) -> list[Meeting.AttendanceRecorded]:
+            m = self.get(Meeting, meeting)
+            self._manager(ctx, m.table, "record attendance")
+            events = []
+            for person, presence, substitute_for in records:
+                event = m.record_attendance(ctx, person, presence, substitute_for)
+                m = fold(m, event)
+                events.append(event)
+            return events
+
+        self._run(login, decide)
+
     # --- documents ----------------------------------------------------------------
 
     def add_document(self, login: str | None, meeting: str, title: str, text: str, *,

@@ -49,7 +49,7 @@ def demo(session: Session) -> None:
         actor = app.actor(scenario.SEC)
         now = clock.now()
         click.secho(f"\nThe minutes, as of {now:%Y-%m-%d}\n", bold=True)
-        click.echo(minutes_text(views.minutes(actor, meeting)))
+        click.echo(minutes_text(views.minutes_document(actor, meeting)))
         click.secho("\nComment deadlines (all rounds)\n", bold=True)
         click.echo(table(views.deadlines(now, include_closed=True), DEADLINE_COLUMNS))
         click.secho("\nAction register\n", bold=True)

@@ -162,21 +162,53 @@ def attendance() -> None:
     """Who was present, remote ("digitaal"), absent, or a substitute."""
 
 
+def _people(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> list[str]:
+    """`--present a,b --present c`: a, b, c."""
+    return [p.strip() for v in value for p in v.split(",") if p.strip()]
+
+
 @attendance.command("record")
 @click.argument("meeting_key")
-@click.argument("person")
-@click.argument("presence", type=click.Choice(PRESENCE))
+@click.argument("person", required=False)
+@click.argument("presence", type=click.Choice(PRESENCE), required=False)
 @click.option("--for", "substitute_for", metavar="PERSON",
-              help="The member a substitute stands in for.")
+              help="The member a substitute stands in for (with PERSON substitute).")
+@click.option("--present", multiple=True, callback=_people, metavar="PERSON[,PERSON...]",
+              help="These were present (repeatable; comma-separated).")
+@click.option("--remote", multiple=True, callback=_people, metavar="PERSON[,PERSON...]",
+              help="These joined remotely (digitaal).")
+@click.option("--absent", multiple=True, callback=_people, metavar="PERSON[,PERSON...]",
+              help="These were absent.")
 @pass_session
-def attendance_record(session: Session, meeting_key: str, person: str, presence: str,
-                      substitute_for: str | None) -> None:
-    """Record one person's attendance (a later record replaces it)."""
+def attendance_record(session: Session, meeting_key: str, person: str | None,
+                      presence: str | None, substitute_for: str | None, present: list[str],
+                      remote: list[str], absent: list[str]) -> None:
+    """Record attendance (a later record replaces a person's earlier one): one PERSON and
+    their PRESENCE, or several at once with --present, --remote and --absent, e.g.
+    `attendance record LRT-2026-12-10 --present spies,kolff --remote de-reus`. All of
+    them are recorded in one transaction, or none."""
     from lrt_domain.meetings import Presence
 
-    session.app.record_attendance(session.user, meeting_key, person, Presence(presence),
-                                  substitute_for)
-    click.echo(f"{person}: {presence}")
+    if (person is None) != (presence is None):
+        raise click.UsageError("give PERSON and PRESENCE together (or use --present, "
+                               "--remote, --absent)")
+    if substitute_for and presence != "substitute":
+        raise click.UsageError("--for goes with PERSON substitute")
+    records = [(p, Presence.PRESENT) for p in present] + [
+        (p, Presence.REMOTE) for p in remote] + [(p, Presence.ABSENT) for p in absent]
+    if person is not None and presence is not None:
+        records.insert(0, (person, Presence(presence)))
+    if not records:
+        raise click.UsageError("give PERSON PRESENCE, or --present, --remote, --absent")
+    seen = [p for p, _ in records]
+    twice = sorted({p for p in seen if seen.count(p) > 1})
+    if twice:
+        raise click.UsageError(f"{', '.join(twice)}: named more than once")
+    session.app.record_attendances(session.user, meeting_key, [
+        (p, how, substitute_for if how is Presence.SUBSTITUTE else None)
+        for p, how in records])
+    for p, how in records:
+        click.echo(f"{p}: {how.value}")
 
 
 @attendance.command("list")

@@ -39,42 +39,24 @@ def _action_key(event: Any) -> str:
 
 
 def minutes_text(m: dict[str, Any]) -> str:
-    present = [a for a in m["attendance"] if a["presence"] != "absent"]
-    absent = [a for a in m["attendance"] if a["presence"] == "absent"]
+    """The minutes as the members read them, in Dutch throughout, as the documents write
+    them (`minutes show --format md` has the same heading): `m` is what
+    `Views.minutes_document` gives."""
+    from lrt_app.minutes_render import header
 
-    def names(rows: list[dict[str, Any]]) -> str:
-        return ", ".join(a["name"] + (" (digitaal)" if a["presence"] == "remote" else "")
-                         for a in rows) or "-"
-
-    lines = [
-        f"Verslag {m['table']} {m['starts_at'][:10]}   [{m['status']}, versie {m['version']}]",
-        f"{'Omschrijving':<24}{m['table_name']}",
-        f"{'Vergaderdatum en -tijd':<24}{m['starts_at'].replace('T', ' ')}",
-        f"{'Vergaderplaats':<24}{m['place']}",
-        f"{'Aanwezig':<24}{names(present)}",
-        f"{'Afwezig':<24}{names(absent)}",
-    ]
+    lines = [m["table_name"], ""]
+    lines += [f"{label:<24}{value}" for label, value in header(m)]
     for item in m["items"]:
         lines += ["", f"{item['number']}. {item['title'].upper()}"]
         lines += [f"  • {KIND_PREFIX[p['kind']]}{p['text']}" for p in item["points"]]
     if m["amendments"]:
-        lines += ["", "Wijzigingen (amendments)"]
+        lines += ["", "Wijzigingsvoorstellen"]
         for a in m["amendments"]:
-            target = f"item {a['item']}" + (f" point {a['point']}" if a["point"] else "")
-            outcome = {"accepted": f"accepted in version {a['version']}",
-                       "rejected": f"rejected: {a['reason']}"}.get(a["status"], "pending")
+            target = f"agendapunt {a['item']}" + (f", punt {a['point']}" if a["point"] else "")
+            outcome = {"accepted": f"overgenomen in versie {a['version']}",
+                       "rejected": f"afgewezen: {a['reason']}"}.get(a["status"],
+                                                                    "in behandeling")
             lines.append(f"  {a['number']}. namens {a['organisation']}, {target}: {outcome}")
-    if m["corrections"]:
-        lines += ["", "Correcties"]
-        lines += [f"  {c['number']}. item {c['item']}: {c['reason']} (of version "
-                  f"{c['of_version']})" for c in m["corrections"]]
-    if a := m["approval"]:
-        how = ("by written procedure" if a["written_procedure"]
-               else f"at meeting {a['at_meeting']}")
-        with_ = (" with amendment(s) " + ", ".join(map(str, a["amendments"]))
-                 if a["amendments"] else "")
-        lines += ["", f"Vastgesteld {how}{with_} (version {a['version']}, "
-                      f"recorded {a['recorded_at']})"]
     return "\n".join(lines)
 
 
@@ -245,15 +227,16 @@ def minutes_show(session: Session, meeting: str, fmt: str, out: Path | None,
     views = session.views()
     if official_on is not None:
         views.require_approved(meeting, official_on)
-    if fmt == "text" and out is None:
-        show(views.minutes(session.actor(), meeting), as_json, text=minutes_text)
-        return
     if fmt == "text":
         import json
 
-        data = views.minutes(session.actor(), meeting)
+        data = (views.minutes(session.actor(), meeting) if as_json
+                else views.minutes_document(session.actor(), meeting))
         content: str | bytes = (json.dumps(data, ensure_ascii=False, indent=2) if as_json
                                 else minutes_text(data)) + "\n"
+        if out is None:
+            click.echo(content, nl=False)
+            return
     else:
         from lrt_app import minutes_render
 

@@ -115,3 +115,83 @@ def test_an_offset_says_which_of_the_two(lrt: Cli) -> None:
                   "Webex")
     assert store_fingerprint(lrt.db) != before
     assert lrt.json("meeting", "show", key)["starts_at"] == "2024-10-27T02:30+01:00"
+
+
+# --- less typing: the current meeting, attendance at once, --from -, completion --------
+
+
+@pytest.fixture
+def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where `lrt use` remembers the current meeting: a directory of this test's own."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.delenv("LRT_MEETING", raising=False)
+    return tmp_path / "state" / "lrt" / "current.json"
+
+
+def test_the_current_meeting_is_used_when_left_out_and_said(lrt: Cli, state: Path) -> None:
+    assert lrt.ok("use") == "no current meeting\n"
+    lrt.refused("agenda", "add", "Rondvraag", code=2, fragments=("Missing argument",))
+    lrt.refused("minutes", "show", code=2,
+                fragments=("missing argument MEETING", "lrt use MEETING"))
+    lrt.refused("use", "LRT-1999-01-01", fragments=("LRT-1999-01-01",))
+    assert lrt.ok("use", M1) == f"current meeting: {M1}\n"
+    assert M1 in state.read_text(encoding="utf8")
+    added = lrt.invoke("agenda", "add", "Rondvraag")
+    assert (added.exit_code, added.stdout) == (0, "2\n")
+    assert f"meeting {M1} (current: lrt use)" in added.stderr
+    assert [a["title"] for a in lrt.json("agenda", "list")] == [
+        "Opening en mededelingen", "Rondvraag"]
+    # named, it is as it always was; LRT_MEETING wins over `lrt use`
+    assert lrt.json("meeting", "show", M2)["key"] == M2
+    shown = lrt.invoke("meeting", "show", "--json", env={"LRT_MEETING": M2})
+    assert shown.exit_code == 0 and f"meeting {M2} (current: LRT_MEETING)" in shown.stderr
+    # a meeting named and the title forgotten: the title is missing, not taken from the id
+    lrt.refused("agenda", "add", M2, code=2, fragments=("TITLE",))
+    assert lrt.ok("use", "--clear") == "no current meeting\n"
+    lrt.refused("agenda", "list", code=2, fragments=("missing argument MEETING",))
+
+
+def test_attendance_of_several_people_in_one_command(lrt: Cli, state: Path) -> None:
+    lrt.new("person", "add", "Wouter Kolff", "--id", "kolff")
+    lrt.new("person", "add", "Jan de Reus", "--id", "de-reus")
+    before = store_fingerprint(lrt.db)
+    lrt.refused("attendance", "record", M1, "--present", "spies,nobody",
+                fragments=("nobody",))  # one unknown: none recorded
+    assert store_fingerprint(lrt.db) == before
+    lrt.refused("attendance", "record", M1, "--present", "spies", "--absent", "spies",
+                code=2, fragments=("spies: named more than once",))
+    out = lrt.ok("attendance", "record", M1, "--present", "spies,kolff", "--remote", "de-reus")
+    assert out == "spies: present\nkolff: present\nde-reus: remote\n"
+    assert {a["person"]: a["presence"] for a in lrt.json("attendance", "list", M1)} == {
+        "spies": "present", "kolff": "present", "de-reus": "remote"}
+    lrt.ok("attendance", "record", M1, "kolff", "absent")  # one, as before
+    assert {a["person"]: a["presence"] for a in lrt.json("attendance", "list", M1)}[
+        "kolff"] == "absent"
+
+
+def test_from_standard_input(lrt: Cli) -> None:
+    text = TEXT.replace("wordt vastgesteld.", "wordt met een wijziging vastgesteld.")
+    revised = lrt.invoke("minutes", "revise", M1, "--from", "-", input=text)
+    assert revised.exit_code == 0, revised.stderr
+    points = lrt.json("minutes", "show", M1)["items"][0]["points"]
+    assert points[1]["text"] == "Het verslag wordt met een wijziging vastgesteld."
+    added = lrt.invoke("document", "add", M1, "Notitie", "--from", "-", input="Een notitie.\n")
+    assert added.exit_code == 0, added.stderr
+    assert lrt.json("document", "show", added.stdout.strip())["text"].strip() == "Een notitie."
+
+
+def complete(lrt: Cli, words: str) -> list[str]:
+    result = lrt.invoke(env={"_LRT_COMPLETE": "bash_complete", "COMP_WORDS": words,
+                             "COMP_CWORD": str(len(words.split(" ")) - 1)})
+    assert result.exit_code == 0, result.stderr
+    return [line.split(",", 1)[1] for line in result.stdout.splitlines() if line]
+
+
+def test_shell_completion_of_ids_from_the_read_model(lrt: Cli) -> None:
+    assert complete(lrt, "lrt minutes show LRT-2023-1") == [M1, M2]
+    assert complete(lrt, "lrt minutes show LRT-2023-12") == [M2]
+    assert complete(lrt, "lrt document round close ") == [f"{M1}/D1"]
+    assert complete(lrt, "lrt table show ") == ["LRT"]
+    assert complete(lrt, "lrt attendance record LRT-2023-11-10 --present s") == ["spies"]
+    assert complete(lrt, "lrt action add LRT-2023-11-10 --owner V") == ["VNG"]
+    assert complete(lrt, "lrt --db nowhere.sqlite minutes show ") == []  # no store: nothing

@@ -62,7 +62,8 @@ def test_the_tour_runs_as_written(tmp_path: Path) -> None:
     assert {"lrt.ics", "verslag.docx", "kamer/CHAIN.txt", "kamer/MANIFEST.sha256"} <= made
     assert any(m.startswith("openbaar/") and m.endswith("-openbaar.md") for m in made)
     # the minutes as they stood when circulated (--as-of), and as approved
-    assert "[circulated, versie 1]" in out or "circulated, version 1" in out
+    assert "Status                  concept, rondgestuurd" in out
+    assert "Status                  vastgesteld, versie 2" in out
 
 
 def test_the_readme_shows_exactly_the_tour() -> None:
