@@ -23,37 +23,38 @@ lrt user add spies --role member --organisation VNG --person liesbeth-spies
 # a meeting three weeks ago, recorded after the fact, and the next one a week ago
 M=$(lrt meeting schedule LRT --at "$(date -d '-21 days' +%F) 09:15" --place Webex)
 NEXT=$(lrt meeting schedule LRT --at "$(date -d '-7 days' +%F) 09:15" --place "Den Haag")
-lrt agenda add "$M" "Opening en mededelingen"                  # prints: 1
-lrt agenda add "$M" "Conceptbrief aan de Tweede Kamer"         # prints: 2
-D=$(lrt document add "$M" "Conceptbrief" --from "$EXAMPLES/conceptbrief.txt")
+lrt use "$M"                              # the current meeting: left out below
+lrt agenda add "Opening en mededelingen"                       # prints: 1
+lrt agenda add "Conceptbrief aan de Tweede Kamer"              # prints: 2
+D=$(lrt document add "Conceptbrief" --from "$EXAMPLES/conceptbrief.txt")
 lrt document send "$D"
 lrt document round "$D"                   # open for 5 working days (the table's rules)
 lrt --as spies comment add "$D" --text "De toon is te zendend."
 
-lrt meeting hold "$M"
-lrt attendance record "$M" liesbeth-spies remote
-lrt minutes draft "$M" --from "$EXAMPLES/verslag.md"   # its "Actie:" line: action A1
-lrt minutes circulate "$M"                # comments until 12:00, 5 working days on
-CIRCULATED=$(date '+%FT%T.%6N%:z')     # a record time, to look back at
-lrt --as spies amendment propose "$M" --item 1 --point 2 \
+lrt meeting hold
+lrt attendance record --remote liesbeth-spies   # several: --present a,b --absent c
+lrt minutes draft --from "$EXAMPLES/verslag.md" # its "Actie:" line: action A1
+lrt minutes circulate                     # comments until 12:00, 5 working days on
+CIRCULATED=$(date '+%FT%T.%6N%:z')        # a record time, to look back at
+lrt --as spies amendment propose --item 1 --point 2 \
     --text "Het verslag van de vorige vergadering wordt vastgesteld met een wijziging namens VNG."
-lrt amendment accept "$M" 1
-lrt minutes round close "$M"              # before its deadline: the minutes can be approved
+lrt amendment accept 1
+lrt minutes round close                   # before its deadline: now it can be approved
 lrt meeting hold "$NEXT"
-lrt minutes approve "$M" --at-meeting "$NEXT"
+lrt minutes approve --at-meeting "$NEXT"
 
-lrt action add "$M" --item 2 --owner JenV --text "JenV verstuurt de brief aan de Kamer" \
+lrt action add --item 2 --owner JenV --text "JenV verstuurt de brief aan de Kamer" \
     --due "$(date -d '+14 days' +%F)"
-lrt minutes show "$M"
-lrt deadlines --all
+lrt minutes show                          # the minutes as the members read them (Dutch)
+lrt deadlines --all                       # comment rounds: who commented, who did not
 lrt action list
-lrt history "$M"
+lrt history "$M"                          # every event, who and when; text diffs
 
-lrt minutes show "$M" --as-of "$CIRCULATED"       # as the system said then
-lrt minutes show "$M" --official-on "$(date +%F)" # the approved text in force today
-lrt minutes redactions "$M"                       # Woo: civil servants redacted
-lrt minutes publish "$M" --out openbaar/
-lrt minutes publish "$M" --out openbaar/          # nothing changed: says so
+lrt minutes show --as-of "$CIRCULATED"    # as the system said then
+lrt minutes show --official-on "$(date +%F)"   # the approved text in force today
+lrt minutes redactions                    # Woo: civil servants redacted
+lrt minutes publish --out openbaar/
+lrt minutes publish --out openbaar/       # nothing changed: says so, exit 0
 lrt export parliament --table LRT --from "$(date -d '-1 year' +%F)" --to "$(date +%F)" \
     --out kamer
 lrt audit verify
@@ -63,4 +64,4 @@ lrt deadlines --within 48h                # rounds closing, documents due, actio
 lrt report punctuality --table LRT --year "$(date -d '-21 days' +%Y)"
 lrt table show LRT                        # its rules, and when the next meeting is due
 lrt calendar export --person liesbeth-spies --out lrt.ics
-lrt minutes show "$M" --format docx --out verslag.docx     # or md, html
+lrt minutes show --format docx --out verslag.docx   # or md, html

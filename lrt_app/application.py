@@ -171,6 +171,11 @@ class Lrt(Application[UUID]):
         try:
             user = self.get(User, login)
         except NotFound:
+            if self.is_postgres:  # the login is the user: --as would not help
+                raise NotFound(
+                    f"user: no user {login!r}: your database login is not a registered "
+                    f"user; a secretariat user registers it with 'lrt user add {login} "
+                    "--role ...', or connect as the login of a registered user") from None
             raise NotFound(f"user: no user {login!r}; register one with 'lrt user add'") \
                 from None
         if not user.active:

@@ -42,9 +42,15 @@ def init(session: Session, admin: str, organisation: str, organisation_name: str
         app.initialise(admin=admin, organisation=organisation,
                        organisation_name=organisation_name)
         catch_up(app, model)
+        if app.is_postgres:
+            from lrt_app import postgres
+
+            hint = postgres.acting_hint(app.recorder, admin)
+        else:
+            hint = f"act as {admin} with --as {admin} (or LRT_USER={admin})"
     finally:
         app.close()
-    click.echo(f"store {location.name} initialised; act as {admin} with --as {admin}")
+    click.echo(f"store {location.name} initialised; {hint}")
 
 
 @click.group()

@@ -44,7 +44,7 @@ def _gnu_date() -> bool:
                     reason="the tour is a bash script using GNU date")
 def test_the_tour_runs_as_written(tmp_path: Path) -> None:
     env = clean_env(PATH=f"{lrt_executable().parent}{os.pathsep}{os.environ['PATH']}",
-                    TMPDIR=str(tmp_path))
+                    TMPDIR=str(tmp_path), XDG_STATE_HOME=str(tmp_path / "state"))
     env.pop("LRT_MEETING", None)
     env.pop("LRT_KEY_FILE", None)
     env.pop("LRT_CIPHER_KEY", None)
@@ -57,7 +57,8 @@ def test_the_tour_runs_as_written(tmp_path: Path) -> None:
     assert "already published as they are (publication 1); nothing changed" in out
     assert "are already these; nothing recorded" in out  # table rules already in force
     assert re.search(r"^ok: \d+ events checked, and the rules they follow$", out, re.M)
-    [work] = [p for p in tmp_path.iterdir() if p.is_dir()]  # the tour's mktemp -d
+    assert "(current: lrt use)" in result.stderr  # the commands that left the meeting out
+    [work] = [p for p in tmp_path.iterdir() if p.name.startswith("tmp.")]  # its mktemp -d
     made = {p.relative_to(work).as_posix() for p in work.rglob("*") if p.is_file()}
     assert {"lrt.ics", "verslag.docx", "kamer/CHAIN.txt", "kamer/MANIFEST.sha256"} <= made
     assert any(m.startswith("openbaar/") and m.endswith("-openbaar.md") for m in made)
