@@ -124,3 +124,13 @@ def write_file(path: Any, content: str | bytes) -> None:
             os.unlink(tmp)
         raise click.BadParameter(f"cannot write {path}: {e.strerror or e}",
                                  param_hint="'--out'") from None
+
+
+PLURALS = {"time": "times", "difference": "differences", "amendment": "amendments",
+           "comment": "comments", "occurrence": "occurrences", "redaction": "redactions",
+           "meeting": "meetings", "event": "events", "to-do": "to-dos"}
+
+
+def count(n: int, noun: str) -> str:
+    """'1 meeting', '2 meetings', '0 meetings': English, as every CLI message is."""
+    return f"{n} {noun if n == 1 else PLURALS.get(noun, noun + 's')}"

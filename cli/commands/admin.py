@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..output import json_option, progress_bar, show
+from ..output import count, json_option, progress_bar, show
 from ..session import Session, pass_session
 
 
@@ -141,7 +141,7 @@ def projections_verify(ctx: click.Context, session: Session, as_json: bool) -> N
         more = result.count - len(result.differences)
         return "\n".join([f"DIFFERENT {x}" for x in result.differences]
                          + ([f"... and {more} more"] if more else [])
-                         + [f"{result.count} difference(s) between the read model and the "
+                         + [f"{count(result.count, 'difference')} between the read model and the "
                             "events; 'lrt projections rebuild' rebuilds it from the events"])
 
     show(result.as_dict(), as_json, text=text)
@@ -198,9 +198,9 @@ def backup(session: Session, target: str) -> None:
             "PostgreSQL's pg_dump (pg_dump -Fc -f FILE DBNAME)")
     session.need_key = False  # the bytes are copied as stored, encrypted or not
     app = session.app  # the start-up checks; replays a -wal left by a crash
-    count = sqlite_store.backup(location.env["SQLITE_DBNAME"], target,
-                                events_table=app.recorder.events_table_name)
-    click.echo(f"store {location.name} copied to {target}: {count} events; check the copy "
+    copied = sqlite_store.backup(location.env["SQLITE_DBNAME"], target,
+                                 events_table=app.recorder.events_table_name)
+    click.echo(f"store {location.name} copied to {target}: {count(copied, 'event')}; check the copy "
                f"with: lrt --db {target} audit verify")
 
 

@@ -8,20 +8,21 @@ from typing import Any
 
 import click
 
-from ..output import created, show, table, view_options
+from ..output import count, created, show, table, view_options
 from ..times import moment
 from ..params import DATE, DATETIME, PRESENCE, from_file, read_text
 from ..session import Session, pass_session
 
 
 def meeting_text(m: dict[str, Any]) -> str:
-    lines = [f"{m['key']}  {m['table']}  {m['starts_at']}  {m['place']}  [{m['status']}]"]
+    lines = [f"{m['key']}  {m['table']}  {moment(m['starts_at'], seconds=None)}  "
+             f"{m['place']}  [{m['status']}]"]
     if m["reschedules"]:
-        lines.append(f"rescheduled {m['reschedules']} time(s)")
+        lines.append(f"rescheduled {count(m['reschedules'], 'time')}")
     lines.append("\nAgenda")
     lines += [f"  {i['number']}. {i['title']}" for i in m["agenda"]] or ["  (empty)"]
     if m["documents"]:
-        lines.append(f"\nDocuments (due {m['documents_due']})"
+        lines.append(f"\nDocuments (due {moment(m['documents_due'])})"
                      if m.get("documents_due") else "\nDocuments")
         columns = ["key", "title", "version", "sent_at"]
         lines.append(table(m["documents"], [*columns, "late"] if "late" in
