@@ -319,14 +319,15 @@ def document_round_close(session: Session, key: str) -> None:
 def document_show(session: Session, key: str, as_json: bool) -> None:
     """A document with its comments."""
     def text(d: dict[str, Any]) -> str:
-        lines = [f"{d['key']}  {d['title']}  version {d['version']}  sent {d['sent_at'] or '-'}",
-                 f"due {d['due']} ({d['rule_days']} working days before the meeting)"
+        lines = [f"{d['key']}  {d['title']}  version {d['version']}  "
+                 f"sent {moment(d['sent_at']) or '-'}",
+                 f"due {moment(d['due'])} ({d['rule_days']} working days before the meeting)"
                  + (f"  LATE by {d['late_by']}" if d["late_by"] else
                     "  LATE: not sent" if d["late"] else ""),
                  "", d["text"]]
         for r in d["comment_rounds"]:
-            lines.append(f"\nComment round {r['number']} until {r['deadline']}")
-            lines += [f"  {c['received_at']}  {c['person']} ({c['organisation'] or 'guest'}): "
+            lines.append(f"\nComment round {r['number']} until {moment(r['deadline'])}")
+            lines += [f"  {moment(c['received_at'])}  {c['person']} ({c['organisation'] or 'guest'}): "
                       f"{c['text']}" for c in r["comments"]] or ["  (no comments)"]
         return "\n".join(lines)
 

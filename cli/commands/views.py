@@ -40,7 +40,9 @@ def deadlines(session: Session, table_code: str | None, include_closed: bool,
     if not as_json:  # names beside the ids, where the user may read the table's members
         named = _names(views, data)
         data = [{**r, **{k: [named.get(p, p) for p in r[k]]
-                         for k in ("commented", "not_commented")}} for r in data]
+                         for k in ("commented", "not_commented")},
+                 "title": f"minutes of {r['subject']}" if r["kind"] == "minutes"
+                 else r["title"]} for r in data]  # (in JSON as the calendar says it)
     show(data, as_json, columns=DEADLINE_COLUMNS, empty="(no open comment rounds)")
 
 
