@@ -257,8 +257,15 @@ def minutes_show(session: Session, meeting: str, fmt: str, out: Path | None,
 @pass_session
 def minutes_list(session: Session, table_code: str | None, as_json: bool) -> None:
     """All minutes with their status and version."""
-    show(session.views().minutes_list(table_code), as_json,
-         columns=["meeting", "table", "date", "status", "version"])
+    rows = session.views().minutes_list(table_code)
+    if not as_json:  # the names people use: changed after circulating is still circulated
+        rows = [{**r, "status": SHOWN_STATUS.get(r["status"], r["status"])} for r in rows]
+    show(rows, as_json, columns=["meeting", "table", "date", "status", "version"])
+
+
+# `revised` (the domain's state: changed after it was circulated, by an accepted amendment
+# or a new version) is, to the members, circulated minutes in a newer version.
+SHOWN_STATUS = {"revised": "circulated (revised)"}
 
 
 @click.group()
