@@ -9,6 +9,7 @@ import click
 
 from ..output import show, view_options
 from ..params import DURATION
+from ..times import moment
 from ..session import Session, pass_session
 
 DUE_COLUMNS = ["due", "overdue", "kind", "subject", "title", "waiting_on"]
@@ -79,7 +80,7 @@ def history(session: Session, key: str, as_json: bool) -> None:
     if not as_json:  # the text changes, as unified diffs between versions
         for r in rows:
             if r["diff"]:
-                click.echo(f"\n{r['recorded_at']}  {r['object']} v{r['version']}  "
+                click.echo(f"\n{moment(r['recorded_at'])}  {r['object']} v{r['version']}  "
                            f"{r['event']}  ({r['user']})\n{r['diff']}")
 
 
