@@ -130,6 +130,7 @@ def _register() -> None:
 
     for name in COMMAND_MODULES:
         importlib.import_module(f"cli.commands.{name}").register(lrt)
+    importlib.import_module("cli.current").register(lrt)  # `lrt use`, after every command
 
 
 _register()

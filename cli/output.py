@@ -4,10 +4,14 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import click
+
+# ISO 8601 with an offset, as the views give times ('2023-11-10T09:15+01:00')
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)\Z")
 
 json_option = click.option("--json", "as_json", is_flag=True,
                            help="Print JSON (a stable shape, documented in the README).")
@@ -46,9 +50,18 @@ def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def cell(value: Any) -> str:
+# Columns whose times decide something to the second: shown with their seconds.
+EXACT_COLUMNS = frozenset({"deadline", "due", "received_at", "sent_at", "recorded_at",
+                           "published_at", "closed_at"})
+
+
+def cell(value: Any, column: str = "") -> str:
     if value is None:
         return ""
+    if isinstance(value, str) and ISO_MOMENT.match(value):  # a time: as a person reads it
+        from .times import moment
+
+        return moment(value, seconds=column in EXACT_COLUMNS or len(value) > 22)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, (list, tuple)):
@@ -60,7 +73,7 @@ def table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str],
           headers: Sequence[str] | None = None) -> str:
     """An aligned text table; the last column is not padded."""
     headers = list(headers or [c.replace("_", " ") for c in columns])
-    cells = [[cell(r.get(c)) for c in columns] for r in rows]
+    cells = [[cell(r.get(c), c) for c in columns] for r in rows]
     widths = [max([len(h), *(len(row[i]) for row in cells)]) for i, h in enumerate(headers)]
 
     def line(values: Sequence[str]) -> str:
@@ -111,3 +124,13 @@ def write_file(path: Any, content: str | bytes) -> None:
             os.unlink(tmp)
         raise click.BadParameter(f"cannot write {path}: {e.strerror or e}",
                                  param_hint="'--out'") from None
+
+
+PLURALS = {"time": "times", "difference": "differences", "amendment": "amendments",
+           "comment": "comments", "occurrence": "occurrences", "redaction": "redactions",
+           "meeting": "meetings", "event": "events", "to-do": "to-dos"}
+
+
+def count(n: int, noun: str) -> str:
+    """'1 meeting', '2 meetings', '0 meetings': English, as every CLI message is."""
+    return f"{n} {noun if n == 1 else PLURALS.get(noun, noun + 's')}"

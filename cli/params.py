@@ -22,9 +22,12 @@ class WorldDateTime(click.ParamType):
             self.fail(f"{value!r} is not a date and time (YYYY-MM-DD HH:MM, optional "
                       "offset such as +01:00)", param, ctx)
         if moment.tzinfo is None:
-            from zoneinfo import ZoneInfo
+            from lrt_domain.dutch_time import LocalTimeError, from_local
 
-            moment = moment.replace(tzinfo=ZoneInfo("Europe/Amsterdam"))
+            try:
+                moment = from_local(moment)
+            except LocalTimeError as e:
+                self.fail(str(e), param, ctx)
         return moment
 
 
@@ -78,11 +81,13 @@ TABLE_KINDS = ("national", "preparatory", "provincial")
 
 
 def from_file(help: str) -> Any:
-    """The `--from FILE` option of commands that take a longer text."""
+    """The `--from FILE` option of commands that take a longer text; `--from -` reads
+    standard input."""
     from pathlib import Path
 
-    return click.option("--from", "file", help=help, type=FilePath(
-        exists=True, dir_okay=False, path_type=Path))
+    return click.option("--from", "file", help=f"{help} ('-': standard input)",
+                        metavar="FILE", type=FilePath(exists=True, dir_okay=False,
+                                                      path_type=Path, allow_dash=True))
 
 
 MAX_FILE = 1024 * 1024  # bytes of a --from file; a text takes 100,000 characters at most
@@ -91,9 +96,16 @@ MAX_FILE = 1024 * 1024  # bytes of a --from file; a text takes 100,000 character
 def read_text(file: Any) -> str:
     """The file's text, UTF-8 (a byte order mark at its start is dropped), at most
     `MAX_FILE` bytes."""
+    import sys
+
+    data: bytes
     try:
-        with open(file, "rb") as f:
-            data = f.read(MAX_FILE + 1)
+        if f"{file}" == "-":  # standard input
+            data = sys.stdin.buffer.read(MAX_FILE + 1)
+            file = "standard input"
+        else:
+            with open(file, "rb") as f:
+                data = f.read(MAX_FILE + 1)
         if len(data) > MAX_FILE:
             raise click.BadParameter(f"{file} is larger than {MAX_FILE // 1024} KiB",
                                      param_hint="'--from'")

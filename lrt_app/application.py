@@ -21,7 +21,7 @@ from eventsourcing.persistence import IntegrityError, Transcoder
 from lrt_domain import permissions
 from lrt_domain.actions import Action
 from lrt_domain.base import Actor, Aggregate, Context, DomainEvent, Role, project
-from lrt_domain.comment_rounds import Commentable, CommentSubmitted, RoundOpened
+from lrt_domain.comment_rounds import Commentable, CommentSubmitted, RoundClosed, RoundOpened
 from lrt_domain.directory import Organisation, Person, Store, User
 from lrt_domain.documents import Document
 from lrt_domain.dutch_time import local_date
@@ -171,6 +171,11 @@ class Lrt(Application[UUID]):
         try:
             user = self.get(User, login)
         except NotFound:
+            if self.is_postgres:  # the login is the user: --as would not help
+                raise NotFound(
+                    f"user: no user {login!r}: your database login is not a registered "
+                    f"user; a secretariat user registers it with 'lrt user add {login} "
+                    "--role ...', or connect as the login of a registered user") from None
             raise NotFound(f"user: no user {login!r}; register one with 'lrt user add'") \
                 from None
         if not user.active:
@@ -444,6 +449,29 @@ class Lrt(Application[UUID]):
         self._command(login, Meeting, meeting, "record attendance", lambda m, ctx:
                       m.record_attendance(ctx, person, presence, substitute_for))
 
+    def record_attendances(self, login: str | None, meeting: str,
+                           records: list[tuple[str, Presence, str | None]]) -> None:
+        """Several people's attendance (person, presence, whom a substitute stands in
+        for) in one transaction: all of them, or none."""
+        from lrt_domain.base import fold
+
+        for person, _, substitute_for in records:
+            self._person(person)
+            if substitute_for:
+                self._person(substitute_for)
+
+        def decide(ctx: Context) -> list[Meeting.AttendanceRecorded]:
+            m = self.get(Meeting, meeting)
+            self._manager(ctx, m.table, "record attendance")
+            events = []
+            for person, presence, substitute_for in records:
+                event = m.record_attendance(ctx, person, presence, substitute_for)
+                m = fold(m, event)
+                events.append(event)
+            return events
+
+        self._run(login, decide)
+
     # --- documents ----------------------------------------------------------------
 
     def add_document(self, login: str | None, meeting: str, title: str, text: str, *,
@@ -475,6 +503,17 @@ class Lrt(Application[UUID]):
             return d.open_round(ctx, deadline or table.rules_at(ctx.now).comment_deadline(ctx.now))
 
         return self._run(login, decide)[0].round.deadline
+
+    def close_comment_round(self, login: str | None, key: str,
+                            cls: type[Document] | type[Minutes]) -> RoundClosed:
+        """Close the open comment round on a document or minutes (`key`) before its
+        deadline; those who run the table decide it."""
+        def decide(ctx: Context) -> RoundClosed:
+            target: Commentable = self.get(cls, key)
+            self._manager(ctx, target.table, "close comment rounds")
+            return target.close_round(ctx)
+
+        return self._run(login, decide)[0]
 
     # --- comments (on minutes and documents) ----------------------------------------
 
@@ -761,25 +800,37 @@ class Lrt(Application[UUID]):
         once decided and before it is recorded (the CLI writes the files there first)."""
         from lrt_domain.publication import Publication
 
-        from .woo import render_public
-
         rendered: list[PublicMinutes] = []
 
         def decide(ctx: Context) -> list[DomainEvent]:
-            s, publication, opened = self._woo_decision(ctx, meeting, "publish minutes")
-            public = render_public(s.minutes, s.meeting, s.table, s.persons, publication,
-                                   approving_meeting=s.approving_meeting,
-                                   published=Publication.decision(ctx))
+            public, events = self._publication(ctx, meeting)
             rendered[:] = [public]
-            published = publication.publish(
-                ctx, s.minutes, s.meeting, s.table, s.persons,
-                public_digest=public.markdown_digest, html_digest=public.html_digest)
             if staged is not None:
                 staged(public)
-            return [*opened, published]
+            return events
 
         event = _first(self._run(login, decide)[-1:], Publication.Published)
         return rendered[0], event
+
+    def check_publication(self, login: str | None, meeting: str) -> None:
+        """Decide a publication as `publish_minutes` would, recording nothing: raises
+        what it would raise (`Unchanged` when the last publication is the same)."""
+        self._publication(Context(actor=self.actor(login), now=self.clock.now()), meeting)
+
+    def _publication(self, ctx: Context, meeting: str
+                     ) -> tuple[PublicMinutes, list[DomainEvent]]:
+        from lrt_domain.publication import Publication
+
+        from .woo import render_public
+
+        s, publication, opened = self._woo_decision(ctx, meeting, "publish minutes")
+        public = render_public(s.minutes, s.meeting, s.table, s.persons, publication,
+                               approving_meeting=s.approving_meeting,
+                               published=Publication.decision(ctx))
+        published = publication.publish(
+            ctx, s.minutes, s.meeting, s.table, s.persons,
+            public_digest=public.markdown_digest, html_digest=public.html_digest)
+        return public, [*opened, published]
 
 
 __all__ = ["Lrt", "DomainError"]

@@ -68,9 +68,9 @@ def check(recorder: Any, *, name: str, require_store: bool = True) -> None:
                           "'lrt init' (same arguments)")
 
 
-def login(recorder: Any, requested: str | None) -> str:
-    """The acting user is the database login; only a superuser or a member of
-    lrt_delegate (a trusted front-end) may act as someone else with --as."""
+def session_login(recorder: Any) -> tuple[str, bool]:
+    """The database login, and whether it may act as someone else (a superuser or a member
+    of lrt_delegate)."""
     datastore = recorder.datastore
     with datastore.transaction(commit=False) as c:
         c.execute("SELECT session_user AS login, "
@@ -78,13 +78,31 @@ def login(recorder: Any, requested: str | None) -> str:
                   "(to_regrole(%s) IS NOT NULL AND pg_has_role(session_user, %s, 'MEMBER')) "
                   "AS delegate", (DELEGATE_ROLE, DELEGATE_ROLE))
         row = c.fetchone()
-    login: str = row["login"]
+    return row["login"], bool(row["super"] or row["delegate"])
+
+
+def login(recorder: Any, requested: str | None) -> str:
+    """The acting user is the database login; only a superuser or a member of
+    lrt_delegate (a trusted front-end) may act as someone else with --as."""
+    login, delegates = session_login(recorder)
     if requested is None or requested == login:
         return login
-    if row["super"] or row["delegate"]:
+    if delegates:
         return requested
     raise Forbidden(f"--as {requested}: on PostgreSQL you act as your database login "
-                    f"{row['login']}")
+                    f"{login}")
+
+
+def acting_hint(recorder: Any, user: str) -> str:
+    """How the login that ran `lrt init` acts as its first user `user` from now on."""
+    login, delegates = session_login(recorder)
+    if login == user:
+        return f"act as {user}: your database login"
+    if delegates:
+        return f"act as {user} with --as {user} (your login {login} may act for others)"
+    return (f"your login {login} acts only as itself: connect as a database login named "
+            f"{user} (CREATE ROLE {user} LOGIN IN ROLE lrt_writer), or register {login} as "
+            f"a user with 'lrt user add {login} ...' from such a login")
 
 
 def prepare(recorder: Any, view_tables: list[str], tracking_table: str) -> None:

@@ -3,7 +3,9 @@
 A round has an exact deadline ("tot 12u op 10 november"). Until then members of the table,
 and guests invited to the meeting, may comment; the secretariat may record a comment that
 reached it on a member's behalf, with the time it was received. After the deadline every
-comment is refused. One round is open at a time.
+comment is refused. One round is open at a time. The secretariat (or the chair) may close
+the open round before its deadline: from then on it counts as closed, its deadline is the
+moment it was closed, and the deadline first announced is kept beside it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import ClassVar
 
 from . import checks
 from .base import Aggregate, Context, DomainEvent, Model
-from .dutch_time import local, local_date
+from .dutch_time import local_date, shown
 from .errors import Forbidden, InvalidInput, RuleViolation
 from .meetings import Meeting
 from .tables import Table
@@ -32,6 +34,13 @@ class CommentRound(Model):
     opened_at: datetime
     deadline: datetime
     comments: tuple[Comment, ...] = ()
+    # closed before its deadline: the deadline first announced (`deadline` is then the
+    # moment it was closed)
+    announced_deadline: datetime | None = None
+
+    @property
+    def closed_early(self) -> bool:
+        return self.announced_deadline is not None
 
     def is_open(self, at: datetime) -> bool:
         return at <= self.deadline
@@ -52,6 +61,20 @@ class CommentSubmitted(DomainEvent):
     def apply(self, state: Commentable) -> Commentable:
         last = state.rounds[-1]
         last = last.model_copy(update={"comments": (*last.comments, self.comment)})
+        return state.with_(rounds=(*state.rounds[:-1], last))
+
+
+class RoundClosed(DomainEvent):
+    """The open round closed before its deadline, by those who run the table."""
+
+    TOPIC: ClassVar[str] = "lrt.CommentRound.Closed"
+    number: int
+    closed_at: datetime
+
+    def apply(self, state: Commentable) -> Commentable:
+        last = state.rounds[-1]
+        last = last.model_copy(update={"deadline": self.closed_at,
+                                       "announced_deadline": last.deadline})
         return state.with_(rounds=(*state.rounds[:-1], last))
 
 
@@ -76,9 +99,19 @@ class Commentable(Aggregate):
         if current is not None and self.round_open(ctx.now):
             raise RuleViolation(
                 f"a comment round on {self.key} is already open until "
-                f"{local(current.deadline):%Y-%m-%d %H:%M}")
+                f"{shown(current.deadline, seconds=True)}")
         return self.trigger(event_class, ctx, round=CommentRound(
             number=len(self.rounds) + 1, opened_at=ctx.now, deadline=deadline))
+
+    def close_round(self, ctx: Context) -> RoundClosed:
+        """Close the open round now, before its deadline: later comments are refused."""
+        rnd = self.current_round
+        if rnd is None or not rnd.is_open(ctx.now):
+            raise RuleViolation(
+                f"no comment round is open on {self.key}" + (
+                    f" (round {rnd.number} closed at {shown(rnd.deadline, seconds=True)})"
+                    if rnd is not None else ""))
+        return self.trigger(RoundClosed, ctx, number=rnd.number, closed_at=ctx.now)
 
     def submit_comment(self, ctx: Context, *, table: Table, meeting: Meeting, person: str,
                        text: str, received_at: datetime | None = None) -> CommentSubmitted:
@@ -91,12 +124,12 @@ class Commentable(Aggregate):
         if rnd is None:
             raise RuleViolation(f"no comment round was opened on {self.key}")
         if received_at < rnd.opened_at:
-            raise InvalidInput(f"received at: {local(received_at):%Y-%m-%d %H:%M} is before "
+            raise InvalidInput(f"received at: {shown(received_at, seconds=True)} is before "
                                f"the comment round on {self.key} opened")
         if not rnd.is_open(received_at):
             raise RuleViolation(
                 f"the comment round on {self.key} closed at "
-                f"{local(rnd.deadline):%Y-%m-%d %H:%M}; comments are no longer accepted")
+                f"{shown(rnd.deadline, seconds=True)}; comments are no longer accepted")
         membership = table.membership_of(person, local_date(received_at))
         if membership is None and person not in meeting.guests:
             raise Forbidden(f"{person} is not a member of {table.key} nor a guest of "

@@ -27,7 +27,7 @@ from typing import Any, Protocol, TypeVar
 from . import permissions
 from .actions import Action
 from .base import Actor, Aggregate, Context, DomainEvent, Role
-from .comment_rounds import Commentable, CommentSubmitted, RoundOpened
+from .comment_rounds import Commentable, CommentSubmitted, RoundClosed, RoundOpened
 from .directory import Organisation, Person, Store, User
 from .documents import Document
 from .dutch_time import local_date
@@ -415,6 +415,7 @@ RULES: dict[type[DomainEvent], Rule] = {
     Document.Sent: _managed("send documents", lambda e, s, w, ctx: s.send(ctx, e.sent_at)),
     RoundOpened: _round_opened,
     CommentSubmitted: _comment,
+    RoundClosed: _managed("close comment rounds", lambda e, s, w, ctx: s.close_round(ctx)),
     Minutes.Drafted: _minutes_drafted,
     Minutes.Revised: _managed("revise minutes", lambda e, s, w, ctx: s.revise(
         ctx, _need(w, Meeting, s.meeting), list(e.items), note=e.note)),

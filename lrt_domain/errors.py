@@ -23,3 +23,8 @@ class RuleViolation(DomainError):
 
 class Conflict(DomainError):
     """Someone else changed the same thing at the same time, or it already exists."""
+
+
+class Unchanged(RuleViolation):
+    """The command would change nothing: what it asks is already the case. Nothing is
+    recorded; a command line may answer it as done (exit 0) rather than refused."""

@@ -18,7 +18,7 @@ from typing import ClassVar
 from . import checks
 from .base import Context, DomainEvent, Model
 from .comment_rounds import Commentable, RoundOpened
-from .dutch_time import local
+from .dutch_time import shown
 from .errors import Conflict, InvalidInput, NotFound, RuleViolation
 from .meetings import Meeting
 from .tables import ApprovalProcedure, TableRules
@@ -298,7 +298,7 @@ class Minutes(Commentable):
             raise RuleViolation(f"no written procedure runs for minutes {self.key}")
         if ctx.now > wp.deadline:
             raise RuleViolation(f"the written procedure for {self.key} ended at "
-                                f"{local(wp.deadline):%Y-%m-%d %H:%M}")
+                                f"{shown(wp.deadline, seconds=True)}")
         return self.trigger(self.ObjectionRaised, ctx, on_behalf_of=organisation,
                             objection=Objection(person=person, organisation=organisation,
                                                 text=checks.text("text", text)))
@@ -332,7 +332,7 @@ class Minutes(Commentable):
             raise RuleViolation(f"no written procedure was started for minutes {self.key}")
         if ctx.now <= wp.deadline:
             raise RuleViolation(f"the written procedure for {self.key} runs until "
-                                f"{local(wp.deadline):%Y-%m-%d %H:%M}")
+                                f"{shown(wp.deadline, seconds=True)}")
         if wp.objections:
             raise RuleViolation(f"{len(wp.objections)} objection(s) were raised in the written "
                                 f"procedure; approve minutes {self.key} at a meeting")
@@ -400,7 +400,7 @@ class Minutes(Commentable):
         current = self.current_round
         if current is not None and self.round_open(ctx.now):
             raise RuleViolation(f"the comment round on {self.key} is open until "
-                                f"{local(current.deadline):%Y-%m-%d %H:%M}")
+                                f"{shown(current.deadline, seconds=True)}")
         pending = [a.number for a in self.amendments if a.status is AmendmentStatus.PENDING]
         if pending:
             raise RuleViolation(f"amendment {pending[0]} of {self.key} is still pending; "

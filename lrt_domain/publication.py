@@ -32,7 +32,7 @@ from typing import ClassVar
 from . import checks
 from .base import Aggregate, Context, DomainEvent, Model, Role
 from .dutch_time import local_date
-from .errors import InvalidInput, NotFound, RuleViolation
+from .errors import InvalidInput, NotFound, RuleViolation, Unchanged
 from .meetings import Meeting
 from .minutes import Minutes, MinutesStatus, text_digest
 from .tables import Membership, Table
@@ -558,7 +558,7 @@ class Publication(Aggregate):
         last = self.publications[-1] if self.publications else None
         if last is not None and last.public_digest == public_digest and _same(
                 last.inventory, listed):
-            raise RuleViolation(f"minutes {self.key} were already published as they are "
+            raise Unchanged(f"minutes {self.key} were already published as they are "
                                 f"(publication {last.number}); nothing changed since")
         return self.trigger(
             self.Published, ctx, number=len(self.publications) + 1,

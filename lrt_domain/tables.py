@@ -16,7 +16,7 @@ from . import checks, working_days
 from .base import Aggregate, Context, DomainEvent, Model
 from .directory import key
 from .dutch_time import local_date
-from .errors import InvalidInput, NotFound, RuleViolation
+from .errors import InvalidInput, NotFound, RuleViolation, Unchanged
 
 
 class TableKind(StrEnum):
@@ -177,7 +177,7 @@ class Table(Aggregate):
         before = self.rules_on(day)
         rules = before.model_copy(update=given)
         if rules == before:
-            raise RuleViolation(f"the rules of {self.key} on {day} are already these")
+            raise Unchanged(f"the rules of {self.key} on {day} are already these")
         return self.trigger(self.RulesChanged, ctx, change=RulesChange(
             number=len(self.rules_changes) + 1, effective_from=day, rules=rules))
 

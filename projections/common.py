@@ -67,8 +67,11 @@ def when(moment: datetime | None) -> str | None: ...
 
 
 def when(moment: datetime | None) -> str | None:
-    """A record or world time as people read it: Europe/Amsterdam, with its offset."""
-    return local(moment).isoformat(timespec="minutes") if moment else None
+    """A record or world time as people read it: Europe/Amsterdam, with its offset; to the
+    minute, or to the second when its seconds are not 0 (a round closed early)."""
+    if moment is None:
+        return None
+    return local(moment).isoformat(timespec="seconds" if moment.second else "minutes")
 
 
 def title_of(subject: Commentable) -> str:

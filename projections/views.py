@@ -185,6 +185,9 @@ class Views:
     @reads(View.MINUTES)
     def require_approved(self, key: str, day: date) -> None:
         """For "official on date D": the minutes must have been approved by then."""
+        if self.model.state(Minutes, key) is None:  # drafted after D, or never
+            raise RuleViolation(f"minutes {key} were not approved on {day.isoformat()} "
+                                "(there were no minutes then)")
         m: Minutes = self._get(Minutes, key)
         self.require(View.MINUTES, f"the minutes of meeting {key}", meeting=key)
         if m.status is not MinutesStatus.APPROVED:

@@ -6,7 +6,8 @@ from datetime import date
 
 import click
 
-from ..output import created, show, view_options
+from ..output import count, created, show, view_options
+from ..times import moment
 from ..params import DATE
 from ..session import Session, pass_session
 
@@ -84,8 +85,8 @@ def action_show(session: Session, key: str, as_json: bool) -> None:
         lines = [f"{a['key']}  [{a['status']}]  owners {', '.join(a['owners'])}  "
                  f"due {a['due'] or 'before the next meeting'}",
                  f"agreed at {a['agreed_at']} item {a['item']}; now at {a['meeting']}; "
-                 f"carried over {a['carried_over']} time(s)", "", a["text"]]
-        lines += [f"  {p['reported_at']}  {p['by']} ({p['organisation'] or '-'}): {p['note']}"
+                 f"carried over {count(a['carried_over'], 'time')}", "", a["text"]]
+        lines += [f"  {moment(p['reported_at'], seconds=None)}  {p['by']} ({p['organisation'] or '-'}): {p['note']}"
                   for p in a["progress"]]
         if a["outcome"]:
             lines.append(f"outcome: {a['outcome']}")

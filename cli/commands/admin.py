@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from ..output import json_option, progress_bar, show
+from ..output import count, json_option, progress_bar, show
 from ..session import Session, pass_session
 
 
@@ -44,9 +44,15 @@ def init(session: Session, admin: str, organisation: str, organisation_name: str
         app.initialise(admin=admin, organisation=organisation,
                        organisation_name=organisation_name)
         catch_up(app, model)
+        if app.is_postgres:
+            from lrt_app import postgres
+
+            hint = postgres.acting_hint(app.recorder, admin)
+        else:
+            hint = f"act as {admin} with --as {admin} (or LRT_USER={admin})"
     finally:
         app.close()
-    click.echo(f"store {location.name} initialised; act as {admin} with --as {admin}")
+    click.echo(f"store {location.name} initialised; {hint}")
 
 
 @click.group()
@@ -137,7 +143,7 @@ def projections_verify(ctx: click.Context, session: Session, as_json: bool) -> N
         more = result.count - len(result.differences)
         return "\n".join([f"DIFFERENT {x}" for x in result.differences]
                          + ([f"... and {more} more"] if more else [])
-                         + [f"{result.count} difference(s) between the read model and the "
+                         + [f"{count(result.count, 'difference')} between the read model and the "
                             "events; 'lrt projections rebuild' rebuilds it from the events"])
 
     show(result.as_dict(), as_json, text=text)
@@ -197,10 +203,10 @@ def backup(session: Session, target: str) -> None:
     session.need_key = False  # the bytes are copied as stored, encrypted or not
     app = session.app  # the start-up checks; replays a -wal left by a crash
     assert isinstance(app.recorder, SQLiteApplicationRecorder)  # a SQLite store, as above
-    count = sqlite_store.backup(location.env["SQLITE_DBNAME"], target,
-                                events_table=app.recorder.events_table_name)
-    click.echo(f"store {location.name} copied to {target}: {count} events; check the copy "
-               f"with: lrt --db {target} audit verify")
+    copied = sqlite_store.backup(location.env["SQLITE_DBNAME"], target,
+                                 events_table=app.recorder.events_table_name)
+    click.echo(f"store {location.name} copied to {target}: {count(copied, 'event')}; check the "
+               f"copy with: lrt --db {target} audit verify")
 
 
 def register(group: click.Group) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..output import table
+from ..output import count, table
 from ..session import Session, pass_session
 
 
@@ -49,7 +49,7 @@ def demo(session: Session) -> None:
         actor = app.actor(scenario.SEC)
         now = clock.now()
         click.secho(f"\nThe minutes, as of {now:%Y-%m-%d}\n", bold=True)
-        click.echo(minutes_text(views.minutes(actor, meeting)))
+        click.echo(minutes_text(views.minutes_document(actor, meeting)))
         click.secho("\nComment deadlines (all rounds)\n", bold=True)
         click.echo(table(views.deadlines(now, include_closed=True), DEADLINE_COLUMNS))
         click.secho("\nAction register\n", bold=True)
@@ -64,8 +64,8 @@ def demo(session: Session) -> None:
         click.secho(f"\nThe same minutes as recorded on {then:%Y-%m-%d} (--as-of)\n",
                     bold=True)
         click.echo(f"status {earlier['status']}, version {earlier['version']}, "
-                   f"{len(earlier['amendments'])} amendment(s), "
-                   f"{sum(r['comments'] for r in earlier['comment_rounds'])} comment(s)")
+                   f"{count(len(earlier['amendments']), 'amendment')}, "
+                   f"{count(sum(r['comments'] for r in earlier['comment_rounds']), 'comment')}")
         lrt = f"lrt --db {path} --as {scenario.SEC}"
         click.echo(f"\nTry: {lrt} history {meeting}")
         click.echo(f"     {lrt} minutes show {meeting} --format docx --out verslag.docx")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..output import progress_bar, show, view_options
+from ..output import count, progress_bar, show, view_options
 from ..params import DATE, FilePath
 from ..session import Session, pass_session
 
@@ -53,7 +53,7 @@ def export_parliament(session: Session, table_code: str, start: date, end: date,
         raise click.BadParameter(str(e), param_hint="'--out'") from None
     done = sum(1 for m in result.meetings if m["files"])
     show(result.as_dict(), as_json, text=lambda d: (
-        f"{out}: {done} of {len(d['meetings'])} meetings with approved minutes; "
+        f"{out}: {done} of {count(len(d['meetings']), 'meeting')} with approved minutes; "
         f"chain head {d['chain_head']} (length {d['chain_length']}); "
         f"check with: cd {out} && sha256sum -c MANIFEST.sha256"))
 

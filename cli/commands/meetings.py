@@ -8,19 +8,21 @@ from typing import Any
 
 import click
 
-from ..output import created, show, table, view_options
+from ..output import count, created, show, table, view_options
+from ..times import moment
 from ..params import DATE, DATETIME, PRESENCE, from_file, read_text
 from ..session import Session, pass_session
 
 
 def meeting_text(m: dict[str, Any]) -> str:
-    lines = [f"{m['key']}  {m['table']}  {m['starts_at']}  {m['place']}  [{m['status']}]"]
+    lines = [f"{m['key']}  {m['table']}  {moment(m['starts_at'], seconds=None)}  "
+             f"{m['place']}  [{m['status']}]"]
     if m["reschedules"]:
-        lines.append(f"rescheduled {m['reschedules']} time(s)")
+        lines.append(f"rescheduled {count(m['reschedules'], 'time')}")
     lines.append("\nAgenda")
     lines += [f"  {i['number']}. {i['title']}" for i in m["agenda"]] or ["  (empty)"]
     if m["documents"]:
-        lines.append(f"\nDocuments (due {m['documents_due']})"
+        lines.append(f"\nDocuments (due {moment(m['documents_due'])})"
                      if m.get("documents_due") else "\nDocuments")
         columns = ["key", "title", "version", "sent_at"]
         lines.append(table(m["documents"], [*columns, "late"] if "late" in
@@ -151,21 +153,53 @@ def attendance() -> None:
     """Who was present, remote ("digitaal"), absent, or a substitute."""
 
 
+def _people(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> list[str]:
+    """`--present a,b --present c`: a, b, c."""
+    return [p.strip() for v in value for p in v.split(",") if p.strip()]
+
+
 @attendance.command("record")
 @click.argument("meeting_key")
-@click.argument("person")
-@click.argument("presence", type=click.Choice(PRESENCE))
+@click.argument("person", required=False)
+@click.argument("presence", type=click.Choice(PRESENCE), required=False)
 @click.option("--for", "substitute_for", metavar="PERSON",
-              help="The member a substitute stands in for.")
+              help="The member a substitute stands in for (with PERSON substitute).")
+@click.option("--present", multiple=True, callback=_people, metavar="PERSON[,PERSON...]",
+              help="These were present (repeatable; comma-separated).")
+@click.option("--remote", multiple=True, callback=_people, metavar="PERSON[,PERSON...]",
+              help="These joined remotely (digitaal).")
+@click.option("--absent", multiple=True, callback=_people, metavar="PERSON[,PERSON...]",
+              help="These were absent.")
 @pass_session
-def attendance_record(session: Session, meeting_key: str, person: str, presence: str,
-                      substitute_for: str | None) -> None:
-    """Record one person's attendance (a later record replaces it)."""
+def attendance_record(session: Session, meeting_key: str, person: str | None,
+                      presence: str | None, substitute_for: str | None, present: list[str],
+                      remote: list[str], absent: list[str]) -> None:
+    """Record attendance (a later record replaces a person's earlier one): one PERSON and
+    their PRESENCE, or several at once with --present, --remote and --absent, e.g.
+    `attendance record LRT-2026-12-10 --present spies,kolff --remote de-reus`. All of
+    them are recorded in one transaction, or none."""
     from lrt_domain.meetings import Presence
 
-    session.app.record_attendance(session.user, meeting_key, person, Presence(presence),
-                                  substitute_for)
-    click.echo(f"{person}: {presence}")
+    if (person is None) != (presence is None):
+        raise click.UsageError("give PERSON and PRESENCE together (or use --present, "
+                               "--remote, --absent)")
+    if substitute_for and presence != "substitute":
+        raise click.UsageError("--for goes with PERSON substitute")
+    records = [(p, Presence.PRESENT) for p in present] + [
+        (p, Presence.REMOTE) for p in remote] + [(p, Presence.ABSENT) for p in absent]
+    if person is not None and presence is not None:
+        records.insert(0, (person, Presence(presence)))
+    if not records:
+        raise click.UsageError("give PERSON PRESENCE, or --present, --remote, --absent")
+    seen = [p for p, _ in records]
+    twice = sorted({p for p in seen if seen.count(p) > 1})
+    if twice:
+        raise click.UsageError(f"{', '.join(twice)}: named more than once")
+    session.app.record_attendances(session.user, meeting_key, [
+        (p, how, substitute_for if how is Presence.SUBSTITUTE else None)
+        for p, how in records])
+    for p, how in records:
+        click.echo(f"{p}: {how.value}")
 
 
 @attendance.command("list")
@@ -228,18 +262,44 @@ def document_send(session: Session, key: str, sent_at: datetime | None) -> None:
     click.echo(f"document {key} sent")
 
 
-@document.command("round")
+class _OpensByDefault(click.Group):
+    """`document round KEY ...` opens a round (as it always did); `document round close KEY`
+    closes the open one early."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = ["open", *args]
+        return super().parse_args(ctx, args)
+
+
+@document.group("round", cls=_OpensByDefault)
+def document_round() -> None:
+    """Comment rounds on a document: `round KEY` opens one, `round close KEY` closes it
+    before its deadline."""
+
+
+@document_round.command("open")
 @click.argument("key")
 @click.option("--deadline", type=DATETIME,
               help="Exact deadline, e.g. '2023-11-10 12:00' (Europe/Amsterdam) [default: "
                    "12:00 after the table's comment-round working days].")
 @pass_session
-def document_round(session: Session, key: str, deadline: datetime | None) -> None:
-    """Open a comment round on a document."""
-    from lrt_domain.dutch_time import local
-
+def document_round_open(session: Session, key: str, deadline: datetime | None) -> None:
+    """Open a comment round on a document (also: `document round KEY`)."""
     until = session.app.open_comment_round(session.user, key, deadline)
-    click.echo(f"comment round on {key} open until {local(until):%Y-%m-%d %H:%M}")
+    click.echo(f"comment round on {key} open until {moment(until)}")
+
+
+@document_round.command("close")
+@click.argument("key")
+@pass_session
+def document_round_close(session: Session, key: str) -> None:
+    """Close the open comment round on a document now, before its deadline (the
+    secretariat or the chair); later comments are refused."""
+    from lrt_domain.documents import Document
+
+    closed = session.app.close_comment_round(session.user, key, Document)
+    click.echo(f"comment round {closed.number} on {key} closed at {moment(closed.closed_at)}")
 
 
 @document.command("show")
@@ -249,14 +309,15 @@ def document_round(session: Session, key: str, deadline: datetime | None) -> Non
 def document_show(session: Session, key: str, as_json: bool) -> None:
     """A document with its comments."""
     def text(d: dict[str, Any]) -> str:
-        lines = [f"{d['key']}  {d['title']}  version {d['version']}  sent {d['sent_at'] or '-'}",
-                 f"due {d['due']} ({d['rule_days']} working days before the meeting)"
+        lines = [f"{d['key']}  {d['title']}  version {d['version']}  "
+                 f"sent {moment(d['sent_at']) or '-'}",
+                 f"due {moment(d['due'])} ({d['rule_days']} working days before the meeting)"
                  + (f"  LATE by {d['late_by']}" if d["late_by"] else
                     "  LATE: not sent" if d["late"] else ""),
                  "", d["text"]]
         for r in d["comment_rounds"]:
-            lines.append(f"\nComment round {r['number']} until {r['deadline']}")
-            lines += [f"  {c['received_at']}  {c['person']} ({c['organisation'] or 'guest'}): "
+            lines.append(f"\nComment round {r['number']} until {moment(r['deadline'])}")
+            lines += [f"  {moment(c['received_at'])}  {c['person']} ({c['organisation'] or 'guest'}): "
                       f"{c['text']}" for c in r["comments"]] or ["  (no comments)"]
         return "\n".join(lines)
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..output import created, show, view_options, write_file
+from ..times import moment
 from ..params import DATE, DATETIME, RECORD_TIME, FilePath, from_file, read_text
 from ..session import Session, pass_session
 
@@ -46,43 +47,25 @@ def _action_key(event: Any) -> str:
 
 
 
-def minutes_text(m: MinutesView) -> str:
-    present = [a for a in m["attendance"] if a["presence"] != "absent"]
-    absent = [a for a in m["attendance"] if a["presence"] == "absent"]
+def minutes_text(m: MinutesDocument) -> str:
+    """The minutes as the members read them, in Dutch throughout, as the documents write
+    them (`minutes show --format md` has the same heading): `m` is what
+    `Views.minutes_document` gives."""
+    from lrt_app.minutes_render import header
 
-    def names(rows: list[AttendanceRow]) -> str:
-        return ", ".join(a["name"] + (" (digitaal)" if a["presence"] == "remote" else "")
-                         for a in rows) or "-"
-
-    lines = [
-        f"Verslag {m['table']} {m['starts_at'][:10]}   [{m['status']}, versie {m['version']}]",
-        f"{'Omschrijving':<24}{m['table_name']}",
-        f"{'Vergaderdatum en -tijd':<24}{m['starts_at'].replace('T', ' ')}",
-        f"{'Vergaderplaats':<24}{m['place']}",
-        f"{'Aanwezig':<24}{names(present)}",
-        f"{'Afwezig':<24}{names(absent)}",
-    ]
+    lines = [m["table_name"], ""]
+    lines += [f"{label:<24}{value}" for label, value in header(m)]
     for item in m["items"]:
         lines += ["", f"{item['number']}. {item['title'].upper()}"]
         lines += [f"  • {KIND_PREFIX[p['kind']]}{p['text']}" for p in item["points"]]
     if m["amendments"]:
-        lines += ["", "Wijzigingen (amendments)"]
+        lines += ["", "Wijzigingsvoorstellen"]
         for a in m["amendments"]:
-            target = f"item {a['item']}" + (f" point {a['point']}" if a["point"] else "")
-            outcome = {"accepted": f"accepted in version {a['version']}",
-                       "rejected": f"rejected: {a['reason']}"}.get(a["status"], "pending")
+            target = f"agendapunt {a['item']}" + (f", punt {a['point']}" if a["point"] else "")
+            outcome = {"accepted": f"overgenomen in versie {a['version']}",
+                       "rejected": f"afgewezen: {a['reason']}"}.get(a["status"],
+                                                                    "in behandeling")
             lines.append(f"  {a['number']}. namens {a['organisation']}, {target}: {outcome}")
-    if m["corrections"]:
-        lines += ["", "Correcties"]
-        lines += [f"  {c['number']}. item {c['item']}: {c['reason']} (of version "
-                  f"{c['of_version']})" for c in m["corrections"]]
-    if approval := m["approval"]:
-        how = ("by written procedure" if approval["written_procedure"]
-               else f"at meeting {approval['at_meeting']}")
-        with_ = (" with amendment(s) " + ", ".join(map(str, approval["amendments"]))
-                 if approval["amendments"] else "")
-        lines += ["", f"Vastgesteld {how}{with_} (version {approval['version']}, "
-                      f"recorded {approval['recorded_at']})"]
     return "\n".join(lines)
 
 
@@ -155,10 +138,26 @@ def minutes_revise(session: Session, meeting: str, file: Path | None, note: str 
 @pass_session
 def minutes_circulate(session: Session, meeting: str, deadline: datetime | None) -> None:
     """Send the draft to the members and open a comment round."""
-    from lrt_domain.dutch_time import local
-
     until = session.app.circulate_minutes(session.user, meeting, deadline)
-    click.echo(f"minutes {meeting} circulated; comments until {local(until):%Y-%m-%d %H:%M}")
+    click.echo(f"minutes {meeting} circulated; comments until {moment(until)}")
+
+
+@minutes.group("round")
+def minutes_round() -> None:
+    """The comment round on the minutes (`minutes circulate` opens it)."""
+
+
+@minutes_round.command("close")
+@click.argument("meeting")
+@pass_session
+def minutes_round_close(session: Session, meeting: str) -> None:
+    """Close the open comment round on the minutes now, before its deadline (the
+    secretariat or the chair), so that they can be approved; later comments are refused."""
+    from lrt_domain.minutes import Minutes
+
+    closed = session.app.close_comment_round(session.user, meeting, Minutes)
+    click.echo(f"comment round {closed.number} on minutes {meeting} closed at "
+               f"{moment(closed.closed_at)}")
 
 
 @minutes.command("procedure")
@@ -170,10 +169,8 @@ def minutes_circulate(session: Session, meeting: str, deadline: datetime | None)
 def minutes_procedure(session: Session, meeting: str, deadline: datetime | None) -> None:
     """Start a written procedure (schriftelijke vaststelling), where the table's rules
     approve minutes that way."""
-    from lrt_domain.dutch_time import local
-
     until = session.app.start_written_procedure(session.user, meeting, deadline)
-    click.echo(f"written procedure for {meeting} runs until {local(until):%Y-%m-%d %H:%M}")
+    click.echo(f"written procedure for {meeting} runs until {moment(until)}")
 
 
 @minutes.command("object")
@@ -243,15 +240,16 @@ def minutes_show(session: Session, meeting: str, fmt: str, out: Path | None,
     views = session.views()
     if official_on is not None:
         views.require_approved(meeting, official_on)
-    if fmt == "text" and out is None:
-        show(views.minutes(session.actor(), meeting), as_json, text=minutes_text)
-        return
     if fmt == "text":
         import json
 
-        data = views.minutes(session.actor(), meeting)
-        content: str | bytes = (json.dumps(data, ensure_ascii=False, indent=2) if as_json
-                                else minutes_text(data)) + "\n"
+        content: str | bytes = (
+            json.dumps(views.minutes(session.actor(), meeting), ensure_ascii=False, indent=2)
+            if as_json else minutes_text(views.minutes_document(session.actor(), meeting))
+        ) + "\n"
+        if out is None:
+            click.echo(content, nl=False)
+            return
     else:
         from lrt_app import minutes_render
 
@@ -274,8 +272,15 @@ def minutes_show(session: Session, meeting: str, fmt: str, out: Path | None,
 @pass_session
 def minutes_list(session: Session, table_code: str | None, as_json: bool) -> None:
     """All minutes with their status and version."""
-    show(session.views().minutes_list(table_code), as_json,
-         columns=["meeting", "table", "date", "status", "version"])
+    rows = session.views().minutes_list(table_code)
+    if not as_json:  # the names people use: changed after circulating is still circulated
+        rows = [{**r, "status": SHOWN_STATUS.get(r["status"], r["status"])} for r in rows]
+    show(rows, as_json, columns=["meeting", "table", "date", "status", "version"])
+
+
+# `revised` (the domain's state: changed after it was circulated, by an accepted amendment
+# or a new version) is, to the members, circulated minutes in a newer version.
+SHOWN_STATUS = {"revised": "circulated (revised)"}
 
 
 @click.group()

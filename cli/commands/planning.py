@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..output import emit_json, show, table, view_options, write_file
+from ..output import count, emit_json, show, table, view_options, write_file
 from ..params import FilePath
 from ..session import Session, pass_session
 
@@ -24,7 +24,7 @@ def punctuality_text(d: Punctuality) -> str:
     t = d["totals"]
     lines = [f"Punctuality of the documents of {d['table']} in {d['year']}: "
              f"{t['on_time']} of {t['documents']} on time, {t['late']} late, "
-             f"{t['unsent']} not sent ({t['meetings']} meetings)", ""]
+             f"{t['unsent']} not sent ({count(t['meetings'], 'meeting')})", ""]
     if not d["meetings"]:
         return lines[0] + "\n(no meetings)"
     lines.append(table(d["meetings"], ["meeting", "due", "rule_days", "documents", "on_time",
@@ -86,8 +86,8 @@ def calendar_export(session: Session, table_code: str | None, person: str | None
     if as_json:
         emit_json(summary)
     else:
-        click.echo(f"{out}: {summary['events']} meetings ({summary['cancelled']} cancelled), "
-                   f"{summary['todos']} to-dos")
+        click.echo(f"{out}: {count(len(entries['events']), 'meeting')} "
+                   f"({summary['cancelled']} cancelled), {summary['todos']} to-dos")
 
 
 def register(group: click.Group) -> None:

@@ -134,13 +134,18 @@ def table_rules(session: Session, code: str, documents_due_days: int | None,
         raise click.UsageError("give at least one of --documents-due, --comment-days, "
                                "--approval, --procedure-days")
     from lrt_domain.checks import choice
+    from lrt_domain.errors import Unchanged
     from lrt_domain.tables import ApprovalProcedure
 
-    number = session.app.change_rules(
-        session.user, code, effective_from=effective, documents_due_days=documents_due_days,
-        comment_round_days=comment_round_days,
-        approval=choice("approval", ApprovalProcedure, approval) if approval else None,
-        written_procedure_days=written_procedure_days)
+    try:
+        number = session.app.change_rules(
+            session.user, code, effective_from=effective,
+            documents_due_days=documents_due_days, comment_round_days=comment_round_days,
+            approval=choice("approval", ApprovalProcedure, approval) if approval else None,
+            written_procedure_days=written_procedure_days)
+    except Unchanged as e:  # already in force: nothing to do, and that is no failure
+        click.echo(f"{e}; nothing recorded")
+        return
     click.echo(f"rules of {code} changed (change {number})")
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
+from typing import Any
 
 import click
 
 from ..output import show, view_options
 from ..params import DURATION
+from ..times import moment
 from ..session import Session, pass_session
 
 DUE_COLUMNS = ["due", "overdue", "kind", "subject", "title", "waiting_on"]
@@ -34,9 +37,34 @@ def deadlines(session: Session, table_code: str | None, include_closed: bool,
         due = session.views().due_soon(session.now(), within, table=table_code)
         show(due, as_json, columns=DUE_COLUMNS, empty="(nothing falls due)")
         return
-    data = session.views().deadlines(session.now(), table=table_code,
-                                     include_closed=include_closed)
+    views = session.views()
+    data = views.deadlines(session.now(), table=table_code, include_closed=include_closed)
+    if not as_json:  # names beside the ids, where the user may read the table's members
+        named = _names(views, data)
+        shown: list[dict[str, Any]] = [{**r, **{k: [named.get(p, p) for p in r[k]]
+                         for k in ("commented", "not_commented")},
+                 "title": f"minutes of {r['subject']}" if r["kind"] == "minutes"
+                 else r["title"]} for r in data]  # (in JSON as the calendar says it)
+        show(shown, as_json, columns=DEADLINE_COLUMNS, empty="(no open comment rounds)")
+        return
     show(data, as_json, columns=DEADLINE_COLUMNS, empty="(no open comment rounds)")
+
+
+def _names(views: Any, rows: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """'Liesbeth Spies (liesbeth-spies)' per person id, from the members of the rows'
+    tables on the days of their deadlines; ids stay where the user may not read those."""
+    from datetime import date
+
+    from lrt_domain.errors import DomainError
+
+    named: dict[str, str] = {}
+    for t, day in {(r["table"], date.fromisoformat(r["deadline"][:10])) for r in rows}:
+        try:
+            members = views.members(t, day)
+        except DomainError:
+            continue
+        named.update({m["person"]: f"{m['name']} ({m['person']})" for m in members})
+    return named
 
 
 @click.command()
@@ -47,17 +75,63 @@ def history(session: Session, key: str, as_json: bool) -> None:
     """Every event of one object (a meeting id shows its minutes too): record time, user,
     role, on whose behalf, and what changed."""
     rows = session.views().history(session.actor(), key)
-    if not as_json:  # a table row per event; the whole change is in --json
-        rows = [{**r, "change": r["change"] if len(r["change"]) <= 100
-                 else r["change"][:99] + "…"} for r in rows]
+    if not as_json:  # a table row per event, readable; the whole change is in --json
+        rows = [{**r, "change": _short(readable_change(r["change"]))} for r in rows]
     show(rows, as_json,
          columns=["recorded_at", "object", "version", "event", "user", "role",
                   "on_behalf_of", "change"])
     if not as_json:  # the text changes, as unified diffs between versions
         for r in rows:
             if r["diff"]:
-                click.echo(f"\n{r['recorded_at']}  {r['object']} v{r['version']}  "
+                click.echo(f"\n{moment(r['recorded_at'])}  {r['object']} v{r['version']}  "
                            f"{r['event']}  ({r['user']})\n{r['diff']}")
+
+
+DECIDING = ("deadline", "closed_at", "received_at", "sent_at")  # shown to the second
+
+
+def _short(text: str, width: int = 100) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def readable_change(change: str) -> str:
+    """The change column for a person: `table LRT, starts at 2026-11-11 09:15, place
+    Webex` rather than its JSON; times in Amsterdam time, digests shortened, lists of
+    records counted (a text change is shown as its diff below the table)."""
+    import json
+
+    try:
+        data = json.loads("{" + change + "}")
+    except ValueError:
+        return change
+    if len(data) == 1 and isinstance(next(iter(data.values())), dict):
+        data = next(iter(data.values()))  # {"round": {...}}: the record itself
+    return _readable(data)
+
+
+def _readable(value: object, key: str = "") -> str:
+    import re
+
+    from ..output import ISO_MOMENT
+    from ..times import moment
+
+    if isinstance(value, dict):
+        return ", ".join(f"{k.replace('_', ' ')} {_readable(v, k)}" for k, v in value.items()
+                         if v not in (None, [], {}, ""))
+    if isinstance(value, list):
+        if value and all(isinstance(v, dict) for v in value):
+            return f"({len(value)})"
+        return ", ".join(_readable(v, key) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str):
+        if ISO_MOMENT.match(value):
+            return moment(value, seconds=True if key in DECIDING else None)
+        if re.fullmatch(r"[0-9a-f]{64}", value):
+            return value[:12] + "…"
+        return repr(value) if " " in value and key in ("text", "title", "reason", "note",
+                                                         "name") else value
+    return str(value)
 
 
 def register(group: click.Group) -> None:

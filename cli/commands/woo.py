@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from ..output import json_option, show, view_options
+from ..output import count, json_option, show, view_options
 from ..params import FilePath
 from ..session import Session, pass_session
 
@@ -86,7 +86,7 @@ def minutes_redact(session: Session, meeting: str, person: str | None, passage: 
                                       ground=ground, reason=reason)
     click.echo(entry.number)
     click.echo(f"redaction {entry.number} of {meeting} recorded ({entry.ground.value}, "
-               f"{entry.occurrences} occurrence(s))", err=True)
+               f"{count(entry.occurrences, 'occurrence')})", err=True)
 
 
 @click.command("unredact")
@@ -121,6 +121,14 @@ def minutes_publish(session: Session, meeting: str, out: Path, force: bool,
     from lrt_app.woo import inventory_rows
     from projections.common import when
 
+    from lrt_domain.errors import Unchanged
+
+    try:  # nothing to publish is not a failure: said, and nothing is written
+        session.app.check_publication(session.user, meeting)
+    except Unchanged as e:
+        show({"meeting": meeting, "changed": False, "message": str(e)}, as_json,
+             text=lambda d: f"{d['message']}; nothing written")
+        return
     names = {"markdown": f"{meeting}-openbaar.md", "html": f"{meeting}-openbaar.html",
              "inventory": f"{meeting}-inventaris.md"}
     app, user = session.app, session.user
@@ -151,7 +159,7 @@ def minutes_publish(session: Session, meeting: str, out: Path, force: bool,
             "inventory": inventory_rows(public.inventory)}
     show(data, as_json, text=lambda d: "\n".join(d["files"].values()))
     click.echo(f"minutes {meeting} published (publication {event.number}, "
-               f"{len(public.inventory)} redaction(s)) in {out}", err=True)
+               f"{count(len(public.inventory), 'redaction')}) in {out}", err=True)
 
 
 def register(group: click.Group) -> None:

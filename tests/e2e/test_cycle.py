@@ -87,13 +87,19 @@ def test_minutes_show_approved_with_amendments_and_correction(cycle: Cycle) -> N
 
 def test_minutes_text_view(cycle: Cycle) -> None:
     out = cycle.cli.ok("minutes", "show", cycle.meeting)
-    assert "[approved, versie 3]" in out.splitlines()[0]
-    assert "Aanwezig                Liesbeth Spies (digitaal), Jan de Reus" in out
-    assert "Afwezig                 Adviseur VNG" in out
+    assert out.splitlines()[0] == "Landelijke Regietafel Migratie en Integratie"
+    assert "Status                  vastgesteld, versie 3" in out
+    assert "Vergaderdatum en -tijd  10 november 2023, 9.15 uur" in out
+    rows = {line[:24].strip(): line[24:] for line in out.splitlines()[2:9]}
+    assert rows["Aanwezig"].startswith("Mevr. Liesbeth Spies (VNG) (digitaal), ")
+    assert "Jan de Reus" in rows["Aanwezig"] and "Adviseur VNG" in rows["Afwezig"]
     assert "  • Besluit: de LRT komt voortaan eens per maand bijeen." in out
     assert "  • Actie: VNG levert een notitie aan." in out
-    assert "  2. namens IPO, item 3: rejected: Valt buiten dit verslag." in out
-    assert "Vastgesteld at meeting LRT-2023-12-01 with amendment(s) 1 (version 2" in out
+    assert "  2. namens IPO, agendapunt 3: afgewezen: Valt buiten dit verslag." in out
+    assert ("Vastgesteld             in de vergadering van 1 december 2023 (LRT-2023-12-01) "
+            "met een wijziging namens VNG") in out
+    for english in ("approved", "version", "meeting ", "amendment", "item ", "rejected"):
+        assert english not in out, english  # one language: the minutes' own
 
 
 def test_minutes_as_they_were_while_circulating(cycle: Cycle) -> None:

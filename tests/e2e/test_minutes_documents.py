@@ -185,7 +185,7 @@ def test_dutch_heading_of_approved_minutes(cli: Cli, tmp_path: Path) -> None:
     cli.at("2023-11-14 10:00")
     cli.new("minutes", "draft", meeting, "--from", str(FIXTURES / seed.file))
     out = cli.ok("minutes", "circulate", meeting)  # the table's rule: five working days
-    assert out == f"minutes {meeting} circulated; comments until 2023-11-21 12:00\n"
+    assert out == f"minutes {meeting} circulated; comments until 2023-11-21 12:00:00\n"
     md = cli.ok("minutes", "show", meeting, "--format", "md")
     assert "| Status | concept, rondgestuurd, versie 1 (opmerkingen tot 12.00u op 21 " \
            "november 2023) |" in md

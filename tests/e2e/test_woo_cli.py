@@ -182,10 +182,18 @@ def test_bad_input_is_one_line_and_writes_nothing(woo, args, code, fragment):
     woo.refused(*args, code=code, fragments=(fragment,))
 
 
-def test_publishing_unchanged_again_is_refused(woo, tmp_path):
+def test_publishing_unchanged_again_says_so_records_and_writes_nothing(woo, tmp_path):
+    from worlds.command_line import store_fingerprint
+
     woo.ok("minutes", "publish", M1, "--out", str(tmp_path / "a"))
-    woo.refused("minutes", "publish", M1, "--out", str(tmp_path / "b"),
-                fragments=("already published as they are (publication 1)",))
+    before = store_fingerprint(woo.db)
+    for out in ("a", "b"):  # over the files written, or into a new directory
+        said = woo.ok("minutes", "publish", M1, "--out", str(tmp_path / out))
+        assert said == (f"minutes {M1} were already published as they are (publication 1); "
+                        "nothing changed since; nothing written\n")
+    assert woo.json("minutes", "publish", M1, "--out", str(tmp_path / "b"))["changed"] is False
+    assert store_fingerprint(woo.db) == before
+    assert not (tmp_path / "b").exists()
 
 
 def test_an_unwritable_out_directory_records_nothing(woo, tmp_path):

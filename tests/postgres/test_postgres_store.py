@@ -408,3 +408,16 @@ def test_the_password_is_never_printed(pg):
     outputs += [first, out, err]
 
     assert len(outputs) == 11 and not [o for o in outputs if secret in o]
+
+
+# --- the hints a newcomer gets (issue 17) ----------------------------------------------
+
+def test_init_says_how_its_login_acts_and_an_unregistered_login_is_not_told_to_use_as(pg):
+    out = ok(pg.url, "init", "--admin", ADMIN, "--organisation", "JenV",
+             "--organisation-name", "Ministerie van Justitie en Veiligheid")
+    assert f"act as {ADMIN} with --as {ADMIN} (your login" in out  # a superuser: it may
+    stranger = login(pg, "nieuweling", "lrt_writer")
+    line = refused(run(stranger, "org", "list"), "no user 'nieuweling'",
+                   "your database login is not a registered user",
+                   "lrt user add nieuweling")
+    assert "--as" not in line

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from lrt_domain.base import Role, fold
-from lrt_domain.comment_rounds import CommentSubmitted, RoundOpened
+from lrt_domain.comment_rounds import CommentSubmitted, RoundClosed, RoundOpened
 from lrt_domain.documents import Document
 from lrt_domain.errors import Forbidden, InvalidInput, RuleViolation
 from lrt_domain.minutes import Minutes
@@ -137,7 +137,7 @@ def test_a_member_comments_for_their_organisation():
 def test_comment_after_the_deadline_is_refused():
     d = open_document()
     with pytest.raises(RuleViolation, match=r"the comment round on LRT-2023-11-10/D1 closed at "
-                                            r"2023-11-10 12:00; comments are no longer accepted"):
+                                            r"2023-11-10 12:00:00; comments are no longer accepted"):
         comment(d, now=ROUND_DEADLINE + timedelta(microseconds=1))
 
 
@@ -246,3 +246,47 @@ def test_a_comment_received_before_the_round_opened_is_refused():
     before = d.current_round.opened_at - timedelta(minutes=1)
     with pytest.raises(InvalidInput, match=r"^received at: .* before the comment round"):
         comment(d, now=AFTER_DEADLINE, actor=SECRETARIAT, received_at=before)
+
+
+# --- closing a round early ----------------------------------------------------------
+
+
+def test_the_secretariat_closes_an_open_round_early():
+    d = open_document()
+    d = fold(d, comment(d, now=at(2023, 11, 8, 9)))
+    closed_at = at(2023, 11, 9, 16, 30)
+    event = d.close_round(ctx(closed_at))
+    assert type(event) is RoundClosed and event.TOPIC == "lrt.CommentRound.Closed"
+    assert (event.number, event.closed_at, event.actor) == (1, closed_at, "sec-jenv")
+    d = fold(d, event)
+    rnd = d.current_round
+    assert (rnd.deadline, rnd.announced_deadline, rnd.closed_early) == (
+        closed_at, ROUND_DEADLINE, True)
+    assert len(rnd.comments) == 1  # what came in stays
+    assert not d.round_open(closed_at + timedelta(microseconds=1))
+    with pytest.raises(RuleViolation, match=r"closed at 2023-11-09 16:30:00; comments are no "
+                                            r"longer accepted"):
+        comment(d, now=at(2023, 11, 9, 17))
+    # a new round may be opened at once
+    d = fold(d, d.open_round(ctx(at(2023, 11, 9, 17)), at(2023, 11, 20, 12)))
+    assert [r.number for r in d.rounds] == [1, 2]
+
+
+def test_closing_when_no_round_is_open_is_refused():
+    with pytest.raises(RuleViolation, match=r"^no comment round is open on LRT-2023-11-10/D1$"):
+        document().close_round(ctx(OPENED))
+    d = open_document()
+    with pytest.raises(RuleViolation, match=r"^no comment round is open on LRT-2023-11-10/D1 "
+                                            r"\(round 1 closed at 2023-11-10 12:00:00\)$"):
+        d.close_round(ctx(AFTER_DEADLINE))
+
+
+def test_minutes_closed_early_can_be_approved_and_take_no_more_comments():
+    mins = circulated()
+    closed = at(2023, 11, 15, 10)
+    with pytest.raises(RuleViolation, match="open until 2023-11-20 12:00:00"):
+        mins._check_approvable(ctx(closed))
+    mins = fold(mins, mins.close_round(ctx(closed)))
+    mins._check_approvable(ctx(closed + timedelta(seconds=1)))  # no longer refused
+    with pytest.raises(RuleViolation, match="comments are no longer accepted"):
+        comment(mins, now=closed + timedelta(minutes=1))

@@ -87,10 +87,12 @@ class Cli:
     def store(self) -> TestStore:
         return as_store(self.db)
 
-    def invoke(self, *args: str, user: str | None = SEC) -> Result:
+    def invoke(self, *args: str, user: str | None = SEC, input: str | None = None,
+               env: dict[str, str] | None = None) -> Result:
         session = Session(db=self.store.url, user=user, clock=self.clock,
                           project_on_save=self.project_on_save)
-        return self.runner.invoke(lrt, list(args), obj=session, catch_exceptions=True)
+        return self.runner.invoke(lrt, list(args), obj=session, catch_exceptions=True,
+                                  input=input, env=env, prog_name="lrt")
 
     def ok(self, *args: str, user: str | None = SEC) -> str:
         """Run a command that must succeed; return its stdout."""
