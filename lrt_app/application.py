@@ -171,7 +171,8 @@ class Lrt(Application[UUID]):
         try:
             user = self.get(User, login)
         except NotFound:
-            if self.is_postgres:  # the login is the user: --as would not help
+            if self.is_postgres and self._database_login() == login:
+                # the login is the user: --as would not help
                 raise NotFound(
                     f"user: no user {login!r}: your database login is not a registered "
                     f"user; a secretariat user registers it with 'lrt user add {login} "
@@ -181,6 +182,11 @@ class Lrt(Application[UUID]):
         if not user.active:
             raise Forbidden(f"user {login} was deactivated")
         return user.as_actor
+
+    def _database_login(self) -> str:
+        from .postgres import session_login
+
+        return session_login(self.recorder)[0]
 
     def simulated(self) -> bool:
         return self.exists(Store, "store") and self.get(Store, "store").simulated

@@ -89,7 +89,7 @@ def test_twenty_processes_comment_at_once_around_the_deadline(world):
     outcomes = Workers(world.store, workers).run()
 
     numbers = {}
-    closed = ("the comment round on LRT-2023-11-10 closed at 2023-11-20 12:00; comments are "
+    closed = ("the comment round on LRT-2023-11-10 closed at 2023-11-20 12:00:00; comments are "
               "no longer accepted")
     for i in range(10):
         [(kind, number)] = outcomes[f"on-time-{i}"]
