@@ -198,7 +198,7 @@ class Form:
         self.errors[f"{self.name}-{refusal.field}"] = refusal.text
 
 
-STATUS_OF = {NotFound: 404, Forbidden: 403, InvalidInput: 422, RuleViolation: 409}
+STATUS_OF = {NotFound: 422, Forbidden: 403, InvalidInput: 422, RuleViolation: 409}
 
 
 def _status(error: DomainError) -> int:
@@ -544,7 +544,8 @@ def decide_amendment(portal: Portal, request: Request, actor: Actor) -> Response
     except (InvalidInput, RuleViolation, Forbidden, NotFound) as e:
         if isinstance(e, NotFound) and not e.args[0].startswith("amendment:"):
             raise
-        form.refuse(dutch_refusal(e, default_field="reden"))
+        said = dutch_refusal(e, default_field="reden")
+        form.refuse(Refusal("reden", said.text))  # the decision's one field
         return minutes_page(portal, request, actor, forms={form.name: form},
                             status=_status(e))
     request.session["melding"] = f"Wijzigingsvoorstel {number} is " + (

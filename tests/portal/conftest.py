@@ -67,3 +67,15 @@ def portal_cli(module_store: Any, tmp_path_factory: pytest.TempPathFactory) -> C
 @pytest.fixture(scope="module")
 def portal(portal_cli: Cli) -> Iterator[Served]:
     yield from served(portal_cli)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Cli:
+    """The portal's world on a SQLite store, for what does not depend on the store (the
+    browser tests run on both)."""
+    import stores
+
+    tmp = tmp_path_factory.mktemp("world")
+    cli = Cli(db=stores.TestStore("sqlite", str(tmp / "lrt.sqlite")))
+    build_world(cli, tmp)
+    return cli
