@@ -132,3 +132,12 @@ def test_a_refusal_is_shown_in_dutch_and_nothing_is_stored(portal: TestClient,
     assert 'aria-describedby="wijziging-punt-fout"' in response.text
     assert "Punt negen." in response.text  # the form kept
     assert len(world.store.stored_events()) == before
+
+
+def test_serve_refuses_bad_options_in_one_line(world: Cli) -> None:
+    world.refused("serve", "--workers", "2", fragments=("SQLite",), code=2)
+    world.refused("serve", "--trust-header", "X-Remote-User", code=2,
+                  fragments=("--trusted-proxy",))
+    world.refused("serve", "--trust-header", "X-Remote-User", "--trusted-proxy", "proxy",
+                  code=2, fragments=("not an IP address",))
+    world.refused("serve", "--base-url", "portaal.example", code=2, fragments=("http",))
