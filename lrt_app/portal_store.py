@@ -37,7 +37,7 @@ def grants(writer: str, delegate: str) -> list[str]:
     redeems them and keeps its sessions. Nobody else reads them."""
     return [*CREATE,
             f"REVOKE ALL ON {LINKS}, {SESSIONS} FROM PUBLIC",
-            f"GRANT SELECT, INSERT ON {LINKS} TO {writer}",
+            f"GRANT INSERT ON {LINKS} TO {writer}",
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON {LINKS}, {SESSIONS} TO {delegate}"]
 
 
