@@ -61,9 +61,10 @@ def set_up(db: str, clients: int) -> tuple[str, list[str]]:
     """The table, its members and users, a document; a login token for each member."""
     from lrt_app.bootstrap import build
 
-    app = build(db, initialising=True)
+    subprocess.run([LRT, "--db", db, "init", "--admin", SEC, "--organisation", "JenV",
+                    "--organisation-name", "JenV"], env=ENV, check=True, capture_output=True)
+    app = build(db)
     try:
-        app.initialise(admin=SEC, organisation="JenV", organisation_name="JenV")
         app.register_organisation(SEC, "VNG", "Vereniging van Nederlandse Gemeenten")
         app.register_table(SEC, "LRT", "Landelijke Regietafel", kind=_kind(),
                            secretariat="JenV")
@@ -131,7 +132,7 @@ class Client(threading.Thread):
                 assert r.status_code == 303, r.text[:300]
                 page = c.get(f"/document/{self.document}")
                 csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
-                assert csrf
+                assert csrf and page.status_code == 200, (page.status_code, page.text[:500])
                 self.start_at.wait()
                 for i, moment in enumerate(self.moments):
                     delay = self.deadline + moment - time.time()
@@ -156,8 +157,10 @@ def serve(db: str, postgres: bool, workers: int) -> tuple[subprocess.Popen[str],
     extra: list[subprocess.Popen[str]] = []
     if postgres:  # the views kept current by the follower, as in production
         extra.append(subprocess.Popen([LRT, "--db", db, "projections", "follow"], env=ENV,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                      text=True))
+                                      stdout=subprocess.DEVNULL,
+                                      stderr=open(os.devnull if not os.environ.get(
+                                          "LRT_BENCH_DEBUG") else "/tmp/lrt-bench-follow.log",
+                                          "w"), text=True))
     process = subprocess.Popen([LRT, "--db", db, "serve", "--port", str(port),
                                 *(["--workers", str(workers)] if postgres else [])],
                                env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

@@ -573,6 +573,15 @@ def not_found(request: Request, exc: Exception) -> Response:
                          tekst="Deze pagina bestaat niet.")
 
 
+def server_error(request: Request, exc: Exception) -> Response:
+    """Anything but a refusal: a Dutch page, never a trace (the server's log has it)."""
+    portal: Portal = request.app.state.portal
+    return portal.render(request, "fout.html", None, status=500, titel="Er ging iets mis",
+                         tekst="Het portaal kon uw verzoek niet afhandelen. Kijk op de "
+                               "pagina of uw bijdrage is opgeslagen en probeer het zo nodig "
+                               "opnieuw.")
+
+
 def _closing(portal: Portal) -> Callable[[Starlette], Any]:
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -611,7 +620,7 @@ def create_app(config: PortalConfig, app: Lrt | None = None) -> Starlette:
         Middleware(SessionMiddleware, secret_key=secret, session_cookie=COOKIE,
                    max_age=12 * 3600, same_site="lax", https_only=config.secure),
         Middleware(ReadForm),
-    ], exception_handlers={404: not_found}, lifespan=_closing(portal))
+    ], exception_handlers={404: not_found, 500: server_error}, lifespan=_closing(portal))
     web.state.portal = portal
     return web
 
