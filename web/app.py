@@ -274,6 +274,16 @@ def _values(request: Request) -> dict[str, str]:
     return {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf"}
 
 
+def _f(row: Any, name: str) -> Any:
+    """A field of a view's row: the views answer dicts today and typed results soon, with
+    the same field names (templates read both with dotted access)."""
+    return row[name] if isinstance(row, dict) else getattr(row, name)
+
+
+def _moment(value: str | datetime) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
 def _today(portal: Portal) -> Any:
     return local_date(portal.app.clock.now())
 
@@ -362,16 +372,20 @@ def overview(portal: Portal, request: Request, actor: Actor) -> Response:
     views = _views(portal, actor)
     now = portal.app.clock.now()
     today = local_date(now)
-    tables = [t for t in views.tables() if views.may(View.HISTORY_TABLE, table=t["code"])
-              or views.may(View.MEETINGS, table=t["code"])]
+    tables = [t for t in views.tables()
+              if views.may(View.HISTORY_TABLE, table=_f(t, "code"))
+              or views.may(View.MEETINGS, table=_f(t, "code"))]
     rounds = []
     for r in views.deadlines(now):
-        comments = [c for c in views.comments(actor, r["subject"]) if c["round"] == r["round"]]
-        rounds.append({**r, "mine": any(c["person"] == actor.person for c in comments),
+        comments = [c for c in views.comments(actor, _f(r, "subject"))
+                    if _f(c, "round") == _f(r, "round")]
+        rounds.append({**{k: _f(r, k) for k in ("subject", "kind", "title", "table",
+                                                 "deadline")},
+                       "mine": any(_f(c, "person") == actor.person for c in comments),
                        "ours": bool(actor.organisation) and any(
-                           c["organisation"] == actor.organisation for c in comments),
-                       "manages": _manages(views, actor, r["table"])})
-    coming = [m for m in views.calendar(since=today) if m["status"] == "planned"]
+                           _f(c, "organisation") == actor.organisation for c in comments),
+                       "manages": _manages(views, actor, _f(r, "table"))})
+    coming = [m for m in views.calendar(since=today) if _f(m, "status") == "planned"]
     actions = views.actions(today, owner=actor.organisation) if actor.organisation else []
     return portal.render(request, "overzicht.html", actor, tables=tables, rounds=rounds,
                          coming=coming, actions=actions)
@@ -381,7 +395,7 @@ def meeting_page(portal: Portal, request: Request, actor: Actor) -> Response:
     views = _views(portal, actor)
     key = request.path_params["key"]
     meeting = views.meeting(key)
-    minutes = [m for m in views.minutes_list(meeting["table"]) if m["meeting"] == key]
+    minutes = [m for m in views.minutes_list(_f(meeting, "table")) if _f(m, "meeting") == key]
     return portal.render(request, "vergadering.html", actor, meeting=meeting,
                          minutes=minutes[0] if minutes else None)
 
@@ -392,12 +406,12 @@ def document_page(portal: Portal, request: Request, actor: Actor, *,
     key = request.path_params["key"]
     document = views.document(key)
     now = portal.app.clock.now()
-    rounds = document["comment_rounds"]
-    open_round = bool(rounds) and datetime.fromisoformat(rounds[-1]["deadline"]) >= now
-    manages = _manages(views, actor, document["table"])
+    rounds = _f(document, "comment_rounds")
+    open_round = bool(rounds) and _moment(_f(rounds[-1], "deadline")) >= now
+    manages = _manages(views, actor, _f(document, "table"))
     return portal.render(request, "document.html", actor, status=status, document=document,
                          open_round=open_round, manages=manages,
-                         people=_people(views, document["table"], document["meeting"],
+                         people=_people(views, _f(document, "table"), _f(document, "meeting"),
                                         manages),
                          forms=forms or {})
 
@@ -407,7 +421,8 @@ def _people(views: Views, table: str, meeting: str, manages: bool) -> list[dict[
     if not manages:
         return []
     today = local_date(views.now())
-    people = [{"person": m["person"], "name": m["name"], "organisation": m["organisation"]}
+    people = [{"person": _f(m, "person"), "name": _f(m, "name"),
+               "organisation": _f(m, "organisation")}
               for m in views.members(table, today)]
     return people
 
@@ -419,15 +434,15 @@ def minutes_page(portal: Portal, request: Request, actor: Actor, *,
     minutes = views.minutes(actor, key)
     comments = views.comments(actor, key)
     now = portal.app.clock.now()
-    rounds = minutes["comment_rounds"]
-    open_round = bool(rounds) and datetime.fromisoformat(rounds[-1]["deadline"]) >= now
-    manages = _manages(views, actor, minutes["table"])
+    rounds = _f(minutes, "comment_rounds")
+    open_round = bool(rounds) and _moment(_f(rounds[-1], "deadline")) >= now
+    manages = _manages(views, actor, _f(minutes, "table"))
     organisations = views.organisations()
     target = request.query_params.get("punt", "")
     return portal.render(request, "verslag.html", actor, status=status, minutes=minutes,
                          comments=comments, open_round=open_round, manages=manages,
                          organisations=organisations, target=target,
-                         people=_people(views, minutes["table"], key, manages),
+                         people=_people(views, _f(minutes, "table"), key, manages),
                          forms=forms or {})
 
 
@@ -445,12 +460,12 @@ def round_page(portal: Portal, request: Request, actor: Actor) -> Response:
     key = request.path_params["key"]
     now = portal.app.clock.now()
     comments = views.comments(actor, key)  # the subject's read rule (or not found)
-    rows = [r for r in views.deadlines(now, include_closed=True) if r["subject"] == key]
+    rows = [r for r in views.deadlines(now, include_closed=True) if _f(r, "subject") == key]
     names: dict[str, str] = {}
     if rows:
         try:
-            names = {m["person"]: m["name"] for m in views.members(rows[0]["table"],
-                                                                   local_date(now))}
+            names = {_f(m, "person"): _f(m, "name")
+                     for m in views.members(_f(rows[0], "table"), local_date(now))}
         except DomainError:
             names = {}
     return portal.render(request, "ronde.html", actor, key=key, rounds=rows,

@@ -33,7 +33,8 @@ def login(store: stores.TestStore, name: str, *roles: str) -> str:
 @pytest.fixture
 def pg(postgres_server: object, tmp_path_factory: pytest.TempPathFactory
        ) -> Iterator[stores.TestStore]:
-    factory = stores.StoreFactory("postgres", tmp_path_factory, postgres_server)  # type: ignore[arg-type]
+    factory = stores.StoreFactory("postgres", tmp_path_factory,
+                                  postgres_server)  # type: ignore[arg-type]
     yield factory()
     factory.drop()
 
