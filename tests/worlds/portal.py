@@ -17,11 +17,12 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import uvicorn
 
-from web.app import PortalConfig, create_app
+from web.app import Portal, PortalConfig, create_app
 
 from .command_line import MINUTES_MD, SEC, Cli
 
@@ -105,6 +106,14 @@ class Served:
     base: str
     server: uvicorn.Server
     thread: threading.Thread
+    portal: Portal
+
+    def link(self, user: str, valid: timedelta = timedelta(minutes=15)) -> str:
+        """A login link, as `lrt user link USER` prints it (issued by the secretariat, in
+        the served application: no command line to start)."""
+        with self.portal.lock:
+            token = self.portal.app.issue_login_link(SEC, user, valid)
+        return f"{self.base}/inloggen/{token}"
 
     def stop(self) -> None:
         self.server.should_exit = True
@@ -115,7 +124,8 @@ def serve(config: PortalConfig) -> Served:
     """The portal on a free loopback port, in a thread; returns once it listens."""
     port = free_port()
     config.base_url = f"http://127.0.0.1:{port}"
-    server = uvicorn.Server(uvicorn.Config(create_app(config), host="127.0.0.1", port=port,
+    web = create_app(config)
+    server = uvicorn.Server(uvicorn.Config(web, host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, name="portal", daemon=True)
     thread.start()
@@ -124,7 +134,7 @@ def serve(config: PortalConfig) -> Served:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the portal did not start")
         time.sleep(0.02)
-    return Served(config.base_url, server, thread)
+    return Served(config.base_url, server, thread, web.state.portal)
 
 
 def served(cli: Cli) -> Iterator[Served]:
