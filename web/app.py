@@ -48,6 +48,7 @@ from . import dutch
 from .messages import Refusal, dutch as dutch_refusal
 
 HERE = Path(__file__).parent
+MAX_BODY = 1024 * 1024  # bytes of a POSTed form
 COOKIE = "lrt_sessie"
 
 
@@ -263,6 +264,13 @@ class ReadForm:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "POST":
+            length = dict(scope["headers"]).get(b"content-length", b"")
+            if not length.isdigit() or int(length) > MAX_BODY:
+                # a form is small (a comment: at most 100,000 characters); no streaming
+                response = Response("Formulier te groot of zonder lengte.", status_code=413,
+                                    media_type="text/plain; charset=utf-8")
+                await response(scope, receive, send)
+                return
             request = Request(scope, receive)
             form = await request.form(max_files=0, max_fields=50, max_part_size=200_000)
             scope.setdefault("state", {})["form"] = form

@@ -141,3 +141,13 @@ def test_serve_refuses_bad_options_in_one_line(world: Cli) -> None:
     world.refused("serve", "--trust-header", "X-Remote-User", "--trusted-proxy", "proxy",
                   code=2, fragments=("not an IP address",))
     world.refused("serve", "--base-url", "portaal.example", code=2, fragments=("http",))
+
+
+def test_a_form_larger_than_a_mebibyte_is_refused_unread(portal: TestClient,
+                                                          world: Cli) -> None:
+    log_in(portal, world, "spies")
+    before = len(world.store.stored_events())
+    response = portal.post(f"/reageren/{A}", content=b"tekst=" + b"x" * (1024 * 1024),
+                           headers={"content-type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 413
+    assert len(world.store.stored_events()) == before
