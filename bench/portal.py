@@ -259,14 +259,65 @@ def run(kind: str, clients: int, comments: int, workers: int) -> dict[str, Any]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def overview(store: str, requests: int) -> dict[str, Any]:
+    """"Mijn overzicht" on a large store (`bench.history`): the server's time for the page,
+    in process (Starlette's test client: the framework, the views, the template; no
+    network), for the active member whose login was registered last, logged in with a
+    link written straight into the link table (the bench is no secretariat)."""
+    from starlette.testclient import TestClient
+
+    from lrt_domain.directory import User
+    from projections.views import Views
+    from web.app import PortalConfig, create_app
+
+    web = create_app(PortalConfig(db=store, secret="b" * 40))
+    app = web.state.portal.app
+    users = Views.open(app).model.states(User)
+    members = sorted((u for u in users if u.role.value == "member" and u.active),
+                     key=lambda u: int(u.key[1:]) if u.key[1:].isdigit() else -1)
+    user = members[-1].key
+    token = app.portal_store.issue_link(user, by="bench", now=app.clock.now(),
+                                        valid=timedelta(minutes=10))
+    times = []
+    events = app.recorder.max_notification_id()
+    with TestClient(web, follow_redirects=False) as client:
+        page = client.get(f"/inloggen/{token}")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+        assert csrf
+        assert client.post("/inloggen", data={"token": token, "csrf": csrf[1]}
+                           ).status_code == 303
+        for n in range(requests + 3):
+            began = time.perf_counter()
+            response = client.get("/")
+            took = (time.perf_counter() - began) * 1000
+            assert response.status_code == 200, response.text[:300]
+            if n >= 3:  # warm-up
+                times.append(took)
+        body = response.text
+    times.sort()
+    return {"user": user, "events": events,
+            "p50 ms": statistics.median(times),
+            "p99 ms": times[max(0, int(len(times) * 0.99) - 1)],
+            "rounds": body.count("<tr"), "bytes": len(body)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--overview", metavar="STORE",
+                        help="instead: time 'Mijn overzicht' on this (large) SQLite store")
+    parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--stores", nargs="+", choices=("sqlite", "postgres"),
                         default=["sqlite", "postgres"])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--comments", type=int, default=4, help="per client")
     parser.add_argument("--workers", type=int, default=4, help="on PostgreSQL")
     args = parser.parse_args()
+    if args.overview:
+        row = overview(args.overview, args.requests)
+        print(f"Mijn overzicht for {row['user']} on {row['events']:,} events: "
+              f"p50 {row['p50 ms']:.1f} ms, p99 {row['p99 ms']:.1f} ms "
+              f"({row['bytes']:,} bytes, {row['rounds']} table rows)")
+        return
     columns = ("store", "clients", "sent", "accepted", "refused", "lost", "late accepted",
                "refused, sent before", "other answers", "errors", "p50 ms", "p99 ms")
     print("  ".join(f"{c:>10}" for c in columns))
