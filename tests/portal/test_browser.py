@@ -48,6 +48,11 @@ def shoot(page: Any, cli: Cli, name: str) -> None:
         page.screenshot(path=str(ROOT / "docs" / f"portal-{name}.png"))
 
 
+def shoot_part(locator: Any, cli: Cli, name: str) -> None:
+    if SCREENSHOTS and cli.store.kind == "sqlite":
+        locator.screenshot(path=str(ROOT / "docs" / f"portal-{name}.png"))
+
+
 def log_in(browser: Any, portal: Served, cli: Cli, user: str) -> Any:
     """A fresh browser context, logged in as `user` through a one-time link."""
     context = browser.new_context(bypass_csp=True, locale="nl-NL")  # axe is injected
@@ -178,6 +183,8 @@ def test_an_amendment_for_my_organisation_and_not_for_another(
         "Namens IPO: schrappen."
     assert event_count(portal_cli.store) == before
     accessible(spies, axe_js, "verslag-geweigerd", portal_cli)
+    shoot_part(spies.locator("section", has=spies.locator("#wijzigen")), portal_cli,
+               "geweigerd")
 
 
 def test_the_secretariat_accepts_an_amendment(secretariat: Any, portal: Served,
