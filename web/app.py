@@ -157,6 +157,9 @@ class Portal:
         cutoff = time.monotonic() - self.config.login_window.total_seconds()
         while recent and recent[0] < cutoff:
             recent.popleft()
+        if not recent:
+            del self.failures[address]  # kept only while they count
+            return False
         return len(recent) >= self.config.login_failures
 
     def failed(self, address: str) -> None:
