@@ -151,3 +151,24 @@ def test_a_form_larger_than_a_mebibyte_is_refused_unread(portal: TestClient,
                            headers={"content-type": "application/x-www-form-urlencoded"})
     assert response.status_code == 413
     assert len(world.store.stored_events()) == before
+
+
+def test_the_secretariat_records_an_emailed_comment(world: Cli) -> None:
+    with client(world) as c:
+        log_in(c, world, "sec")
+        page = c.get(f"/verslag/{A}")
+        assert "Reactie per e-mail vastleggen" in page.text
+        response = c.post(f"/reageren/{A}", data={
+            "csrf": csrf(page.text), "formulier": "namens", "persoon": "de-reus",
+            "ontvangen": "2023-11-10T11:00", "tekst": "Per mail: IPO vraagt een bijlage."})
+        assert response.status_code == 303, response.text
+        comment = world.json("comment", "list", A)[-1]
+        assert (comment["person"], comment["organisation"], comment["received_at"]) == \
+            ("de-reus", "IPO", "2023-11-10T11:00+01:00")
+        last = world.json("history", A)[-1]
+        assert (last["user"], last["role"]) == ("sec", "secretariat")
+        refused = c.post(f"/reageren/{A}", data={
+            "csrf": csrf(page.text), "formulier": "namens", "persoon": "",
+            "ontvangen": "2023-11-10T11:00", "tekst": "Van wie?"})
+        assert refused.status_code == 403 and "Kies van wie de reactie is." in refused.text
+        assert 'aria-describedby="namens-persoon-fout"' in refused.text
