@@ -8,17 +8,15 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
-import stores
 from web.app import PortalConfig, create_app
 from worlds.command_line import Cli
-from worlds.portal import A, build_world
+from worlds.portal import A
 
 
 def client(cli: Cli, **settings: Any) -> TestClient:
