@@ -259,7 +259,7 @@ def run(kind: str, clients: int, comments: int, workers: int) -> dict[str, Any]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def overview(store: str, requests: int) -> dict[str, Any]:
+def overview(store: str, requests: int, moment: datetime | None) -> dict[str, Any]:
     """"Mijn overzicht" on a large store (`bench.history`): the server's time for the page,
     in process (Starlette's test client: the framework, the views, the template; no
     network), for the active member whose login was registered last, logged in with a
@@ -270,7 +270,10 @@ def overview(store: str, requests: int) -> dict[str, Any]:
     from projections.views import Views
     from web.app import PortalConfig, create_app
 
-    web = create_app(PortalConfig(db=store, secret="b" * 40))
+    from lrt_app.clock import SettableClock
+
+    clock = SettableClock(moment) if moment else None  # the history's own "now"
+    web = create_app(PortalConfig(db=store, secret="b" * 40, clock=clock))
     app = web.state.portal.app
     users = Views.open(app).model.states(User)
     members = sorted((u for u in users if u.role.value == "member" and u.active),
@@ -306,6 +309,9 @@ def main() -> None:
     parser.add_argument("--overview", metavar="STORE",
                         help="instead: time 'Mijn overzicht' on this (large) SQLite store")
     parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--at", type=datetime.fromisoformat,
+                        help="with --overview: the moment to ask at (e.g. the history's "
+                             "last day, '2022-08-24T12:00+02:00') [default: now]")
     parser.add_argument("--stores", nargs="+", choices=("sqlite", "postgres"),
                         default=["sqlite", "postgres"])
     parser.add_argument("--clients", type=int, default=50)
@@ -313,7 +319,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="on PostgreSQL")
     args = parser.parse_args()
     if args.overview:
-        row = overview(args.overview, args.requests)
+        row = overview(args.overview, args.requests, args.at)
         print(f"Mijn overzicht for {row['user']} on {row['events']:,} events: "
               f"p50 {row['p50 ms']:.1f} ms, p99 {row['p99 ms']:.1f} ms "
               f"({row['bytes']:,} bytes, {row['rounds']} table rows)")

@@ -20,6 +20,7 @@ import secrets
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+TOUCH = timedelta(minutes=1)  # a session's last use is written at most this often
 LINKS = "lrt_login_links"
 SESSIONS = "lrt_portal_sessions"
 
@@ -111,11 +112,20 @@ class PortalStore:
 
     def session_user(self, session_id: str, *, now: datetime, idle: timedelta) -> str | None:
         """The user of a live session, which this use keeps alive; None when it ended or
-        was idle longer than `idle`."""
-        row = self._one(f"UPDATE {SESSIONS} SET last_seen = ? WHERE id_hash = ? "
-                        "AND ended_at IS NULL AND last_seen > ? RETURNING login",
-                        (_text(now), _hash(session_id), _text(now - idle)))
-        return None if row is None else str(row["login"])
+        was idle longer than `idle`. Its last use is written at most once a minute (a
+        write costs a sync to disk; the timeout is as exact as that)."""
+        self._ensure()
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(self._sql(f"SELECT login, last_seen FROM {SESSIONS} WHERE id_hash = ? "
+                                "AND ended_at IS NULL AND last_seen > ?"),
+                      (_hash(session_id), _text(now - idle)))
+            row = c.fetchone()
+        if row is None:
+            return None
+        if row["last_seen"] < _text(now - TOUCH):
+            self._one(f"UPDATE {SESSIONS} SET last_seen = ? WHERE id_hash = ? "
+                      "AND last_seen < ?", (_text(now), _hash(session_id), _text(now)))
+        return str(row["login"])
 
     def end_session(self, session_id: str, *, now: datetime) -> None:
         self._one(f"UPDATE {SESSIONS} SET ended_at = ? WHERE id_hash = ? AND ended_at IS NULL",
