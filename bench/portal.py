@@ -14,8 +14,10 @@ the comment form, and notes the answer: 303 (kept) or the page refusing it.
 
 Reported: accepted, refused, lost (an accepted comment not in the store: must be 0),
 accepted after the deadline (a stored comment received after it: must be 0), refused although
-sent before the deadline (the request reached the server after it), errors, and the
-latency p50 / p99 of the POSTs, as the clients measured them.
+sent before the deadline (the request reached the server after it), gave up (lrt decided
+again 10 times on a round others kept changing and asked the member to send it again: not
+stored, and said so), other answers, errors, and the latency p50 / p99 of the POSTs, as the
+clients measured them.
 """
 
 from __future__ import annotations
@@ -146,7 +148,8 @@ class Client(threading.Thread):
                     self.results.append({
                         "text": text, "sent": sent - self.deadline, "took": took,
                         "status": r.status_code,
-                        "closed": "De reactieronde is gesloten" in r.text})
+                        "closed": "De reactieronde is gesloten" in r.text,
+                        "gave up": "Verstuur het formulier opnieuw" in r.text})
         except Exception as e:  # reported, not hidden
             self.error = f"{type(e).__name__}: {e}"
 
@@ -240,6 +243,9 @@ def run(kind: str, clients: int, comments: int, workers: int) -> dict[str, Any]:
         kept_texts = {c.text for c in kept}
         accepted = [r for r in results if r["status"] == 303]
         refused = [r for r in results if r["closed"]]
+        gave_up = [r for r in results if r["gave up"]]
+        other = [r for r in results if r["status"] != 303 and not r["closed"]
+                 and not r["gave up"]]
         latencies = sorted(r["took"] * 1000 for r in results)
         return {
             "store": kind, "clients": clients, "sent": len(results),
@@ -247,7 +253,9 @@ def run(kind: str, clients: int, comments: int, workers: int) -> dict[str, Any]:
             "lost": sum(1 for r in accepted if r["text"] not in kept_texts),
             "late accepted": sum(1 for c in kept if c.received_at > deadline_at),
             "refused, sent before": sum(1 for r in refused if r["sent"] <= 0),
-            "other answers": len(results) - len(accepted) - len(refused),
+            "gave up": len(gave_up),
+            "other answers": len(other),
+            "other statuses": sorted({r["status"] for r in other}),
             "errors": len(errors) + (1 if len(kept) != len(accepted) else 0),
             "p50 ms": statistics.median(latencies) if latencies else 0.0,
             "p99 ms": latencies[max(0, int(len(latencies) * 0.99) - 1)] if latencies else 0.0,
@@ -325,7 +333,8 @@ def main() -> None:
               f"({row['bytes']:,} bytes, {row['rounds']} table rows)")
         return
     columns = ("store", "clients", "sent", "accepted", "refused", "lost", "late accepted",
-               "refused, sent before", "other answers", "errors", "p50 ms", "p99 ms")
+               "refused, sent before", "gave up", "other answers", "errors", "p50 ms",
+               "p99 ms")
     print("  ".join(f"{c:>10}" for c in columns))
     for kind in args.stores:
         row = run(kind, args.clients, args.comments, args.workers)
@@ -333,6 +342,8 @@ def main() -> None:
                         for c in columns), flush=True)
         if row["first error"]:
             print(f"  first error: {row['first error']}")
+        if row["other statuses"]:
+            print(f"  other answers' statuses: {row['other statuses']}")
 
 
 if __name__ == "__main__":

@@ -39,7 +39,8 @@ from lrt_app.clock import Clock, SettableClock
 from lrt_domain import permissions
 from lrt_domain.base import Actor
 from lrt_domain.dutch_time import AMSTERDAM, local_date
-from lrt_domain.errors import DomainError, Forbidden, InvalidInput, NotFound, RuleViolation
+from lrt_domain.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, \
+    RuleViolation
 from lrt_domain.read_rules import View
 from lrt_domain.tables import Table
 from projections.views import Views
@@ -202,7 +203,8 @@ class Form:
         self.errors[f"{self.name}-{refusal.field}"] = refusal.text
 
 
-STATUS_OF = {NotFound: 422, Forbidden: 403, InvalidInput: 422, RuleViolation: 409}
+STATUS_OF = {NotFound: 422, Forbidden: 403, InvalidInput: 422, RuleViolation: 409,
+             Conflict: 409}
 
 
 def _status(error: DomainError) -> int:
@@ -522,7 +524,7 @@ def comment(portal: Portal, request: Request, actor: Actor) -> Response:
                                received_at=_received_at(values["ontvangen"]))
         else:
             portal.app.comment(actor.user, key, values.get("tekst", ""))
-    except (InvalidInput, RuleViolation, Forbidden, NotFound) as e:
+    except (InvalidInput, RuleViolation, Forbidden, NotFound, Conflict) as e:
         if isinstance(e, NotFound) and not e.args[0].startswith(("person:", "organisation:")):
             raise
         form.refuse(dutch_refusal(e))
@@ -546,7 +548,7 @@ def amendment(portal: Portal, request: Request, actor: Actor) -> Response:
                                      point=int(point) if point else None,
                                      text=values.get("tekst", ""),
                                      on_behalf_of=values.get("organisatie") or None)
-    except (InvalidInput, RuleViolation, Forbidden, NotFound) as e:
+    except (InvalidInput, RuleViolation, Forbidden, NotFound, Conflict) as e:
         if isinstance(e, NotFound) and not e.args[0].startswith(
                 ("point:", "item:", "organisation:")):
             raise
@@ -567,7 +569,7 @@ def decide_amendment(portal: Portal, request: Request, actor: Actor) -> Response
             portal.app.accept_amendment(actor.user, key, number)
         else:
             portal.app.reject_amendment(actor.user, key, number, values.get("reden", ""))
-    except (InvalidInput, RuleViolation, Forbidden, NotFound) as e:
+    except (InvalidInput, RuleViolation, Forbidden, NotFound, Conflict) as e:
         if isinstance(e, NotFound) and not e.args[0].startswith("amendment:"):
             raise
         said = dutch_refusal(e, default_field="reden")
@@ -585,7 +587,7 @@ def progress(portal: Portal, request: Request, actor: Actor) -> Response:
     form = Form("voortgang", values)
     try:
         portal.app.report_progress(actor.user, key, values.get("tekst", ""))
-    except (InvalidInput, RuleViolation, Forbidden) as e:
+    except (InvalidInput, RuleViolation, Forbidden, Conflict) as e:
         form.refuse(dutch_refusal(e))
         return action_page(portal, request, actor, forms={"voortgang": form},
                            status=_status(e))

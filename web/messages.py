@@ -108,6 +108,10 @@ PATTERNS: list[Rule] = [
      lambda m: f"De organisatie {m['o']} is niet bekend."),
     (Forbidden, r"user (?P<u>\S+) was deactivated", "tekst",
      lambda m: "Uw account is gedeactiveerd."),
+    # many at once on the same thing: lrt decided again 10 times, then gave up
+    (Conflict, r"someone else changed the same thing at the same time", "tekst",
+     lambda m: "Veel anderen legden tegelijk iets vast op dit stuk; uw bijdrage is niet "
+               "opgeslagen. Verstuur het formulier opnieuw."),
     # any field's value
     (InvalidInput, r"(?P<f>[a-z ]+): must not be empty", "",
      lambda m: "Vul dit veld in."),

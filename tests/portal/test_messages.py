@@ -129,3 +129,18 @@ def test_the_field_a_refusal_is_tied_to() -> None:
     assert said.text.startswith("De reactieronde is gesloten op vrijdag 10 november 2023, "
                                 "12.00 uur.")
     assert not dutch(RuleViolation("something new")).known
+
+
+def test_giving_up_after_concurrent_writes_has_its_dutch_text(
+        app: Lrt, world: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many writers on one round: after lrt's attempts the comment is refused (`Conflict`),
+    not lost; the page says so in Dutch."""
+    from eventsourcing.persistence import IntegrityError
+
+    def collide(*events: Any) -> None:
+        raise IntegrityError("simulated: a concurrent write")
+
+    monkeypatch.setattr(app, "save", collide)
+    monkeypatch.setattr("lrt_app.application.time.sleep", lambda _: None)
+    said = dutch(refusal(lambda: app.comment("spies", A, "tegelijk")))
+    assert said.known and said.field == "tekst" and "opnieuw" in said.text
