@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install clean bench
+.PHONY: demo test install clean bench screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m mypy  # the types first: [tool.mypy] in pyproject.toml
 	$(BIN)/python -m pytest
+
+# The portal's pages as docs/portal-*.png, taken by its browser test (needs /usr/bin/chromium
+# and .cache/axe-core, as .ci/run installs them)
+screenshots: $(STAMP)
+	LRT_SCREENSHOTS=1 $(BIN)/python -m pytest tests/portal/test_browser.py -k sqlite -q
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

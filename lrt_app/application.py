@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
@@ -38,6 +38,7 @@ from .persistence import JSONTranscoder, PydanticMapper
 if TYPE_CHECKING:
     from lrt_domain.publication import Publication, RedactionEntry
 
+    from .portal_store import PortalStore
     from .woo import PublicMinutes, WooStates
 
 T = TypeVar("T", bound=Aggregate)
@@ -319,6 +320,32 @@ class Lrt(Application[UUID]):
             return target.deactivate(ctx, reason)
 
         self._run(login, decide)
+
+    # --- the member portal's login links (kept beside the log: lrt_app.portal_store) ---
+
+    @property
+    def portal_store(self) -> PortalStore:
+        if not hasattr(self, "_portal_store"):
+            from .portal_store import PortalStore
+
+            self._portal_store = PortalStore(self.recorder.datastore,  # type: ignore[attr-defined]
+                                             postgres=self.is_postgres)
+        return self._portal_store
+
+    def issue_login_link(self, login: str | None, user: str, valid: timedelta) -> str:
+        """A single-use login token for `user`, for those who may register that user (the
+        same scope as deactivating them). Recorded nowhere but as a hash beside the log."""
+        actor = self.actor(login)
+        permissions.require_administrator(actor, "issue login links")
+        target = self.get(User, user)
+        if not target.active:
+            raise Forbidden(f"user {user} was deactivated")
+        ctx = Context(actor=actor, now=self.clock.now())
+        self._require_user_registrar(ctx, target.role, target.organisation, target.person,
+                                     "issue a login link for")
+        if valid <= timedelta(0) or valid > timedelta(days=7):
+            raise InvalidInput("valid: between a minute and 7 days")
+        return self.portal_store.issue_link(user, by=actor.user, now=ctx.now, valid=valid)
 
     def _require_user_registrar(self, ctx: Context, role: Role, organisation: str | None,
                                 person: str | None, what: str) -> None:

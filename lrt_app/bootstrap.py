@@ -85,3 +85,26 @@ def install_hooks(app: Lrt, *, new: bool = False) -> None:
     if new and not app.recorder.max_notification_id():
         catch_up(app, open_read_model(app))
     project_on_save(app)
+
+
+def portal_application(db: str | None, *, clock: Clock | None = None,
+                       key_file: str | None = None) -> Lrt:
+    """The application of the member portal (`lrt serve`): built as every face's, and on
+    PostgreSQL refused unless its login may act for the users (a member of `lrt_delegate`,
+    the tables' owner or a superuser), since every event it inserts names the user who
+    acts, not the portal's login."""
+    app = build(db, clock=clock, key_file=key_file)
+    try:
+        if app.is_postgres:
+            from lrt_domain.errors import Forbidden
+
+            try:
+                app.login("lrt portal: may this login act for others?")
+            except Forbidden:
+                raise Forbidden("serve: the portal's database login must be a member of "
+                                "lrt_delegate (it records events in its users' names)") \
+                    from None
+    except BaseException:
+        app.close()
+        raise
+    return app

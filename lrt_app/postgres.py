@@ -9,6 +9,8 @@ from typing import Any
 
 from lrt_domain.errors import DomainError, Forbidden
 
+from . import portal_store
+
 WRITER_ROLE = "lrt_writer"  # the secretariat's staff: may record events, as themselves
 READER_ROLE = "lrt_reader"  # auditors, Woo officers: may read everything, change nothing
 DELEGATE_ROLE = "lrt_delegate"  # the member portal's service login: may act as any user
@@ -141,6 +143,8 @@ def prepare(recorder: Any, view_tables: list[str], tracking_table: str) -> None:
         f"GRANT INSERT, UPDATE ON {events} TO {WRITER_ROLE}",
         f"GRANT USAGE ON SEQUENCE {events}_notification_id_seq TO {WRITER_ROLE}",
         f"GRANT INSERT, UPDATE, DELETE ON {model} TO {PROJECTOR_ROLE}",
+        # the portal's login links and sessions (lrt_app.portal_store): beside the log
+        *portal_store.grants(WRITER_ROLE, DELEGATE_ROLE),
     ]
     with recorder.datastore.transaction(commit=True) as c:
         for statement in statements:

@@ -75,6 +75,27 @@ def demo(session: Session) -> None:
                    "--to 2023-12-31 --out kamer-2023")
     finally:
         app.close()
+    _portal_hint(session, path, lrt)
+
+
+def _portal_hint(session: Session, path: Path, lrt: str) -> None:
+    """How to open the member portal on the demo store as spies (VNG): `lrt serve`, and a
+    login link issued now, on the real clock (the demo's own clock stands in 2023)."""
+    from datetime import timedelta
+
+    from lrt_app import demo as scenario
+    from lrt_app.bootstrap import build
+
+    app = build(str(path), key_file=session.key_file)
+    try:
+        token = app.issue_login_link(scenario.SEC, "spies", timedelta(hours=1))
+    finally:
+        app.close()
+    click.secho("\nThe member portal, as Liesbeth Spies (VNG)\n", bold=True)
+    click.echo(f"  lrt --db {path} serve")
+    click.echo(f"  then open http://127.0.0.1:8000/inloggen/{token}")
+    click.echo("  (the link works once, within the hour; "
+               f"a new one: {lrt} user link spies)")
 
 
 def register(group: click.Group) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from ..output import created, show, view_options
-from ..params import ROLES
+from ..params import DURATION, ROLES
 from ..session import Session, pass_session
 
 
@@ -85,6 +87,28 @@ def user_deactivate(session: Session, login: str, reason: str) -> None:
     """Stop a user from acting (their history stays)."""
     session.app.deactivate_user(session.user, login, reason)
     click.echo(f"user {login} deactivated")
+
+
+@user.command("link")
+@click.argument("login")
+@click.option("--valid", type=DURATION, default="15m", show_default=True,
+              help="How long the link works: '15m', '2h', '1d' (at most 7 days).")
+@click.option("--base-url", envvar="LRT_PORTAL_BASE_URL", default="http://127.0.0.1:8000",
+              show_default=True, help="The portal's address [env LRT_PORTAL_BASE_URL].")
+@pass_session
+def user_link(session: Session, login: str, valid: Any, base_url: str) -> None:
+    """Print a one-time login link to the member portal for LOGIN (`lrt serve`).
+
+    The link works once, until it expires; only its hash is kept, beside the store and
+    never in the event log."""
+    token = session.app.issue_login_link(session.user, login, valid)
+    click.echo(f"{base_url.rstrip('/')}/inloggen/{token}")
+    click.echo(f"login link for {login}, valid for {_span(valid)}, once", err=True)
+
+
+def _span(valid: Any) -> str:
+    minutes = int(valid.total_seconds() // 60)
+    return f"{minutes} minute(s)" if minutes < 120 else f"{minutes // 60} hour(s)"
 
 
 @user.command("list")

@@ -21,7 +21,7 @@ from projections.read_model import ReadModel
 from worlds.command_line import at
 
 ROOT = Path(__file__).resolve().parents[2]
-FACES = ("cli", "bench", "lrt_app")
+FACES = ("cli", "bench", "lrt_app", "web")
 
 
 def caught_up(monkeypatch: pytest.MonkeyPatch) -> list[int]:

@@ -100,6 +100,9 @@ def test_demo_then_query_its_store(tmp_path: Path) -> None:
     assert keys == ["LRT-2023-11-10/A5", "LRT-2023-11-10/A3", "LRT-2023-11-10/A2",
                     "LRT-2023-11-10/A4", "LRT-2023-11-10/A1"]
     assert "refused, as it should be" in out  # the late comment of Aedes
+    # how to open the member portal as spies: lrt serve, and a login link
+    assert re.search(r"lrt --db demo.sqlite serve\n  then open "
+                     r"http://127\.0\.0\.1:8000/inloggen/[\w-]{40,}\n", out), out[-600:]
     assert (tmp_path / "demo.sqlite").exists()
 
     shown = run(tmp_path, "--db", "demo.sqlite", "--as", "secretariaat", "minutes", "show",

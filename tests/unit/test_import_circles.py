@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("lrt_domain", "lrt_app", "projections", "cli")
+PACKAGES = ("lrt_domain", "lrt_app", "projections", "cli", "web")
 
 
 def imports() -> dict[str, set[str]]:
