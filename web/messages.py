@@ -46,8 +46,8 @@ Rule = tuple[type[DomainError], str, str, Callable[[re.Match[str]], str]]
 
 PATTERNS: list[Rule] = [
     # comment rounds
-    (RuleViolation, r"the comment round on (?P<s>.+) closed at (?P<t>\d{4}-\d\d-\d\d \d\d:\d\d); "
-     r"comments are no longer accepted", "tekst",
+    (RuleViolation, r"the comment round on (?P<s>.+) closed at "
+     r"(?P<t>\d{4}-\d\d-\d\d \d\d:\d\d(?::\d\d)?); comments are no longer accepted", "tekst",
      lambda m: f"De reactieronde is gesloten op {_local_words(m['t'])}. Reacties worden niet "
                "meer aangenomen; uw reactie is niet opgeslagen."),
     (RuleViolation, r"no comment round was opened on ", "tekst",
