@@ -309,6 +309,40 @@ class Lrt(Application[UUID]):
 
         self._run(login, decide)
 
+    # --- mail addresses and wishes (lrt_domain.mail) --------------------------------
+
+    def change_person_email(self, login: str | None, person: str, address: str | None
+                            ) -> str | None:
+        """Set (or, with None, remove) a person's mail address; returns it as stored."""
+        def decide(ctx: Context) -> Person.EmailChanged:
+            permissions.require_person_editor(ctx.actor, person, "change the mail address")
+            return self._person(person).change_email(ctx, address)
+
+        return self._run(login, decide)[0].email
+
+    def change_organisation_email(self, login: str | None, code: str, address: str | None
+                                  ) -> str | None:
+        """An organisation's functional address (None: removed); returns it as stored."""
+        def decide(ctx: Context) -> Organisation.EmailChanged:
+            permissions.require_administrator(ctx.actor, "change mail addresses")
+            return self._organisation(code).change_email(ctx, address)
+
+        return self._run(login, decide)[0].email
+
+    def change_mail_wish(self, login: str | None, person: str, kind: str, *, wanted: bool
+                         ) -> None:
+        """Opt `person` out of (or, `wanted`, back into) one kind of mail."""
+        from lrt_domain.mail import mail_kind
+
+        chosen = mail_kind(kind)
+
+        def decide(ctx: Context) -> DomainEvent:
+            permissions.require_person_editor(ctx.actor, person, "change the mail wishes")
+            p = self._person(person)
+            return p.opt_in(ctx, chosen) if wanted else p.opt_out(ctx, chosen)
+
+        self._run(login, decide)
+
     def _require_user_registrar(self, ctx: Context, role: Role, organisation: str | None,
                                 person: str | None, what: str) -> None:
         """The scope rule (`permissions.require_user_registrar`), given what it needs."""
@@ -389,14 +423,18 @@ class Lrt(Application[UUID]):
                      documents_due_days: int | None = None,
                      comment_round_days: int | None = None,
                      approval: ApprovalProcedure | None = None,
-                     written_procedure_days: int | None = None) -> int:
+                     written_procedure_days: int | None = None,
+                     reminder_hours: tuple[int, ...] | None = None,
+                     action_notice_days: int | None = None) -> int:
         """New rules of procedure for a table; returns the number of the change."""
         events = self._run(login, lambda ctx: self._manager(ctx, table, "change the rules")
                            .change_rules(ctx, effective_from=effective_from,
                                          documents_due_days=documents_due_days,
                                          comment_round_days=comment_round_days,
                                          approval=approval,
-                                         written_procedure_days=written_procedure_days))
+                                         written_procedure_days=written_procedure_days,
+                                         reminder_hours=reminder_hours,
+                                         action_notice_days=action_notice_days))
         return events[0].change.number
 
     # --- meetings -----------------------------------------------------------------

@@ -395,16 +395,45 @@ class Views:
         self.require(View.DIRECTORY, "the directory")
         return [self.table(t.key) for t in self.model.states(Table)]
 
-    @reads(View.DIRECTORY)
+    @reads(View.DIRECTORY, View.ADDRESSES)
     def organisations(self) -> list[dict[str, Any]]:
+        """With `email` (the functional address) for readers of addresses only."""
         self.require(View.DIRECTORY, "the directory")
-        return [{"code": o.key, "name": o.name} for o in self.model.states(Organisation)]
+        addresses = self.may(View.ADDRESSES)
+        return [{"code": o.key, "name": o.name, **({"email": o.email} if addresses else {})}
+                for o in self.model.states(Organisation)]
 
-    @reads(View.PEOPLE)
+    @reads(View.PEOPLE, View.ADDRESSES)
     def persons(self) -> list[dict[str, Any]]:
+        """With `email` and `mail_off` (the kinds opted out of) for readers of addresses."""
         self.require(View.PEOPLE, "the persons of the directory")
-        return [{"id": p.key, "name": p.name, "title": p.title}
+        addresses = self.may(View.ADDRESSES)
+        return [{"id": p.key, "name": p.name, "title": p.title,
+                 **({"email": p.email, "mail_off": [k.value for k in p.opted_out]}
+                    if addresses else {})}
                 for p in self.model.states(Person)]
+
+    @reads(View.OUTBOX)
+    def outbox(self, *, table: str | None = None, open_only: bool = False
+               ) -> list[dict[str, Any]]:
+        """The mail decided for the tables the actor may see the outbox of, in the order
+        decided: `{key, table, kind, recipient_kind, recipient, status, attempts,
+        next_attempt, decided_at, last_error}`."""
+        clause, params = where(
+            table and ("table_code = ?", (table,)),
+            open_only and ("status IN ('pending', 'failing')", ()))
+        rows = self.model.query(
+            "SELECT key, table_code AS \"table\", kind, recipient_kind, recipient, status, "
+            "attempts, next_attempt, decided_at, last_error FROM view_mail"
+            f"{clause} ORDER BY decided_at, key", params)
+        visible: dict[str, bool] = {}
+        out = []
+        for r in rows:
+            if r["table"] not in visible:
+                visible[r["table"]] = self.may(View.OUTBOX, table=r["table"])
+            if visible[r["table"]]:
+                out.append(r)
+        return out
 
     @reads(View.PEOPLE)
     def users(self) -> list[dict[str, Any]]:

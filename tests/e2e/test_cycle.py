@@ -257,7 +257,8 @@ def test_directory_views(cycle: Cycle) -> None:
         "next_planned": {"meeting": "LRT-2024-01-19", "date": "2024-01-19"},
         "planned_in_time": False, "behind": False, "held_last_12_months": 2}
     assert shown["rules"] == {"documents_due_days": 5, "comment_round_days": 5,
-                              "approval": "meeting", "written_procedure_days": 5}
+                              "approval": "meeting", "written_procedure_days": 5,
+                              "reminder_hours": [24, 2], "action_notice_days": 5}
     assert shown["rules_changes"] == []
 
 
