@@ -13,7 +13,7 @@ from lrt_app import __version__
 from .session import Session
 
 COMMAND_MODULES = ("admin", "directory", "tables", "meetings", "minutes", "actions", "views",
-                   "planning", "audit", "demo", "keys", "woo", "export")
+                   "planning", "audit", "demo", "keys", "woo", "export", "notify")
 
 
 def _fail(message: str, code: int) -> int:

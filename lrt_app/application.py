@@ -26,6 +26,7 @@ from lrt_domain.directory import Organisation, Person, Store, User
 from lrt_domain.documents import Document
 from lrt_domain.dutch_time import local_date
 from lrt_domain.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from lrt_domain.mail import Mail, MailKind, Notifier
 from lrt_domain.meetings import Meeting, Presence
 from lrt_domain.minutes import Item, Minutes
 from lrt_domain.minutes_actions import ActionLine, action_lines
@@ -340,6 +341,72 @@ class Lrt(Application[UUID]):
             permissions.require_person_editor(ctx.actor, person, "change the mail wishes")
             p = self._person(person)
             return p.opt_in(ctx, chosen) if wanted else p.opt_out(ctx, chosen)
+
+        self._run(login, decide)
+
+    # --- the outbox (the notifier: lrt notify) -----------------------------------
+
+    def decide_mail(self, login: str | None, key: str, *, kind: MailKind, table: str,
+                    subject: str, recipient_kind: str, recipient: str,
+                    facts: dict[str, str], message_id: str,
+                    not_after: datetime | None = None) -> bool:
+        """Record a decision to send; False when it was decided before (by this notifier
+        on an earlier run, or another at the same moment): a decision is recorded once."""
+        def decide(ctx: Context) -> Mail.Decided:
+            permissions.require_notifier(ctx.actor, "decide mail")
+            self._manager(ctx, table, "send mail")
+            if self.exists(Mail, key):
+                raise Conflict(f"mail {key} was decided before")
+            return Mail.decide(ctx, key, kind=kind, table=table, subject=subject,
+                               recipient_kind=recipient_kind, recipient=recipient,
+                               facts=facts, message_id=message_id, not_after=not_after)
+
+        try:
+            self._run(login, decide)
+        except Conflict:
+            return False
+        return True
+
+    def _mail(self, login: str | None, key: str,
+              command: Callable[[Mail, Context], E]) -> E:
+        def decide(ctx: Context) -> E:
+            permissions.require_notifier(ctx.actor, "record mail")
+            mail = self.get(Mail, key)
+            self._manager(ctx, mail.table, "send mail")
+            return command(mail, ctx)
+
+        return self._run(login, decide)[0]
+
+    def mail_sent(self, login: str | None, key: str, *, to: str, reply: str) -> None:
+        self._mail(login, key, lambda m, ctx: m.sent(ctx, to=to, reply=reply[:500]))
+
+    def mail_failed(self, login: str | None, key: str, *, reason: str, permanent: bool
+                    ) -> Mail.Failed:
+        return self._mail(login, key, lambda m, ctx: m.failed(ctx, reason=reason[:500],
+                                                              permanent=permanent))
+
+    def mail_dropped(self, login: str | None, key: str, reason: str) -> None:
+        self._mail(login, key, lambda m, ctx: m.drop(ctx, reason))
+
+    def notifier_position(self, organisation: str) -> int:
+        """How far the notifier of `organisation` has read the log (0: never ran). Reads the
+        stream's last event only: the notifier records one each time it moves on."""
+        last = list(self.events.get(Notifier.id_for(organisation), desc=True, limit=1))
+        return int(last[0].position) if last else 0  # type: ignore[attr-defined]
+
+    def advance_notifier(self, login: str | None, position: int) -> None:
+        def decide(ctx: Context) -> DomainEvent:
+            organisation = permissions.require_notifier(ctx.actor)
+            if not self.exists(Notifier, organisation):
+                return Notifier.start_at(ctx, organisation, position)
+            # the state from the stream's last event alone (it holds the whole position)
+            last = cast(DomainEvent, list(self.events.get(
+                Notifier.id_for(organisation), desc=True, limit=1))[0])
+            state = Notifier(id=last.originator_id, key=organisation,
+                             version=last.originator_version, created_on=last.timestamp,
+                             modified_on=last.timestamp,
+                             position=last.position)  # type: ignore[attr-defined]
+            return state.advance(ctx, position)
 
         self._run(login, decide)
 
