@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import time
+from dataclasses import dataclass
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -50,6 +51,21 @@ RETRIES = 10
 # known to be allowed (a text's cost is not paid for a refusal).
 Items = list[Item] | Callable[[], list[Item]]
 STATES_KEPT = 1000  # aggregates' states an application keeps to bring up to date
+
+
+@dataclass(frozen=True)
+class MailDecision:
+    """What `Lrt.decide_mails` records: `Mail.Decided`'s fields."""
+
+    key: str
+    kind: MailKind
+    table: str
+    subject: str
+    recipient_kind: str
+    recipient: str
+    facts: dict[str, str]
+    message_id: str
+    not_after: datetime | None = None
 
 
 class Lrt(Application[UUID]):
@@ -195,6 +211,8 @@ class Lrt(Application[UUID]):
         for attempt in range(RETRIES if retry else 1):
             decided = decide(ctx)
             events = decided if isinstance(decided, list) else [decided]
+            if not events:
+                return events  # nothing decided: nothing to save
             try:
                 self.save(*events)
             except IntegrityError:
@@ -352,20 +370,31 @@ class Lrt(Application[UUID]):
                     not_after: datetime | None = None) -> bool:
         """Record a decision to send; False when it was decided before (by this notifier
         on an earlier run, or another at the same moment): a decision is recorded once."""
-        def decide(ctx: Context) -> Mail.Decided:
-            permissions.require_notifier(ctx.actor, "decide mail")
-            self._manager(ctx, table, "send mail")
-            if self.exists(Mail, key):
-                raise Conflict(f"mail {key} was decided before")
-            return Mail.decide(ctx, key, kind=kind, table=table, subject=subject,
-                               recipient_kind=recipient_kind, recipient=recipient,
-                               facts=facts, message_id=message_id, not_after=not_after)
+        return bool(self.decide_mails(login, [MailDecision(
+            key=key, kind=kind, table=table, subject=subject, recipient_kind=recipient_kind,
+            recipient=recipient, facts=facts, message_id=message_id, not_after=not_after)]))
 
-        try:
-            self._run(login, decide)
-        except Conflict:
-            return False
-        return True
+    def decide_mails(self, login: str | None, decisions: list[MailDecision]) -> int:
+        """Record decisions to send in one transaction, but those decided before; returns
+        how many were recorded. A decision of the same key recorded by someone else at the
+        same moment makes the store refuse the whole transaction; it is then decided again
+        without that one (`_run`)."""
+        def decide(ctx: Context) -> list[Mail.Decided]:
+            permissions.require_notifier(ctx.actor, "decide mail")
+            events = []
+            for table in sorted({d.table for d in decisions}):
+                self._manager(ctx, table, "send mail")
+            for d in decisions:
+                if not self.exists(Mail, d.key):
+                    events.append(Mail.decide(
+                        ctx, d.key, kind=d.kind, table=d.table, subject=d.subject,
+                        recipient_kind=d.recipient_kind, recipient=d.recipient,
+                        facts=d.facts, message_id=d.message_id, not_after=d.not_after))
+            return events
+
+        if not decisions:
+            return 0
+        return len(self._run(login, decide))
 
     def _mail(self, login: str | None, key: str,
               command: Callable[[Mail, Context], E]) -> E:

@@ -27,7 +27,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, cast
 from uuid import UUID
 
-from lrt_app.application import Lrt
+from lrt_app.application import Lrt, MailDecision
 from lrt_app.mail_render import Context as RenderContext
 from lrt_app.mail_render import render
 from lrt_app.smtp import Connection, Refused, SmtpSettings, Unreachable, date_header, message
@@ -55,6 +55,7 @@ TRIGGERS: tuple[type[DomainEvent], ...] = (
     Document.Sent, RoundOpened, Minutes.Circulated, Minutes.AmendmentAccepted,
     Minutes.AmendmentRejected, Minutes.Approved)
 BATCH = 500
+DECIDED_TOGETHER = 200  # decisions recorded in one transaction
 
 
 @dataclass(frozen=True)
@@ -391,12 +392,12 @@ def decide(app: Lrt, login: str | None, actor: Actor, *, domain: str, dry_run: b
            if not app.exists(Mail, d.key)]
     if dry_run:
         return new
-    for d in new:
-        if app.decide_mail(login, d.key, kind=d.kind, table=d.table, subject=d.subject,
-                           recipient_kind=d.recipient.kind, recipient=d.recipient.key,
-                           facts=d.facts, message_id=message_id(d.key, domain),
-                           not_after=d.not_after):
-            report.decided += 1
+    for i in range(0, len(new), DECIDED_TOGETHER):
+        report.decided += app.decide_mails(login, [MailDecision(
+            key=d.key, kind=d.kind, table=d.table, subject=d.subject,
+            recipient_kind=d.recipient.kind, recipient=d.recipient.key, facts=d.facts,
+            message_id=message_id(d.key, domain), not_after=d.not_after)
+            for d in new[i:i + DECIDED_TOGETHER]])
     if last > start:
         app.advance_notifier(login, last)
     return new
