@@ -120,3 +120,42 @@ def test_killed_in_the_middle_of_a_batch_then_run_again(store, smtp: SmtpServer)
     assert sum(delivered.values()) in (members, members + 1)  # at most the one in flight
     assert run(cli)["sent"] == 0
     assert json.loads(cli.ok("audit", "verify", "--json"))["ok"] is True
+
+
+def test_follow_sends_as_events_are_recorded(store, smtp: SmtpServer) -> None:
+    """`lrt notify follow` (a process; PostgreSQL: woken by the subscription) sends the
+    invitations of a meeting scheduled while it runs, and stops on SIGTERM."""
+    cli = Cli(db=store, clock=SettableClock(datetime.now(timezone.utc) - timedelta(hours=1)))
+    assert cli.invoke("init", "--admin", SEC, "--organisation", "JenV",
+                      "--organisation-name", "JenV", user=None).exit_code == 0
+    cli.new("org", "add", "VNG", "Vereniging van Nederlandse Gemeenten")
+    cli.new("table", "add", "LRT", "Landelijke Regietafel", "--secretariat", "JenV")
+    since = (datetime.now(timezone.utc) - timedelta(days=30)).date().isoformat()
+    for n in range(2):
+        cli.new("person", "add", f"Lid {n}", "--id", f"lid-{n}")
+        cli.ok("person", "email", f"lid-{n}", f"lid{n}@vng.example")
+        cli.new("member", "add", "LRT", f"lid-{n}", "--organisation", "VNG", "--function",
+                "lid", "--since", since)
+    interval = "30" if store.kind == "postgres" else "1"  # PostgreSQL: woken by LISTEN
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from cli.main import main; main()", "--db", store.url,
+         "--as", SEC, "notify", "follow", "--interval", interval],
+        cwd=ROOT, env=clean_env(**smtp.env(), PYTHONPATH=str(ROOT)),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(3)  # started, and waiting
+        cli.clock.set(datetime.now(timezone.utc))
+        starts = (datetime.now(timezone.utc) + timedelta(days=10)).strftime(
+            "%Y-%m-%dT%H:%M+00:00")
+        cli.new("meeting", "schedule", "LRT", "--at", starts, "--place", "Webex")
+        waited = 0.0
+        while len(smtp.collector.received) < 2 and waited < 25 and proc.poll() is None:
+            time.sleep(0.2)
+            waited += 0.2
+        assert sorted(r.rcpt_tos[0] for r in smtp.collector.received) == \
+            ["lid0@vng.example", "lid1@vng.example"]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "stopped" in err and "Traceback" not in err
