@@ -24,6 +24,9 @@ def smtp_options(command: Any) -> Any:
                              "LRT_SMTP_PASSWORD_FILE.")(command)
 
 
+UNREACHABLE = 3  # the exit code of a run that could not reach the server (1: refused)
+
+
 @click.group()
 def notify() -> None:
     """Mail: invitations, documents, comment rounds and reminders, minutes, actions."""
@@ -60,7 +63,8 @@ def _report_text(report: Any, dry_run: bool) -> str:
 def notify_run(session: Session, smtp: str | None, sender: str | None,
                portal_url: str | None, dry_run: bool, as_json: bool) -> None:
     """One pass (for cron or a systemd timer): decide the mail the events and the clock
-    call for, then send what is due. Exit 1 when the server could not be reached."""
+    call for, then send what is due. Exit 3 when the server could not be reached (what
+    was decided is kept, and sent on a later run)."""
     from projections.outbox import run
 
     settings = None if dry_run and not (smtp or os.environ.get("LRT_SMTP")) else \
@@ -71,7 +75,7 @@ def notify_run(session: Session, smtp: str | None, sender: str | None,
     else:
         click.echo(_report_text(report, dry_run))
     if report.unreachable:
-        raise SystemExit(1)
+        raise SystemExit(UNREACHABLE)
 
 
 @notify.command("follow")

@@ -46,7 +46,7 @@ def test_server_down_nothing_lost_sent_when_back(cli: Cli, smtp: SmtpServer) -> 
     world(cli)
     smtp.stop()
     try:
-        report = run(cli, code=1)
+        report = run(cli, code=3)
         assert report["sent"] == 0 and report["failed"] == 1 and report["unreachable"]
         status = cli.json("notify", "status")
         assert status["counts"] == {"pending": 1, "failing": 1, "sent": 0, "refused": 0,
@@ -55,7 +55,7 @@ def test_server_down_nothing_lost_sent_when_back(cli: Cli, smtp: SmtpServer) -> 
         assert failing["attempts"] == 1 and failing["next_attempt"] and failing["last_error"]
         assert "127.0.0.1" in failing["last_error"]
         cli.at("2023-11-01 09:00:30")  # still down, and still in back-off for the first
-        report = run(cli, code=1)
+        report = run(cli, code=3)
         assert report["failed"] == 1 and report["waiting"] == 1
     finally:
         smtp.start()
