@@ -38,7 +38,7 @@ from lrt_domain.comment_rounds import Commentable, RoundOpened
 from lrt_domain.directory import Organisation, Person
 from lrt_domain.documents import Document
 from lrt_domain.dutch_time import local_date
-from lrt_domain.errors import NotFound
+from lrt_domain.errors import Conflict, NotFound, RuleViolation
 from lrt_domain.mail import Mail, MailKind
 from lrt_domain.meetings import Meeting, MeetingStatus
 from lrt_domain.minutes import Minutes
@@ -424,8 +424,9 @@ def deliver(app: Lrt, login: str | None, actor: Actor, settings: SmtpSettings, *
             if why is None and found is None:
                 why = "no mail address"
             if why is not None or found is None:
-                app.mail_dropped(login, mail.key, why or "no mail address")
-                report.dropped += 1
+                if _recorded(report, mail, lambda: app.mail_dropped(
+                        login, mail.key, why or "no mail address")):
+                    report.dropped += 1
                 continue
             to, name = found
             msg = message(render(mail, _render_context(app, mail, settings, to, name)),
@@ -434,22 +435,36 @@ def deliver(app: Lrt, login: str | None, actor: Actor, settings: SmtpSettings, *
             try:
                 reply = connection.send(msg, to)
             except Refused as r:
-                app.mail_failed(login, mail.key, reason=r.reason, permanent=r.permanent)
-                if r.permanent:
-                    report.refused += 1
-                else:
-                    report.failed += 1
-                report.problems.append(f"{mail.key}: {r.reason}")
+                if _recorded(report, mail, lambda: app.mail_failed(
+                        login, mail.key, reason=r.reason, permanent=r.permanent)):
+                    if r.permanent:
+                        report.refused += 1
+                    else:
+                        report.failed += 1
+                    report.problems.append(f"{mail.key}: {r.reason}")
                 continue
             except Unreachable as u:
-                app.mail_failed(login, mail.key, reason=str(u), permanent=False)
+                _recorded(report, mail, lambda: app.mail_failed(
+                    login, mail.key, reason=str(u), permanent=False))
                 report.failed += 1
                 report.unreachable = str(u)
                 break  # the rest wait for the next run
-            app.mail_sent(login, mail.key, to=to, reply=reply)
-            report.sent += 1
+            if _recorded(report, mail, lambda: app.mail_sent(login, mail.key, to=to,
+                                                             reply=reply)):
+                report.sent += 1
     finally:
         connection.close()
+
+
+def _recorded(report: Report, mail: Mail, record: Callable[[], object]) -> bool:
+    """Record an outcome; False when another run recorded this mail's outcome meanwhile
+    (two notifiers at once: the message may then have gone twice, with one Message-ID)."""
+    try:
+        record()
+    except (RuleViolation, Conflict) as e:
+        report.problems.append(f"{mail.key}: recorded by another run meanwhile ({e})")
+        return False
+    return True
 
 
 def _render_context(app: Lrt, mail: Mail, settings: SmtpSettings | None, to: str,
