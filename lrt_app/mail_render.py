@@ -189,7 +189,8 @@ def _round(mail: Mail, ctx: Context) -> Rendered:
 def _reminder(mail: Mail, ctx: Context) -> Rendered:
     f = mail.facts
     deadline = in_words(_when(f, "deadline"))
-    what = (f"het conceptverslag van {f['title']}" if f["subject_kind"] == "minutes"
+    what = ("het conceptverslag van de vergadering van "
+            f"{in_words(_when(f, 'starts_at'))}" if f["subject_kind"] == "minutes"
             else f"het stuk '{f['title']}'")
     who = ("Wij hebben van u nog geen opmerkingen ontvangen"
            if mail.recipient_kind == "person"

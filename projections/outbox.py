@@ -265,9 +265,11 @@ class Decider:
             orgs_commented = {c.organisation for c in rnd.comments}
             members = table.members_on(local_date(self.now))
             trigger = f"{subject.id.hex}/r{rnd.number}/{hours}h"
+            meeting = self.app.get(Meeting, subject.meeting)
             facts = {"subject_kind": subject.KIND, "deadline": _iso(rnd.deadline),
                      "round": str(rnd.number), "hours": str(hours),
-                     "title": _field(row, "title")}
+                     "title": str(_field(row, "title")),
+                     "starts_at": _iso(meeting.starts_at)}
             who = self.persons([m.person for m in members if m.person not in commented],
                                MailKind.REMINDER)
             for code in sorted({m.organisation for m in members} - orgs_commented

@@ -69,6 +69,12 @@ def test_minutes_and_actions_mail(cli: Cli, smtp: SmtpServer, tmp_path: Path) ->
     cli.at("2023-11-20 15:00")
     cli.new("amendment", "propose", meeting, "--item", "2", "--point", "1", "--text",
             "VNG steunt de richting op hoofdlijnen, met voorbehoud.", user="spies")
+    run(cli)  # within 24 hours of the deadline: nobody commented (an amendment is none)
+    assert subjects(smtp) == sorted([(SPIES, "Herinnering"), (REUS, "Herinnering"),
+                                     (IPO, "Herinnering")])
+    assert ("op het conceptverslag van de vergadering van vrijdag 10 november 2023, "
+            "9.15 uur") in " ".join(parts(smtp.collector.received[0].message)[0].split())
+    smtp.collector.clear()
     cli.at("2023-11-22 09:00")
     cli.ok("amendment", "accept", meeting, "1")
     run(cli)  # no reminder now: the deadline has passed
