@@ -76,7 +76,7 @@ def test_killed_in_the_middle_of_a_batch_then_run_again(store, smtp: SmtpServer)
                       "--organisation-name", "JenV", user=None).exit_code == 0
     cli.new("org", "add", "VNG", "Vereniging van Nederlandse Gemeenten")
     cli.new("table", "add", "LRT", "Landelijke Regietafel", "--secretariat", "JenV")
-    members = 12
+    members = 8
     since = (datetime.now(timezone.utc) - timedelta(days=30)).date().isoformat()
     for n in range(members):
         key = cli.new("person", "add", f"Lid {n}", "--id", f"lid-{n}")
