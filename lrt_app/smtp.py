@@ -1,7 +1,8 @@
 """Sending mail: the SMTP settings, and one connection that sends message after message.
 
 `LRT_SMTP=smtp://user@host:port` (STARTTLS whenever the server offers it) or
-`smtps://user@host:port` (TLS from the start). The password never travels in the URL: it
+`smtps://user@host:port` (TLS from the start); the server's certificate is verified against
+the system's certificates, and those of `LRT_SMTP_CA_FILE` (a private CA) when set. The password never travels in the URL: it
 comes from `LRT_SMTP_PASSWORD` or from the file named by `LRT_SMTP_PASSWORD_FILE`, and is
 never printed, logged or recorded. The sender is `LRT_MAIL_FROM`
 ("LRT secretariaat <secretariaat@example.nl>").
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import email.policy
 import io
+import os
 import smtplib
 import ssl
 from dataclasses import dataclass, field
@@ -37,6 +39,7 @@ class SmtpSettings:
     password: str | None = field(default=None, repr=False)  # never shown
     portal_url: str | None = None
     timeout: float = 30.0
+    ca_file: str | None = None  # certificates to trust besides the system's (LRT_SMTP_CA_FILE)
 
     @property
     def sender_address(self) -> str:
@@ -90,8 +93,11 @@ def settings(env: dict[str, str], *, smtp: str | None = None, sender: str | None
     portal = portal_url or env.get("LRT_PORTAL_URL") or None
     if portal and urlsplit(portal).scheme not in ("http", "https"):
         raise InvalidInput("portal url: it must start with https:// (or http://)")
+    ca_file = env.get("LRT_SMTP_CA_FILE") or None
+    if ca_file and not os.path.isfile(ca_file):
+        raise InvalidInput(f"smtp: LRT_SMTP_CA_FILE {ca_file!r} is not a file")
     return SmtpSettings(scheme=parts.scheme, host=parts.hostname, port=port, user=user,
-                        password=password, sender=from_, portal_url=portal)
+                        password=password, sender=from_, portal_url=portal, ca_file=ca_file)
 
 
 class Unreachable(Exception):
@@ -146,7 +152,7 @@ class Connection:
 
     def _open(self) -> smtplib.SMTP:
         s = self.s
-        context = ssl.create_default_context()
+        context = ssl.create_default_context(cafile=s.ca_file)
         try:
             smtp: smtplib.SMTP
             if s.scheme == "smtps":
