@@ -31,7 +31,9 @@ def org_add(session: Session, code: str, name: str) -> None:
 @pass_session
 def org_list(session: Session, as_json: bool) -> None:
     """The registered organisations."""
-    show(session.views().organisations(), as_json, columns=["code", "name"])
+    rows = session.views().organisations()
+    show(rows, as_json, columns=["code", "name", *(["email"] if rows and "email" in rows[0]
+                                                   else [])])
 
 
 @org.command("email")
@@ -109,7 +111,9 @@ def person_mail(session: Session, person_key: str, off: tuple[str, ...],
 @pass_session
 def person_list(session: Session, as_json: bool) -> None:
     """The registered persons."""
-    show(session.views().persons(), as_json, columns=["id", "name", "title"])
+    rows = session.views().persons()
+    show(rows, as_json, columns=["id", "name", "title", *(
+        ["email", "mail_off"] if rows and "email" in rows[0] else [])])
 
 
 @click.group()
