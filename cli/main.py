@@ -13,7 +13,8 @@ from lrt_app import __version__
 from .session import Session
 
 COMMAND_MODULES = ("admin", "directory", "tables", "meetings", "minutes", "actions", "views",
-                   "planning", "audit", "demo", "keys", "woo", "export", "portal")
+                   "planning", "audit", "demo", "keys", "woo", "export", "portal",
+                   "notify")
 
 
 def _fail(message: str, code: int) -> int:

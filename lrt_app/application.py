@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import time
+from dataclasses import dataclass
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -26,6 +27,7 @@ from lrt_domain.directory import Organisation, Person, Store, User
 from lrt_domain.documents import Document
 from lrt_domain.dutch_time import local_date
 from lrt_domain.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from lrt_domain.mail import Mail, MailKind, Notifier
 from lrt_domain.meetings import Meeting, Presence
 from lrt_domain.minutes import Item, Minutes
 from lrt_domain.minutes_actions import ActionLine, action_lines
@@ -50,6 +52,21 @@ RETRIES = 10
 # known to be allowed (a text's cost is not paid for a refusal).
 Items = list[Item] | Callable[[], list[Item]]
 STATES_KEPT = 1000  # aggregates' states an application keeps to bring up to date
+
+
+@dataclass(frozen=True)
+class MailDecision:
+    """What `Lrt.decide_mails` records: `Mail.Decided`'s fields."""
+
+    key: str
+    kind: MailKind
+    table: str
+    subject: str
+    recipient_kind: str
+    recipient: str
+    facts: dict[str, str]
+    message_id: str
+    not_after: datetime | None = None
 
 
 class Lrt(Application[UUID]):
@@ -206,6 +223,8 @@ class Lrt(Application[UUID]):
         for attempt in range(RETRIES if retry else 1):
             decided = decide(ctx)
             events = decided if isinstance(decided, list) else [decided]
+            if not events:
+                return events  # nothing decided: nothing to save
             try:
                 self.save(*events)
             except IntegrityError:
@@ -347,6 +366,117 @@ class Lrt(Application[UUID]):
             raise InvalidInput("valid: between a minute and 7 days")
         return self.portal_store.issue_link(user, by=actor.user, now=ctx.now, valid=valid)
 
+    # --- mail addresses and wishes (lrt_domain.mail) --------------------------------
+
+    def change_person_email(self, login: str | None, person: str, address: str | None
+                            ) -> str | None:
+        """Set (or, with None, remove) a person's mail address; returns it as stored."""
+        def decide(ctx: Context) -> Person.EmailChanged:
+            permissions.require_person_editor(ctx.actor, person, "change the mail address")
+            return self._person(person).change_email(ctx, address)
+
+        return self._run(login, decide)[0].email
+
+    def change_organisation_email(self, login: str | None, code: str, address: str | None
+                                  ) -> str | None:
+        """An organisation's functional address (None: removed); returns it as stored."""
+        def decide(ctx: Context) -> Organisation.EmailChanged:
+            permissions.require_administrator(ctx.actor, "change mail addresses")
+            return self._organisation(code).change_email(ctx, address)
+
+        return self._run(login, decide)[0].email
+
+    def change_mail_wish(self, login: str | None, person: str, kind: str, *, wanted: bool
+                         ) -> None:
+        """Opt `person` out of (or, `wanted`, back into) one kind of mail."""
+        from lrt_domain.mail import mail_kind
+
+        chosen = mail_kind(kind)
+
+        def decide(ctx: Context) -> DomainEvent:
+            permissions.require_person_editor(ctx.actor, person, "change the mail wishes")
+            p = self._person(person)
+            return p.opt_in(ctx, chosen) if wanted else p.opt_out(ctx, chosen)
+
+        self._run(login, decide)
+
+    # --- the outbox (the notifier: lrt notify) -----------------------------------
+
+    def decide_mail(self, login: str | None, key: str, *, kind: MailKind, table: str,
+                    subject: str, recipient_kind: str, recipient: str,
+                    facts: dict[str, str], message_id: str,
+                    not_after: datetime | None = None) -> bool:
+        """Record a decision to send; False when it was decided before (by this notifier
+        on an earlier run, or another at the same moment): a decision is recorded once."""
+        return bool(self.decide_mails(login, [MailDecision(
+            key=key, kind=kind, table=table, subject=subject, recipient_kind=recipient_kind,
+            recipient=recipient, facts=facts, message_id=message_id, not_after=not_after)]))
+
+    def decide_mails(self, login: str | None, decisions: list[MailDecision]) -> int:
+        """Record decisions to send in one transaction, but those decided before; returns
+        how many were recorded. A decision of the same key recorded by someone else at the
+        same moment makes the store refuse the whole transaction; it is then decided again
+        without that one (`_run`)."""
+        def decide(ctx: Context) -> list[Mail.Decided]:
+            permissions.require_notifier(ctx.actor, "decide mail")
+            events = []
+            for table in sorted({d.table for d in decisions}):
+                self._manager(ctx, table, "send mail")
+            for d in decisions:
+                if not self.exists(Mail, d.key):
+                    events.append(Mail.decide(
+                        ctx, d.key, kind=d.kind, table=d.table, subject=d.subject,
+                        recipient_kind=d.recipient_kind, recipient=d.recipient,
+                        facts=d.facts, message_id=d.message_id, not_after=d.not_after))
+            return events
+
+        if not decisions:
+            return 0
+        return len(self._run(login, decide))
+
+    def _mail(self, login: str | None, key: str,
+              command: Callable[[Mail, Context], E]) -> E:
+        def decide(ctx: Context) -> E:
+            permissions.require_notifier(ctx.actor, "record mail")
+            mail = self.get(Mail, key)
+            self._manager(ctx, mail.table, "send mail")
+            return command(mail, ctx)
+
+        return self._run(login, decide)[0]
+
+    def mail_sent(self, login: str | None, key: str, *, to: str, reply: str) -> None:
+        self._mail(login, key, lambda m, ctx: m.sent(ctx, to=to, reply=reply[:500]))
+
+    def mail_failed(self, login: str | None, key: str, *, reason: str, permanent: bool
+                    ) -> Mail.Failed:
+        return self._mail(login, key, lambda m, ctx: m.failed(ctx, reason=reason[:500],
+                                                              permanent=permanent))
+
+    def mail_dropped(self, login: str | None, key: str, reason: str) -> None:
+        self._mail(login, key, lambda m, ctx: m.drop(ctx, reason))
+
+    def notifier_position(self, organisation: str) -> int:
+        """How far the notifier of `organisation` has read the log (0: never ran). Reads the
+        stream's last event only: the notifier records one each time it moves on."""
+        last = list(self.events.get(Notifier.id_for(organisation), desc=True, limit=1))
+        return int(last[0].position) if last else 0  # type: ignore[attr-defined]
+
+    def advance_notifier(self, login: str | None, position: int) -> None:
+        def decide(ctx: Context) -> DomainEvent:
+            organisation = permissions.require_notifier(ctx.actor)
+            if not self.exists(Notifier, organisation):
+                return Notifier.start_at(ctx, organisation, position)
+            # the state from the stream's last event alone (it holds the whole position)
+            last = cast(DomainEvent, list(self.events.get(
+                Notifier.id_for(organisation), desc=True, limit=1))[0])
+            state = Notifier(id=last.originator_id, key=organisation,
+                             version=last.originator_version, created_on=last.timestamp,
+                             modified_on=last.timestamp,
+                             position=last.position)  # type: ignore[attr-defined]
+            return state.advance(ctx, position)
+
+        self._run(login, decide)
+
     def _require_user_registrar(self, ctx: Context, role: Role, organisation: str | None,
                                 person: str | None, what: str) -> None:
         """The scope rule (`permissions.require_user_registrar`), given what it needs."""
@@ -427,14 +557,18 @@ class Lrt(Application[UUID]):
                      documents_due_days: int | None = None,
                      comment_round_days: int | None = None,
                      approval: ApprovalProcedure | None = None,
-                     written_procedure_days: int | None = None) -> int:
+                     written_procedure_days: int | None = None,
+                     reminder_hours: tuple[int, ...] | None = None,
+                     action_notice_days: int | None = None) -> int:
         """New rules of procedure for a table; returns the number of the change."""
         events = self._run(login, lambda ctx: self._manager(ctx, table, "change the rules")
                            .change_rules(ctx, effective_from=effective_from,
                                          documents_due_days=documents_due_days,
                                          comment_round_days=comment_round_days,
                                          approval=approval,
-                                         written_procedure_days=written_procedure_days))
+                                         written_procedure_days=written_procedure_days,
+                                         reminder_hours=reminder_hours,
+                                         action_notice_days=action_notice_days))
         return events[0].change.number
 
     # --- meetings -----------------------------------------------------------------

@@ -108,3 +108,41 @@ def to_ics(entries: Mapping[str, Any]) -> bytes:
         todo.add("categories", ["LRT", t["kind"]])
         cal.add_component(todo)
     return bytes(cal.to_ical())
+
+
+def invitation(*, method: str, meeting_id: str, meeting: str, table: str, table_name: str,
+               starts_at: datetime, place: str, sequence: int, organiser: str, attendee: str,
+               stamp: datetime, agenda: tuple[str, ...] = ()) -> bytes:
+    """One meeting as an invitation by mail (iTIP, RFC 5546): METHOD REQUEST (invited,
+    rescheduled) or CANCEL, with the UID `lrt calendar export` gives the meeting
+    (`<uuid>@lrt`), so the entry a member has imported is the one updated or removed."""
+    from icalendar import Calendar, Event, vCalAddress
+
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", method)
+    cal.add_component(_timezone())
+    e = Event()
+    e.add("uid", f"{meeting_id}@lrt")
+    e.add("dtstamp", _utc(stamp))
+    e.add("sequence", sequence)
+    e.add("summary", f"{table}: {table_name}")
+    start = local(starts_at).astimezone(AMSTERDAM)
+    e.add("dtstart", start)
+    e.add("dtend", start + MEETING_LENGTH)
+    online = is_online(place)
+    e.add("location", f"Online ({place})" if online else place)
+    lines = [f"Vergadering {meeting} van de {table_name}.", f"Vergaderplaats: {place}"]
+    if agenda:
+        lines += ["", "Agenda:", *agenda]
+    e.add("description", "\n".join(lines))
+    e.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
+    e["organizer"] = vCalAddress(f"mailto:{organiser}")
+    who = vCalAddress(f"mailto:{attendee}")
+    who.params["role"] = "REQ-PARTICIPANT"
+    who.params["rsvp"] = "FALSE"
+    e.add("attendee", who)
+    cal.add_component(e)
+    return bytes(cal.to_ical())

@@ -4,6 +4,7 @@ from .actions import Action
 from .base import Aggregate
 from .directory import Organisation, Person, Store, User
 from .documents import Document
+from .mail import Mail, Notifier
 from .meetings import Meeting
 from .minutes import Minutes
 from .publication import Publication
@@ -12,5 +13,5 @@ from .tables import Table
 AGGREGATES: dict[str, type[Aggregate]] = {
     cls.KIND: cls
     for cls in (Store, Organisation, Person, User, Table, Meeting, Document, Minutes, Action,
-                Publication)
+                Publication, Mail, Notifier)
 }

@@ -32,6 +32,7 @@ from .directory import Organisation, Person, Store, User
 from .documents import Document
 from .dutch_time import local_date
 from .errors import Conflict, DomainError, Forbidden, RuleViolation
+from .mail import Mail, Notifier
 from .meetings import Meeting
 from .minutes import Minutes, text_digest
 from .publication import Publication
@@ -69,7 +70,7 @@ class Finding:
 CREATIONS: set[type[DomainEvent]] = {
     Store.Initialised, Organisation.Registered, Person.Registered, User.Registered,
     Table.Registered, Meeting.Scheduled, Document.Added, Minutes.Drafted, Action.Agreed,
-    Publication.Opened}
+    Publication.Opened, Mail.Decided, Notifier.Started}
 
 
 def check(event: DomainEvent, state: Aggregate | None, world: World, position: int
@@ -377,6 +378,32 @@ def _publisher(what: str, then: Rule | None = None) -> Rule:
     return rule
 
 
+def _person_editor(what: str, then: Rule) -> Rule:
+    def rule(e: Any, s: Any, world: World, ctx: Context) -> DomainEvent | None:
+        permissions.require_person_editor(ctx.actor, s.key, what)
+        return then(e, s, world, ctx)
+    return rule
+
+
+def _mailer(then: Rule, table: Callable[[Any, Any], str] = lambda e, s: s.table) -> Rule:
+    """The outbox of a table: its notifier, a secretariat user of the organisation that
+    runs it."""
+    def rule(e: Any, s: Any, world: World, ctx: Context) -> DomainEvent | None:
+        permissions.require_notifier(ctx.actor, "record mail")
+        permissions.require_manager(ctx.actor, _need(world, Table, table(e, s)), "send mail")
+        return then(e, s, world, ctx)
+    return rule
+
+
+def _notifier(then: Rule, organisation: Callable[[Any, Any], str]) -> Rule:
+    def rule(e: Any, s: Any, world: World, ctx: Context) -> DomainEvent | None:
+        if permissions.require_notifier(ctx.actor) != organisation(e, s):
+            raise Forbidden(f"user {ctx.actor.user} may not move the notifier of "
+                            f"{organisation(e, s)}")
+        return then(e, s, world, ctx)
+    return rule
+
+
 RULES: dict[type[DomainEvent], Rule] = {
     # the store: initialised once, with its first user (see `_bootstrap`)
     Store.Initialised: lambda e, s, w, ctx: None if e.originator_id == Store.id_for("store")
@@ -447,6 +474,28 @@ RULES: dict[type[DomainEvent], Rule] = {
     Publication.RedactionAdded: _publisher("redact minutes"),
     Publication.RedactionLifted: _publisher("lift redactions"),
     Publication.Published: _publisher("publish minutes", _published),
+    # mail (lrt_domain.mail): addresses and wishes, then the outbox
+    Person.EmailChanged: _person_editor("change the mail address", lambda e, s, w, ctx:
+                                        s.change_email(ctx, e.email)),
+    Person.MailOptedOut: _person_editor("change the mail wishes", lambda e, s, w, ctx:
+                                        s.opt_out(ctx, e.kind)),
+    Person.MailOptedIn: _person_editor("change the mail wishes", lambda e, s, w, ctx:
+                                       s.opt_in(ctx, e.kind)),
+    Organisation.EmailChanged: _admin("change mail addresses", lambda e, s, w, ctx:
+                                      s.change_email(ctx, e.email)),
+    Mail.Decided: _mailer(lambda e, s, w, ctx: Mail.decide(
+        ctx, e.key, kind=e.kind, table=e.table, subject=e.subject,
+        recipient_kind=e.recipient_kind, recipient=e.recipient, facts=e.facts,
+        message_id=e.message_id, not_after=e.not_after), lambda e, s: e.table),
+    Mail.Sent: _mailer(lambda e, s, w, ctx: s.sent(ctx, to=e.to, reply=e.reply)),
+    Mail.Failed: _mailer(lambda e, s, w, ctx: s.failed(ctx, reason=e.reason,
+                                                       permanent=e.permanent)),
+    Mail.Dropped: _mailer(lambda e, s, w, ctx: s.drop(ctx, e.reason)),
+    Notifier.Started: _notifier(lambda e, s, w, ctx: Notifier.start_at(ctx, e.key,
+                                                                       e.position),
+                                lambda e, s: e.key),
+    Notifier.Advanced: _notifier(lambda e, s, w, ctx: s.advance(ctx, e.position),
+                                 lambda e, s: s.key),
 }
 
 

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from . import checks
 from .base import Actor, Aggregate, Context, DomainEvent, Role
 from .errors import InvalidInput, RuleViolation
+from .mail import MANDATORY, MailKind, email
 
 KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.&'-]{0,63}$")
 
@@ -93,6 +94,18 @@ class Store(Aggregate):
 class Organisation(Aggregate):
     KIND: ClassVar[str] = "organisation"
     name: str
+    email: str | None = None  # a functional address ("secretariaat@vng.nl"): personal data
+
+    class EmailChanged(DomainEvent):
+        TOPIC: ClassVar[str] = "lrt.Organisation.EmailChanged"
+        email: str | None  # None: removed
+
+        def apply(self, state: Organisation) -> Organisation:
+            return state.with_(email=self.email)
+
+    def change_email(self, ctx: Context, address: str | None) -> EmailChanged:
+        return self.trigger(self.EmailChanged, ctx,
+                            email=_changed_email(self.key, self.email, address))
 
     class Registered(DomainEvent):
         TOPIC: ClassVar[str] = "lrt.Organisation.Registered"
@@ -116,6 +129,48 @@ class Person(Aggregate):
     KIND: ClassVar[str] = "person"
     name: str
     title: str | None = None  # "Dhr.", "Mevr.", "minister"
+    email: str | None = None  # personal data: never published, read by the read rules
+    opted_out: tuple[MailKind, ...] = ()  # kinds of mail they do not want
+
+    class EmailChanged(DomainEvent):
+        TOPIC: ClassVar[str] = "lrt.Person.EmailChanged"
+        email: str | None  # None: removed
+
+        def apply(self, state: Person) -> Person:
+            return state.with_(email=self.email)
+
+    class MailOptedOut(DomainEvent):
+        TOPIC: ClassVar[str] = "lrt.Person.MailOptedOut"
+        kind: MailKind
+
+        def apply(self, state: Person) -> Person:
+            return state.with_(opted_out=(*state.opted_out, self.kind))
+
+    class MailOptedIn(DomainEvent):
+        TOPIC: ClassVar[str] = "lrt.Person.MailOptedIn"
+        kind: MailKind
+
+        def apply(self, state: Person) -> Person:
+            return state.with_(opted_out=tuple(k for k in state.opted_out if k != self.kind))
+
+    def change_email(self, ctx: Context, address: str | None) -> EmailChanged:
+        return self.trigger(self.EmailChanged, ctx,
+                            email=_changed_email(self.key, self.email, address))
+
+    def opt_out(self, ctx: Context, kind: MailKind) -> MailOptedOut:
+        if kind in MANDATORY:
+            raise RuleViolation(f"kind: {kind} mail cannot be opted out of (mandatory)")
+        if kind in self.opted_out:
+            raise RuleViolation(f"{self.key} already opted out of {kind} mail")
+        return self.trigger(self.MailOptedOut, ctx, kind=kind)
+
+    def opt_in(self, ctx: Context, kind: MailKind) -> MailOptedIn:
+        if kind not in self.opted_out:
+            raise RuleViolation(f"{self.key} did not opt out of {kind} mail")
+        return self.trigger(self.MailOptedIn, ctx, kind=kind)
+
+    def wants(self, kind: MailKind) -> bool:
+        return kind in MANDATORY or kind not in self.opted_out
 
     class Registered(DomainEvent):
         TOPIC: ClassVar[str] = "lrt.Person.Registered"
@@ -134,6 +189,14 @@ class Person(Aggregate):
             cls.Registered, ctx, key("person id", person_key or slug(name)), name=name,
             title=checks.line("title", title) if title else None,
         )
+
+
+def _changed_email(owner: str, before: str | None, address: str | None) -> str | None:
+    new = email("email", address) if address else None
+    if new == before:
+        raise RuleViolation(f"{owner} has this mail address already" if new
+                            else f"{owner} has no mail address to remove")
+    return new
 
 
 # --- users ------------------------------------------------------------------------

@@ -144,3 +144,21 @@ def require_publisher(actor: Actor, table: Table, what: str) -> None:
     if not manages(actor, table):
         raise _refuse(actor, f"{what} (the secretariat of table {table.key}, "
                              f"{table.secretariat}, or its chair decides on Woo publication)")
+
+
+def require_person_editor(actor: Actor, person: str, what: str) -> None:
+    """A person's mail address and the mail they want: any secretariat user (who keeps the
+    directory), or the person themselves (through their own login)."""
+    if actor.role is Role.SECRETARIAT or (actor.person is not None and actor.person == person
+                                          and actor.role in (Role.MEMBER, Role.GUEST,
+                                                             Role.CHAIR)):
+        return
+    raise _refuse(actor, f"{what} of {person}")
+
+
+def require_notifier(actor: Actor, what: str = "run the notifier") -> str:
+    """The notifier runs as a secretariat user, for the tables its organisation runs;
+    returns that organisation."""
+    if actor.role is not Role.SECRETARIAT or not actor.organisation:
+        raise _refuse(actor, what)
+    return actor.organisation

@@ -57,6 +57,8 @@ class View(StrEnum):
     PEOPLE = "person list, user list (the names of civil servants)"
     MEMBERS = "member list (a table's members on a day, by name)"
     REPORTS = "report punctuality"
+    ADDRESSES = "mail addresses of persons and organisations; mail wishes"
+    OUTBOX = "notify status (the mail of a table: decided, sent, failing; to whom)"
 
 
 M, MEM, APP, G, A, ADM, ANY = (Reader.MANAGER, Reader.MEMBER, Reader.MEMBER_AT_APPROVAL,
@@ -96,6 +98,8 @@ RULES: Mapping[View, Mapping[State, frozenset[Reader]]] = {
     View.PEOPLE: _all(frozenset({ADM, A})),
     View.MEMBERS: _all(frozenset({M, MEM, ADM, A})),
     View.REPORTS: _all(frozenset({M, MEM, A})),
+    View.ADDRESSES: _all(frozenset({ADM, A})),
+    View.OUTBOX: _all(frozenset({M, A})),
 }
 
 

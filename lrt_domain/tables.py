@@ -50,6 +50,10 @@ class TableRules(Model):
     comment_round_days: int = 5  # the default length of a comment round
     approval: ApprovalProcedure = ApprovalProcedure.MEETING
     written_procedure_days: int = 5  # the default length of a written procedure
+    # mail: reminders this many hours before a round's deadline, to those who did not
+    # comment; an action's owners are told this many working days before it is due
+    reminder_hours: tuple[int, ...] = (24, 2)
+    action_notice_days: int = 5
 
     def documents_due(self, starts_at: datetime) -> datetime:
         return working_days.due_before(starts_at, self.documents_due_days)
@@ -64,7 +68,10 @@ class TableRules(Model):
 DEFAULT_RULES = TableRules()
 RULE_DAYS = {"documents_due_days": ("documents due", 0),
              "comment_round_days": ("comment round", 1),
-             "written_procedure_days": ("written procedure", 1)}
+             "written_procedure_days": ("written procedure", 1),
+             "action_notice_days": ("action notice", 0)}
+MAX_REMINDER_HOURS = 24 * 14  # two weeks
+MAX_REMINDERS = 5
 
 
 class RulesChange(Model):
@@ -159,14 +166,19 @@ class Table(Aggregate):
                      documents_due_days: int | None = None,
                      comment_round_days: int | None = None,
                      approval: ApprovalProcedure | None = None,
-                     written_procedure_days: int | None = None) -> RulesChanged:
+                     written_procedure_days: int | None = None,
+                     reminder_hours: tuple[int, ...] | None = None,
+                     action_notice_days: int | None = None) -> RulesChanged:
         """New rules from `effective_from` (default: today); what is not given stays as it
         is in force on that date."""
         day = effective_from or local_date(ctx.now)
         given = {"documents_due_days": documents_due_days,
                  "comment_round_days": comment_round_days, "approval": approval,
-                 "written_procedure_days": written_procedure_days}
+                 "written_procedure_days": written_procedure_days,
+                 "reminder_hours": reminder_hours, "action_notice_days": action_notice_days}
         given = {k: v for k, v in given.items() if v is not None}
+        if reminder_hours is not None:
+            given["reminder_hours"] = _reminder_hours(reminder_hours)
         if not given:
             raise InvalidInput("rules: give at least one rule to change")
         for field, (name, least) in RULE_DAYS.items():
@@ -239,6 +251,17 @@ class Table(Aggregate):
 
     def membership_of(self, person: str | None, day: date) -> Membership | None:
         return next((m for m in self.members_on(day) if m.person == person), None)
+
+
+def _reminder_hours(hours: tuple[int, ...]) -> tuple[int, ...]:
+    """Distinct, each between 1 hour and two weeks, longest first; none: no reminders."""
+    if len(hours) > MAX_REMINDERS:
+        raise InvalidInput(f"reminders: at most {MAX_REMINDERS}")
+    for h in hours:
+        if not 1 <= h <= MAX_REMINDER_HOURS:
+            raise InvalidInput(f"reminders: {h} hours is not between 1 and "
+                               f"{MAX_REMINDER_HOURS}")
+    return tuple(sorted(set(hours), reverse=True))
 
 
 def add_months(day: date, months: int) -> date:

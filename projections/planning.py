@@ -36,7 +36,9 @@ def rules_json(rules: TableRules) -> RulesRow:
     return {"documents_due_days": rules.documents_due_days,
             "comment_round_days": rules.comment_round_days,
             "approval": rules.approval.value,
-            "written_procedure_days": rules.written_procedure_days}
+            "written_procedure_days": rules.written_procedure_days,
+            "reminder_hours": list(rules.reminder_hours),
+            "action_notice_days": rules.action_notice_days}
 
 
 def late_by(minutes: int) -> str:

@@ -36,6 +36,7 @@ from lrt_domain.base import Aggregate, DomainEvent
 from lrt_domain.catalogue import AGGREGATES
 from lrt_domain.documents import Document
 from lrt_domain.dutch_time import local_date
+from lrt_domain.mail import Mail
 from lrt_domain.meetings import Meeting
 from lrt_domain.minutes import Minutes
 from lrt_domain.tables import Table
@@ -63,6 +64,9 @@ TABLES: dict[str, str] = {
     "view_memberships": "source TEXT, table_code TEXT, number INTEGER, person TEXT, "
                         "organisation TEXT, function TEXT, since TEXT, until TEXT, "
                         "office_holder INTEGER",
+    "view_mail": "source TEXT, key TEXT, table_code TEXT, kind TEXT, recipient_kind TEXT, "
+                 "recipient TEXT, status TEXT, attempts INTEGER, next_attempt TEXT, "
+                 "decided_at TEXT, last_error TEXT",
 }
 # The query tables as they were: each row with the positions it was valid between.
 HISTORY: dict[str, str] = {
@@ -74,7 +78,8 @@ VERSIONS = {
     "view_meta": "name TEXT PRIMARY KEY, value TEXT",
 }
 # Raise when what the read model keeps changes: an older read model is then rebuilt.
-SCHEMA = "3"  # 3: sealed values bound to their rows (lrt_app.persistence.BoundCipher)
+SCHEMA = "4"  # 3: sealed values bound to their rows (lrt_app.persistence.BoundCipher)
+# 4: the outbox (view_mail)
 SNAPSHOT_EVERY = 100
 # Every table of the read model besides the tracking table (grants, reset).
 VIEW_TABLES = ["view_state", *TABLES, *HISTORY, *VERSIONS]
@@ -86,6 +91,7 @@ INDEXES = [
     "CREATE INDEX IF NOT EXISTS view_rounds_deadline ON view_rounds (deadline)",
     "CREATE INDEX IF NOT EXISTS view_actions_status ON view_actions (outstanding, due)",
     "CREATE INDEX IF NOT EXISTS view_action_owners_org ON view_action_owners (organisation)",
+    "CREATE INDEX IF NOT EXISTS view_mail_status ON view_mail (status, next_attempt)",
     "CREATE INDEX IF NOT EXISTS view_versions_id ON view_versions (id, position)",
     "CREATE INDEX IF NOT EXISTS view_versions_time ON view_versions (recorded_at, position)",
     "CREATE UNIQUE INDEX IF NOT EXISTS view_snapshots_id ON view_snapshots (id, version)",
@@ -128,9 +134,15 @@ def _table(t: Table) -> Rows:
         for m in t.memberships]}
 
 
+def _mail(m: Mail) -> Rows:
+    return {"view_mail": [(m.key, m.table, m.kind, m.recipient_kind, m.recipient, m.status,
+                           m.attempts, stamp(m.next_attempt) if m.next_attempt else None,
+                           stamp(m.created_on), m.last_error)]}
+
+
 ROWS: dict[type[Aggregate], Callable[[Any], Rows]] = {
     Meeting: _meeting, Document: _document, Minutes: _minutes, Action: _action,
-    Table: _table,
+    Table: _table, Mail: _mail,
 }
 
 

@@ -241,6 +241,8 @@ class RulesRow(TypedDict):
     comment_round_days: int
     approval: str
     written_procedure_days: int
+    reminder_hours: list[int]  # mail: reminders so many hours before a deadline
+    action_notice_days: int  # mail: an action due within so many working days
 
 
 class RulesChangeRow(RulesRow):
@@ -272,12 +274,29 @@ class TableOverview(TableRow):
 class OrganisationRow(TypedDict):
     code: str
     name: str
+    email: NotRequired[str | None]  # the functional address: for readers of addresses
 
 
 class PersonRow(TypedDict):
     id: str
     name: str
     title: str | None
+    email: NotRequired[str | None]  # for readers of addresses (read_rules.View.ADDRESSES)
+    mail_off: NotRequired[list[str]]  # the kinds of mail opted out of
+
+
+class OutboxRow(TypedDict):
+    """`Views.outbox`: a message decided, and how its sending stands."""
+    key: str
+    table: str
+    kind: str
+    recipient_kind: str
+    recipient: str
+    status: str
+    attempts: int
+    next_attempt: str | None
+    decided_at: str
+    last_error: str | None
 
 
 class UserRow(TypedDict):

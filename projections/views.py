@@ -30,7 +30,7 @@ from .as_of import AsOfModel, position_at
 from .catch_up import bring_up_to_date, open_read_model
 from .common import ModelSource, documents_of, matching, subject_of, title_of, when, where
 from .history import history
-from .shapes import (ActionRow, HistoryRow, ActionView, AttendanceRow, CalendarEntries, CommentRow,
+from .shapes import (ActionRow, HistoryRow, OutboxRow, ActionView, AttendanceRow, CalendarEntries, CommentRow,
                      DeadlineRow, DocumentTiming, DocumentView, DueRow, MeetingDocumentsDue,
                      MeetingView, MemberRow, MinutesDocument, MinutesListRow, MinutesView,
                      OrganisationRow, PersonRow, Punctuality, TableOverview, TableRow, UserRow)
@@ -418,16 +418,54 @@ class Views:
         self.require(View.DIRECTORY, "the directory")
         return [self.table(t.key) for t in self.model.states(Table)]
 
-    @reads(View.DIRECTORY)
+    @reads(View.DIRECTORY, View.ADDRESSES)
     def organisations(self) -> list[OrganisationRow]:
+        """With `email` (the functional address) for readers of addresses only."""
         self.require(View.DIRECTORY, "the directory")
-        return [{"code": o.key, "name": o.name} for o in self.model.states(Organisation)]
+        addresses = self.may(View.ADDRESSES)
+        rows: list[OrganisationRow] = []
+        for o in self.model.states(Organisation):
+            row = OrganisationRow(code=o.key, name=o.name)
+            if addresses:
+                row["email"] = o.email
+            rows.append(row)
+        return rows
 
-    @reads(View.PEOPLE)
+    @reads(View.PEOPLE, View.ADDRESSES)
     def persons(self) -> list[PersonRow]:
+        """With `email` and `mail_off` (the kinds opted out of) for readers of addresses."""
         self.require(View.PEOPLE, "the persons of the directory")
-        return [{"id": p.key, "name": p.name, "title": p.title}
-                for p in self.model.states(Person)]
+        addresses = self.may(View.ADDRESSES)
+        rows: list[PersonRow] = []
+        for p in self.model.states(Person):
+            row = PersonRow(id=p.key, name=p.name, title=p.title)
+            if addresses:
+                row["email"] = p.email
+                row["mail_off"] = [k.value for k in p.opted_out]
+            rows.append(row)
+        return rows
+
+    @reads(View.OUTBOX)
+    def outbox(self, *, table: str | None = None, open_only: bool = False
+               ) -> list[OutboxRow]:
+        """The mail decided for the tables the actor may see the outbox of, in the order
+        decided: `{key, table, kind, recipient_kind, recipient, status, attempts,
+        next_attempt, decided_at, last_error}`."""
+        clause, params = where(
+            matching("table_code = ?", table),
+            ("status IN ('pending', 'failing')", ()) if open_only else None)
+        rows = self.model.query(
+            "SELECT key, table_code AS \"table\", kind, recipient_kind, recipient, status, "
+            "attempts, next_attempt, decided_at, last_error FROM view_mail"
+            f"{clause} ORDER BY decided_at, key", params)
+        visible: dict[str, bool] = {}
+        out: list[OutboxRow] = []
+        for r in rows:
+            if r["table"] not in visible:
+                visible[r["table"]] = self.may(View.OUTBOX, table=r["table"])
+            if visible[r["table"]]:
+                out.append(cast(OutboxRow, r))
+        return out
 
     @reads(View.PEOPLE)
     def users(self) -> list[UserRow]:

@@ -8,6 +8,9 @@ import click
 
 from ..output import created, show, view_options
 from ..params import DURATION, ROLES
+
+MAIL_KINDS = ("invitation", "rescheduled", "cancelled", "documents", "round", "reminder",
+              "circulated", "amendment", "approved", "action-due", "action-overdue")
 from ..session import Session, pass_session
 
 
@@ -30,7 +33,27 @@ def org_add(session: Session, code: str, name: str) -> None:
 @pass_session
 def org_list(session: Session, as_json: bool) -> None:
     """The registered organisations."""
-    show(session.views().organisations(), as_json, columns=["code", "name"])
+    rows = session.views().organisations()
+    show(rows, as_json, columns=["code", "name", *(["email"] if rows and "email" in rows[0]
+                                                   else [])])
+
+
+@org.command("email")
+@click.argument("code")
+@click.argument("address", required=False)
+@click.option("--remove", is_flag=True, help="Remove the functional address.")
+@pass_session
+def org_email(session: Session, code: str, address: str | None, remove: bool) -> None:
+    """Set an organisation's functional mail ADDRESS (e.g. the VNG secretariat's), or
+    --remove it. Mail for the organisation (amendments, its actions, reminders) goes there."""
+    new = session.app.change_organisation_email(session.user, code, _address(address, remove))
+    click.echo(f"mail address of {code} " + (f"set to {new}" if new else "removed"), err=True)
+
+
+def _address(address: str | None, remove: bool) -> str | None:
+    if remove == (address is not None):
+        raise click.UsageError("give an ADDRESS or --remove (not both)")
+    return address
 
 
 @click.group()
@@ -50,12 +73,49 @@ def person_add(session: Session, name: str, person_key: str | None,
                                                   person_key=person_key, title=title))
 
 
+@person.command("email")
+@click.argument("person_key", metavar="PERSON")
+@click.argument("address", required=False)
+@click.option("--remove", is_flag=True, help="Remove the mail address.")
+@pass_session
+def person_email(session: Session, person_key: str, address: str | None, remove: bool
+                 ) -> None:
+    """Set a person's mail ADDRESS, or --remove it (a secretariat user, or the person
+    through their own login). Addresses are personal data: never published."""
+    new = session.app.change_person_email(session.user, person_key, _address(address, remove))
+    click.echo(f"mail address of {person_key} " + (f"set to {new}" if new else "removed"),
+               err=True)
+
+
+@person.command("mail")
+@click.argument("person_key", metavar="PERSON")
+@click.option("--off", "off", multiple=True, metavar="KIND", type=click.Choice(MAIL_KINDS),
+              help="Opt out of this kind of mail (repeatable).")
+@click.option("--on", "on", multiple=True, metavar="KIND", type=click.Choice(MAIL_KINDS),
+              help="Opt back into this kind of mail (repeatable).")
+@pass_session
+def person_mail(session: Session, person_key: str, off: tuple[str, ...],
+                on: tuple[str, ...]) -> None:
+    """Which mail a person wants: --off KIND / --on KIND. Invitations, reschedulings,
+    cancellations and comment rounds (round, circulated) cannot be switched off. Kinds:
+    documents, reminder, amendment, approved, action-due, action-overdue."""
+    if not off and not on:
+        raise click.UsageError("give --off KIND or --on KIND")
+    for kind in off:
+        session.app.change_mail_wish(session.user, person_key, kind, wanted=False)
+    for kind in on:
+        session.app.change_mail_wish(session.user, person_key, kind, wanted=True)
+    click.echo(f"mail wishes of {person_key} recorded", err=True)
+
+
 @person.command("list")
 @view_options
 @pass_session
 def person_list(session: Session, as_json: bool) -> None:
     """The registered persons."""
-    show(session.views().persons(), as_json, columns=["id", "name", "title"])
+    rows = session.views().persons()
+    show(rows, as_json, columns=["id", "name", "title", *(
+        ["email", "mail_off"] if rows and "email" in rows[0] else [])])
 
 
 @click.group()

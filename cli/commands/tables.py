@@ -76,6 +76,10 @@ def table_text(d: dict[str, Any]) -> str:
         "  approval            " + ("at a later meeting" if r["approval"] == "meeting" else
                                     "by written procedure (tacit consent)"),
         f"  written procedure   {r['written_procedure_days']} working days (until 12:00)",
+        "  mail reminders      " + (", ".join(f"{h} hours" for h in r["reminder_hours"])
+                                    + " before a round's deadline"
+                                    if r.get("reminder_hours") else "none"),
+        f"  action notice       {r.get('action_notice_days', 5)} working days before due",
     ]
     if d["rules_changes"]:
         lines += ["  changes             " + "; ".join(
@@ -122,17 +126,26 @@ def table_show(session: Session, code: str, as_json: bool) -> None:
                    "with tacit consent.")
 @click.option("--procedure-days", "written_procedure_days", type=int, metavar="DAYS",
               help="Default length of a written procedure, in working days (1-60).")
+@click.option("--reminders", metavar="HOURS",
+              help="Mail reminders this many hours before a round's deadline, to those "
+                   "who have not commented: e.g. '24,2'; 'none' for none.")
+@click.option("--action-notice", "action_notice_days", type=int, metavar="DAYS",
+              help="Mail an action's owners this many working days before it is due "
+                   "(0-60).")
 @click.option("--effective", type=DATE, help="In force from this date [default: today].")
 @pass_session
 def table_rules(session: Session, code: str, documents_due_days: int | None,
                 comment_round_days: int | None, approval: str | None,
-                written_procedure_days: int | None, effective: date | None) -> None:
+                written_procedure_days: int | None, reminders: str | None,
+                action_notice_days: int | None, effective: date | None) -> None:
     """Change the rules of procedure of a table (each change is recorded); rules not
     given stay as they are. Working days skip weekends and Dutch public holidays."""
-    if (documents_due_days, comment_round_days, approval, written_procedure_days) == (
-            None, None, None, None):
+    if (documents_due_days, comment_round_days, approval, written_procedure_days,
+            reminders, action_notice_days) == (None,) * 6:
         raise click.UsageError("give at least one of --documents-due, --comment-days, "
-                               "--approval, --procedure-days")
+                               "--approval, --procedure-days, --reminders, "
+                               "--action-notice")
+    reminder_hours = _hours(reminders) if reminders is not None else None
     from lrt_domain.checks import choice
     from lrt_domain.errors import Unchanged
     from lrt_domain.tables import ApprovalProcedure
@@ -142,11 +155,23 @@ def table_rules(session: Session, code: str, documents_due_days: int | None,
             session.user, code, effective_from=effective,
             documents_due_days=documents_due_days, comment_round_days=comment_round_days,
             approval=choice("approval", ApprovalProcedure, approval) if approval else None,
-            written_procedure_days=written_procedure_days)
+            written_procedure_days=written_procedure_days, reminder_hours=reminder_hours,
+            action_notice_days=action_notice_days)
     except Unchanged as e:  # already in force: nothing to do, and that is no failure
         click.echo(f"{e}; nothing recorded")
         return
     click.echo(f"rules of {code} changed (change {number})")
+
+
+def _hours(text: str) -> tuple[int, ...]:
+    """'24,2' or '24h, 2h' -> (24, 2); 'none' -> ()."""
+    if text.strip().lower() == "none":
+        return ()
+    try:
+        return tuple(int(part.strip().removesuffix("h")) for part in text.split(","))
+    except ValueError:
+        raise click.UsageError(f"--reminders: {text!r} is not hours such as '24,2' or "
+                               "'none'") from None
 
 
 @click.group()

@@ -67,7 +67,8 @@ def views(group: click.Group, prefix: str = "") -> dict[str, click.Command]:
 
 NOT_VIEWS = {"projections status", "projections verify", "audit head",  # about the store
              "audit verify",  # itself
-             "minutes publish"}  # records a publication now; --json shows what it wrote
+             "minutes publish",  # records a publication now; --json shows what it wrote
+             "notify run"}  # decides and sends mail now; --json is its report
 
 
 def test_every_view_command_accepts_as_of() -> None:

@@ -244,8 +244,9 @@ def test_member_list_on_a_date(cycle: Cycle) -> None:
 
 def test_directory_views(cycle: Cycle) -> None:
     assert [o["code"] for o in cycle.cli.json("org", "list")] == ["BZK", "IPO", "JenV", "VNG"]
-    assert {"id": "de-reus", "name": "Jan de Reus", "title": "Dhr."} in \
-        cycle.cli.json("person", "list")
+    # (with the mail address and wishes, for those who may read them: lrt notify)
+    assert {"id": "de-reus", "name": "Jan de Reus", "title": "Dhr.", "email": None,
+            "mail_off": []} in cycle.cli.json("person", "list")
     users = {u["user"]: u for u in cycle.cli.json("user", "list")}
     assert users["spies"] == {"user": "spies", "role": "member", "organisation": "VNG",
                               "person": "liesbeth-spies", "active": True}
@@ -263,7 +264,8 @@ def test_directory_views(cycle: Cycle) -> None:
         "next_planned": {"meeting": "LRT-2024-01-19", "date": "2024-01-19"},
         "planned_in_time": False, "behind": False, "held_last_12_months": 2}
     assert shown["rules"] == {"documents_due_days": 5, "comment_round_days": 5,
-                              "approval": "meeting", "written_procedure_days": 5}
+                              "approval": "meeting", "written_procedure_days": 5,
+                              "reminder_hours": [24, 2], "action_notice_days": 5}
     assert shown["rules_changes"] == []
 
 

@@ -117,7 +117,8 @@ def test_bad_deadlines_requests(lrt: Cli) -> None:
 def test_table_rules_change_and_show(lrt: Cli) -> None:
     shown = lrt.json("table", "show", "LRT")
     assert shown["rules"] == {"documents_due_days": 5, "comment_round_days": 5,
-                              "approval": "meeting", "written_procedure_days": 5}
+                              "approval": "meeting", "written_procedure_days": 5,
+                              "reminder_hours": [24, 2], "action_notice_days": 5}
     assert shown["rhythm"]["next_due"] == "2023-12-10"  # monthly after 10 November
     assert shown["rhythm"]["next_planned"] == {"meeting": MEETING2, "date": "2023-12-08"}
     assert shown["rhythm"]["planned_in_time"] is True
@@ -128,7 +129,9 @@ def test_table_rules_change_and_show(lrt: Cli) -> None:
     assert shown["rules"]["approval"] == "written"
     assert shown["rules_changes"] == [{"number": 1, "effective_from": "2023-12-01",
                                        "documents_due_days": 10, "comment_round_days": 5,
-                                       "approval": "written", "written_procedure_days": 5}]
+                                       "approval": "written", "written_procedure_days": 5,
+                                       "reminder_hours": [24, 2],
+                                       "action_notice_days": 5}]
     text = lrt.ok("table", "show", "LRT")
     assert "documents due       10 working days before a meeting" in text
     assert "by written procedure (tacit consent)" in text

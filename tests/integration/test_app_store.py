@@ -11,6 +11,7 @@ from lrt_domain.base import EVENT_TYPES, DomainEvent, Role
 from lrt_domain.directory import User
 from lrt_domain.documents import Document
 from lrt_domain.errors import DomainError
+from lrt_domain.mail import MailKind
 from lrt_domain.meetings import Presence
 from lrt_domain.minutes import Item, Minutes, Point, PointKind
 from lrt_domain.tables import ApprovalProcedure
@@ -83,6 +84,26 @@ def saved(app, world, meetings, monkeypatch):
     a.cancel_action(ADMIN, act2, "Vervallen.")
     a.register_user(ADMIN, "tijdelijk", Role.AUDITOR)
     a.deactivate_user(ADMIN, "tijdelijk", "klaar")
+    # mail: addresses and wishes, the outbox, the notifier's cursor
+    person = world.app.get(User, MEMBER).person
+    assert person is not None
+    a.change_person_email(ADMIN, person, "lid@vng.example")
+    a.change_mail_wish(MEMBER, person, "reminder", wanted=False)
+    a.change_mail_wish(MEMBER, person, "reminder", wanted=True)
+    a.change_organisation_email(ADMIN, "VNG", "secretariaat@vng.example")
+    for key in ("k1", "k2"):
+        assert a.decide_mail(ADMIN, key, kind=MailKind.REMINDER, table="LRT", subject=m1,
+                             recipient_kind="person", recipient=person,
+                             facts={"round": "1"}, message_id=f"<{key}@example.nl>",
+                             not_after=DEADLINE)
+    assert not a.decide_mail(ADMIN, "k1", kind=MailKind.REMINDER, table="LRT", subject=m1,
+                             recipient_kind="person", recipient=person, facts={},
+                             message_id="<k1@example.nl>")  # decided once
+    a.mail_sent(ADMIN, "k1", to="lid@vng.example", reply="250 OK queued")
+    a.mail_failed(ADMIN, "k2", reason="421 try later", permanent=False)
+    a.mail_dropped(ADMIN, "k2", "the deadline passed")
+    a.advance_notifier(ADMIN, 5)
+    a.advance_notifier(ADMIN, 6)
     return captured
 
 
@@ -92,7 +113,7 @@ def all_stored_events(app) -> list[DomainEvent]:
 
 
 def test_every_event_type_round_trips_through_the_store_unchanged(world, saved):
-    assert len(saved) == 43
+    assert len(saved) == 54
     for event in saved:
         stored = world.app.events_of(event.originator_id)[event.originator_version - 1]
         assert type(stored) is type(event)

@@ -28,11 +28,12 @@ from worlds.application import (
     items,
 )
 
-from lrt_app.application import Lrt
+from lrt_app.application import Lrt, MailDecision
 from lrt_app.clock import SettableClock
 from lrt_domain.base import Role
 from lrt_domain.errors import DomainError, Forbidden, NotFound
 from lrt_domain.documents import Document
+from lrt_domain.mail import MailKind
 from lrt_domain.meetings import Presence
 from lrt_domain.minutes import Minutes
 from lrt_domain.tables import ApprovalProcedure, TableKind
@@ -100,6 +101,15 @@ def none(app: Lrt, clock: SettableClock) -> None:
 
 def redacted(app: Lrt, clock: SettableClock) -> None:
     app.add_redaction(ADMIN, M1, passage="De voorzitter opent", ground="5.2", reason="r")
+
+
+MAIL: dict[str, Any] = {
+    "kind": MailKind.REMINDER, "table": "LRT", "subject": M1, "recipient_kind": "person",
+    "recipient": "bestuurder-vng", "facts": {"round": "1"}, "message_id": "<k@example.nl>"}
+
+
+def mail_decided(app: Lrt, clock: SettableClock) -> None:
+    assert app.decide_mail(ADMIN, "k", **MAIL)
 
 
 WOO_PUBLISHERS = MANAGERS
@@ -204,6 +214,25 @@ CASES: dict[str, tuple[set[str], Setup, Command]] = {
     "lift redaction": (WOO_PUBLISHERS, redacted,
                        lambda a, u: a.lift_redaction(u, M1, 1, "toch openbaar")),
     "publish minutes": (WOO_PUBLISHERS, approved, lambda a, u: a.publish_minutes(u, M1)),
+    # mail (lrt notify): addresses and wishes; the outbox, as the notifier of the table's
+    # organisation; its cursor, each organisation's own
+    "change a person's address": (ADMINISTRATORS | {MEMBER}, none, lambda a, u:
+                                  a.change_person_email(u, P, "bestuurder@vng.example")),
+    "opt out of a kind of mail": (ADMINISTRATORS | {MEMBER}, none, lambda a, u:
+                                  a.change_mail_wish(u, P, "reminder", wanted=False)),
+    "change an organisation's address": (ADMINISTRATORS, none, lambda a, u:
+                                         a.change_organisation_email(
+                                             u, "VNG", "secretariaat@vng.example")),
+    "decide mail": ({ADMIN}, none, lambda a, u: a.decide_mail(u, "k2", **MAIL)),
+    "decide mails": ({ADMIN}, none, lambda a, u: a.decide_mails(
+        u, [MailDecision(key="k3", **MAIL)])),
+    "record mail sent": ({ADMIN}, mail_decided, lambda a, u: a.mail_sent(
+        u, "k", to="bestuurder@vng.example", reply="250 OK")),
+    "record mail failed": ({ADMIN}, mail_decided, lambda a, u: a.mail_failed(
+        u, "k", reason="421 later", permanent=False)),
+    "record mail dropped": ({ADMIN}, mail_decided, lambda a, u: a.mail_dropped(
+        u, "k", "the deadline passed")),
+    "move the notifier": (ADMINISTRATORS, none, lambda a, u: a.advance_notifier(u, 3)),
 }
 
 
