@@ -18,8 +18,9 @@ from datetime import date, datetime
 from lrt_domain.dutch_time import AMSTERDAM
 from lrt_domain.mail import Mail, MailKind
 
-PORTAL_PATHS = {"meeting": "vergaderingen", "document": "documenten", "minutes": "verslagen",
-                "action": "acties"}
+# the portal's pages (web/app.py; tests/mail/test_portal_links.py holds them to its routes)
+PORTAL_PATHS = {"meeting": "vergadering", "document": "document", "minutes": "verslag",
+                "action": "actie"}
 
 
 def in_words(moment: datetime) -> str:

@@ -57,7 +57,7 @@ def test_minutes_and_actions_mail(cli: Cli, smtp: SmtpServer, tmp_path: Path) ->
             (SPIES, "Actie binnenkort verwacht"), (IPO, "Actie binnenkort verwacht")])
     circulated = next(m for m in smtp.collector.to(REUS))
     assert "uiterlijk dinsdag 21 november 2023, 12.00 uur" in parts(circulated)[0]
-    assert "https://portaal.example/lrt/verslagen/" + meeting in parts(circulated)[1]
+    assert "https://portaal.example/lrt/verslag/" + meeting in parts(circulated)[1]
 
     smtp.collector.clear()
     cli.at("2023-11-16 09:00")

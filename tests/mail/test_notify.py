@@ -82,7 +82,7 @@ def test_invitation_with_the_meeting_as_icalendar(cli: Cli, smtp: SmtpServer,
     assert msg["Message-ID"].endswith("@minjenv.example>")
     text, html = parts(msg)
     assert "Geachte Liesbeth Spies," in text and "Johan de Witthuis" in text
-    assert "https://portaal.example/lrt/vergaderingen/" + meeting in text
+    assert "https://portaal.example/lrt/vergadering/" + meeting in text
     assert "<p>Geachte Liesbeth Spies,</p>" in html and 'lang="nl"' in html
     ics = [p for p in msg.iter_attachments() if p.get_content_type() == "text/calendar"]
     assert len(ics) == 1 and ics[0].get_param("method") == "REQUEST"
