@@ -153,7 +153,7 @@ def test_verify_reports_an_edited_state_and_view_row_with_exit_1(cli: Cli) -> No
     result = cli.invoke("projections", "verify")
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     lines = result.stdout.splitlines()
-    assert len(lines) == 3 and lines[-1].startswith("2 difference(s) between the read model")
+    assert len(lines) == 3 and lines[-1].startswith("2 differences between the read model")
     assert all(line.startswith("DIFFERENT view_state ") for line in lines[:2])
     assert any('state.name: the read model has "Regietafel van niemand", the events give '
                '"Landelijke Regietafel"' in line for line in lines), lines
