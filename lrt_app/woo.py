@@ -123,7 +123,7 @@ def _document(minutes: Minutes, meeting: Meeting, table: Table,
     accepted = set(approval.amendments)
     return {
         "meeting": minutes.meeting, "table": minutes.table, "table_name": table.name,
-        "starts_at_local": local(meeting.starts_at).isoformat(), "place": r(meeting.place),
+        "secretariat": table.secretariat, "starts_at_local": local(meeting.starts_at).isoformat(), "place": r(meeting.place),
         "status": minutes.status.value, "version": minutes.text_version,
         "present": present, "absent": absent,
         "items": [{"number": it.number, "title": r(it.title),

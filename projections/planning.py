@@ -16,7 +16,7 @@ from typing import Any
 from lrt_app.minutes_render import attendance, person_name
 from lrt_domain import working_days
 from lrt_domain.actions import Action
-from lrt_domain.directory import Person
+from lrt_domain.directory import Organisation, Person
 from lrt_domain.documents import Document
 from lrt_domain.dutch_time import AMSTERDAM, local, local_date
 from lrt_domain.errors import InvalidInput
@@ -393,7 +393,10 @@ def minutes_document(v: StateSource, data: dict[str, Any], key: str) -> dict[str
         accepted = set(data["approval"]["amendments"])
         amended_by = list(dict.fromkeys(a["organisation"] for a in data["amendments"]
                                         if a["number"] in accepted))
+    secretariat = v.model.state(Organisation, table.secretariat)
     return {**data, "starts_at_local": local(meeting.starts_at).isoformat(),
+            "secretariat": table.secretariat,
+            "secretariat_name": secretariat.name if secretariat else None,  # type: ignore
             "present": present, "absent": absent,
             "approval_date": approval_date, "amended_by": amended_by,
             "round_deadline": data["comment_rounds"][-1]["deadline"]

@@ -13,7 +13,7 @@ from ..params import DATE, DATETIME, RECORD_TIME, FilePath, from_file, read_text
 from ..session import Session, pass_session
 
 KIND_PREFIX = {"decision": "Besluit: ", "action": "Actie: ", "point": ""}
-FORMATS = ("text", "md", "html", "docx")
+FORMATS = ("text", "md", "html", "docx", "pdf")
 
 
 def _report_actions(events: list[Any]) -> None:
@@ -207,22 +207,29 @@ def minutes_correct(session: Session, meeting: str, item: int, point: int | None
 @click.argument("meeting")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
               show_default=True,
-              help="text: an overview; md, html, docx: the minutes as a Dutch document in "
-                   "the layout of the LRT's minutes.")
+              help="text: an overview; md, html, docx, pdf (PDF/A-2b): the minutes as a "
+                   "Dutch document in the layout of the LRT's minutes.")
 @click.option("--out", type=FilePath(dir_okay=False, writable=True, path_type=Path),
-              help="Write to this file (needed for docx) [default: stdout].")
+              help="Write to this file (needed for docx and pdf) [default: stdout].")
+@click.option("--template", type=FilePath(exists=True, dir_okay=False, path_type=Path),
+              metavar="FILE.docx",
+              help="(docx) Render into this Word document's styles, page setup, header "
+                   "and footer; {{ tafel }}, {{ titel }}, {{ datum }}, {{ referentie }} and "
+                   "{{ auteur }} in it are filled in.")
 @click.option("--official-on", type=DATE, metavar="DATE",
               help="The approved text in force on this date, with the corrections recorded "
                    "by then; refused when the minutes were not approved by then.")
 @view_options
 @pass_session
 def minutes_show(session: Session, meeting: str, fmt: str, out: Path | None,
-                 official_on: date | None, as_json: bool) -> None:
+                 template: Path | None, official_on: date | None, as_json: bool) -> None:
     """The current minutes: status, version, text per agenda item, amendments."""
     if as_json and fmt != "text":
         raise click.UsageError("--json and --format exclude each other")
-    if fmt == "docx" and out is None:
-        raise click.UsageError("--format docx writes a file: give --out FILE.docx")
+    if fmt in ("docx", "pdf") and out is None:
+        raise click.UsageError(f"--format {fmt} writes a file: give --out FILE.{fmt}")
+    if template is not None and fmt != "docx":
+        raise click.UsageError("--template goes with --format docx")
     if official_on is not None:
         if session.as_of is not None:
             raise click.UsageError("--as-of and --official-on exclude each other")
@@ -243,8 +250,18 @@ def minutes_show(session: Session, meeting: str, fmt: str, out: Path | None,
         from lrt_app import minutes_render
 
         document = views.minutes_document(session.actor(), meeting)
-        content = {"md": minutes_render.to_markdown, "html": minutes_render.to_html,
-                   "docx": minutes_render.to_docx}[fmt](document)
+        made = session.app.clock.now()  # the render time: the document's properties
+        if fmt == "md":
+            content = minutes_render.to_markdown(document)
+        elif fmt == "html":
+            content = minutes_render.to_html(document)
+        elif fmt == "pdf":
+            content = minutes_render.to_pdf(document, now=made)
+        else:
+            try:
+                content = minutes_render.to_docx(document, now=made, template=template)
+            except minutes_render.TemplateError as e:
+                raise click.BadParameter(str(e), param_hint="'--template'") from None
     if out is None:
         click.echo(content, nl=False)
         return
