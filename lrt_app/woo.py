@@ -52,6 +52,16 @@ class PublicMinutes:
     redactions: tuple[RedactionEntry, ...]  # every redaction, lifted ones too (internal)
     # redacts any other text of these minutes as the public text is (the export's actions)
     redact: Callable[[str], str] = field(compare=False, repr=False, default=str)
+    # what the text was rendered from (redacted), and the Woo note at its end: for the PDF
+    document: dict[str, Any] = field(compare=False, repr=False, default_factory=dict)
+    note_html: str = field(compare=False, repr=False, default="")
+
+    def pdf(self, now: datetime, appendix_html: str = "") -> bytes:
+        """The public minutes as PDF/A-2b, printed at `now`: the HTML's text, then
+        `appendix_html` (the export's actions) after the Woo note, as in the HTML."""
+        page = minutes_render.to_html(self.document, printed=now)
+        return minutes_render.html_to_pdf(
+            page.replace("</body>", self.note_html + appendix_html + "</body>"))
 
     @property
     def markdown_digest(self) -> str:
@@ -92,15 +102,16 @@ def render_public(minutes: Minutes, meeting: Meeting, table: Table,
     listed = tuple(inventory(entries, published))
     grounds = sorted({e.ground for e in listed}, key=list(WooGround).index)
     markdown = minutes_render.to_markdown(document) + _markdown_note(grounds)
-    page = minutes_render.to_html(document).replace("</body>", _html_note(grounds)
-                                                    + "</body>")
+    note = _html_note(grounds)
+    page = minutes_render.to_html(document).replace("</body>", note + "</body>")
     inventory_md = _inventory_markdown(minutes, meeting, table, listed)
     _check_nothing_left(entries, persons, {"markdown": markdown,
                                            "html": html_lib.unescape(page),
                                            "inventory": inventory_md})
     return PublicMinutes(meeting=meeting.key, markdown=markdown, html=page,
                          inventory=listed, inventory_markdown=inventory_md,
-                         redactions=tuple(entries), redact=redactor.apply)
+                         redactions=tuple(entries), redact=redactor.apply,
+                         document=document, note_html=note)
 
 
 def _document(minutes: Minutes, meeting: Meeting, table: Table,

@@ -42,6 +42,7 @@ class ParliamentExport:
             "SELECT key FROM view_meetings WHERE table_code = ? AND day >= ? AND day <= ? "
             "ORDER BY starts_at", (table_code, start.isoformat(), end.isoformat()))]
         self.files: dict[str, bytes] = {}
+        self.made = views.app.clock.now()  # the PDFs' date: when the export is made
 
     def add(self, key: str) -> None:
         """The public minutes of one meeting (if approved) and its line in the index."""
@@ -59,7 +60,9 @@ class ParliamentExport:
             self.files[f"{key}.md"] = (public.markdown + md).encode("utf8")
             self.files[f"{key}.html"] = public.html.replace(
                 "</body>", page + "</body>").encode("utf8")
-            row.update(files=[f"{key}.md", f"{key}.html"], version=minutes.text_version,
+            self.files[f"{key}.pdf"] = public.pdf(self.made, page)
+            row.update(files=[f"{key}.md", f"{key}.html", f"{key}.pdf"],
+                       version=minutes.text_version,
                        redactions=len(public.inventory),
                        text_digest=minutes.approval and minutes.approval.text_digest)
         self.export.meetings.append(row)

@@ -105,7 +105,7 @@ def minutes_unredact(session: Session, meeting: str, number: int, reason: str) -
 @click.argument("meeting")
 @click.option("--out", required=True, metavar="DIR",
               type=FilePath(file_okay=False, path_type=Path),
-              help="Write the public minutes (.md, .html) and the inventory here.")
+              help="Write the public minutes (.md, .html, .pdf) and the inventory here.")
 @click.option("--force", is_flag=True, help="Replace files of these names in --out.")
 @json_option
 @pass_session
@@ -113,7 +113,7 @@ def minutes_publish(session: Session, meeting: str, out: Path, force: bool,
                     as_json: bool) -> None:
     """Publish approved minutes under the Woo (secretariat of the table): records the
     publication with the digests of the public text, and writes MEETING-openbaar.md,
-    MEETING-openbaar.html and MEETING-inventaris.md. The files are written beside their
+    MEETING-openbaar.html, MEETING-openbaar.pdf (PDF/A-2b) and MEETING-inventaris.md. The files are written beside their
     place first and the publication is recorded only then; they are moved into place
     after. A refused publication leaves nothing behind. The unredacted text stays in the
     store."""
@@ -122,7 +122,7 @@ def minutes_publish(session: Session, meeting: str, out: Path, force: bool,
     from projections.common import when
 
     names = {"markdown": f"{meeting}-openbaar.md", "html": f"{meeting}-openbaar.html",
-             "inventory": f"{meeting}-inventaris.md"}
+             "pdf": f"{meeting}-openbaar.pdf", "inventory": f"{meeting}-inventaris.md"}
     app, user = session.app, session.user
     try:
         with Staging(out, directory=False, force=force,
@@ -130,6 +130,7 @@ def minutes_publish(session: Session, meeting: str, out: Path, force: bool,
             def stage(public: Any) -> None:  # before the publication is recorded
                 staging.write(names["markdown"], public.markdown.encode("utf8"))
                 staging.write(names["html"], public.html.encode("utf8"))
+                staging.write(names["pdf"], public.pdf(app.clock.now()))
                 staging.write(names["inventory"], public.inventory_markdown.encode("utf8"))
 
             public, event = app.publish_minutes(user, meeting, staged=stage)

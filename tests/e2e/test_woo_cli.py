@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from .test_documents_print import Text, body_text, pdf_facts, squeeze
 from worlds.command_line import SEC, Cli
 
 M1, M2 = "LRT-2023-11-10", "LRT-2023-12-01"
@@ -69,7 +70,9 @@ def woo(cli: Cli, tmp_path: Path) -> Cli:
 
 
 def published_files(out: Path) -> dict[str, str]:
-    return {p.name: p.read_text(encoding="utf8") for p in sorted(out.iterdir())}
+    """The text files written (the PDF is read by `pdf_facts`)."""
+    return {p.name: p.read_text(encoding="utf8") for p in sorted(out.iterdir())
+            if p.suffix != ".pdf"}
 
 
 def test_the_default_redactions_with_where_they_occur(woo):
@@ -90,6 +93,12 @@ def test_publish_redacts_civil_servants_and_names_office_holders(woo, tmp_path):
     data = woo.json("minutes", "publish", M1, "--out", str(out))
     files = published_files(out)
     assert set(files) == {f"{M1}-openbaar.md", f"{M1}-openbaar.html", f"{M1}-inventaris.md"}
+    assert data["files"]["pdf"] == str(out / f"{M1}-openbaar.pdf")
+    pdf = pdf_facts((out / f"{M1}-openbaar.pdf").read_bytes())  # PDF/A, the same text
+    assert pdf["pdfa"] == ("2", "B") and all(pdf["fonts"].values())
+    files["pdf"] = body_text(pdf["pages"], ["Landelijke Regietafel", "Datum 10 november 2023",
+                                            f"Onze referentie {M1}"])
+    assert squeeze(files["pdf"]) == squeeze(Text.of(files[f"{M1}-openbaar.html"]))
     for content in files.values():
         assert "Morren" not in content and "Karin" not in content
         assert OPINION not in content
