@@ -38,6 +38,14 @@ def _action_key(event: Any) -> str:
 
 
 def minutes_text(m: dict[str, Any]) -> str:
+    """The minutes as text on the terminal: a document, so in Dutch throughout (the
+    labels of `lrt_app.minutes_render`), with the amendments, corrections and approval."""
+    from lrt_app.minutes_render import STATUS, dutch_date, dutch_time, plain
+
+    def moment(value: str) -> str:
+        t = datetime.fromisoformat(value)
+        return f"{dutch_date(t.date())}, {dutch_time(t)}"
+
     present = [a for a in m["attendance"] if a["presence"] != "absent"]
     absent = [a for a in m["attendance"] if a["presence"] == "absent"]
 
@@ -45,35 +53,43 @@ def minutes_text(m: dict[str, Any]) -> str:
         return ", ".join(a["name"] + (" (digitaal)" if a["presence"] == "remote" else "")
                          for a in rows) or "-"
 
+    start = datetime.fromisoformat(m["starts_at"])
+    status = STATUS.get(m["status"], m["status"])
     lines = [
-        f"Verslag {m['table']} {m['starts_at'][:10]}   [{m['status']}, versie {m['version']}]",
+        f"Verslag {m['table']} {dutch_date(start.date())}   [{status}, versie {m['version']}]",
         f"{'Omschrijving':<24}{m['table_name']}",
-        f"{'Vergaderdatum en -tijd':<24}{m['starts_at'].replace('T', ' ')}",
+        f"{'Vergaderdatum en -tijd':<24}{moment(m['starts_at'])}",
         f"{'Vergaderplaats':<24}{m['place']}",
         f"{'Aanwezig':<24}{names(present)}",
         f"{'Afwezig':<24}{names(absent)}",
     ]
     for item in m["items"]:
-        lines += ["", f"{item['number']}. {item['title'].upper()}"]
-        lines += [f"  • {KIND_PREFIX[p['kind']]}{p['text']}" for p in item["points"]]
+        lines += ["", f"{item['number']}. {plain(item['title']).upper()}"]
+        lines += [f"  • {KIND_PREFIX[p['kind']]}{plain(p['text'])}" for p in item["points"]]
     if m["amendments"]:
-        lines += ["", "Wijzigingen (amendments)"]
+        lines += ["", "Wijzigingen"]
         for a in m["amendments"]:
-            target = f"item {a['item']}" + (f" point {a['point']}" if a["point"] else "")
-            outcome = {"accepted": f"accepted in version {a['version']}",
-                       "rejected": f"rejected: {a['reason']}"}.get(a["status"], "pending")
+            target = f"agendapunt {a['item']}" + (f", punt {a['point']}" if a["point"] else "")
+            outcome = {"accepted": f"overgenomen in versie {a['version']}",
+                       "rejected": f"afgewezen: {a['reason']}"}.get(a["status"],
+                                                                    "in behandeling")
             lines.append(f"  {a['number']}. namens {a['organisation']}, {target}: {outcome}")
     if m["corrections"]:
         lines += ["", "Correcties"]
-        lines += [f"  {c['number']}. item {c['item']}: {c['reason']} (of version "
-                  f"{c['of_version']})" for c in m["corrections"]]
+        lines += [f"  {c['number']}. agendapunt {c['item']}"
+                  + (f", punt {c['point']}" if c["point"] else "")
+                  + f": {c['reason']} (op versie {c['of_version']})" for c in m["corrections"]]
     if a := m["approval"]:
-        how = ("by written procedure" if a["written_procedure"]
-               else f"at meeting {a['at_meeting']}")
-        with_ = (" with amendment(s) " + ", ".join(map(str, a["amendments"]))
-                 if a["amendments"] else "")
-        lines += ["", f"Vastgesteld {how}{with_} (version {a['version']}, "
-                      f"recorded {a['recorded_at']})"]
+        how = ("via schriftelijke procedure (stilzwijgende instemming)" if a["written_procedure"]
+               else f"in de vergadering {a['at_meeting']}")
+        amendments = [str(n) for n in a["amendments"]]
+        with_ = ""
+        if amendments:
+            with_ = (" met wijziging " if len(amendments) == 1 else " met wijzigingen ") \
+                + (amendments[0] if len(amendments) == 1
+                   else ", ".join(amendments[:-1]) + " en " + amendments[-1])
+        lines += ["", f"Vastgesteld {how}{with_} (versie {a['version']}, vastgelegd op "
+                      f"{moment(a['recorded_at'])})"]
     return "\n".join(lines)
 
 

@@ -87,13 +87,14 @@ def test_minutes_show_approved_with_amendments_and_correction(cycle: Cycle) -> N
 
 def test_minutes_text_view(cycle: Cycle) -> None:
     out = cycle.cli.ok("minutes", "show", cycle.meeting)
-    assert "[approved, versie 3]" in out.splitlines()[0]
+    assert "[vastgesteld, versie 3]" in out.splitlines()[0]  # in Dutch throughout
     assert "Aanwezig                Liesbeth Spies (digitaal), Jan de Reus" in out
     assert "Afwezig                 Adviseur VNG" in out
     assert "  • Besluit: de LRT komt voortaan eens per maand bijeen." in out
     assert "  • Actie: VNG levert een notitie aan." in out
-    assert "  2. namens IPO, item 3: rejected: Valt buiten dit verslag." in out
-    assert "Vastgesteld at meeting LRT-2023-12-01 with amendment(s) 1 (version 2" in out
+    assert "  2. namens IPO, agendapunt 3: afgewezen: Valt buiten dit verslag." in out
+    assert ("Vastgesteld in de vergadering LRT-2023-12-01 met wijziging 1 (versie 2, "
+            "vastgelegd op 1 december 2023, 10.00 uur)") in out
 
 
 def test_minutes_as_they_were_while_circulating(cycle: Cycle) -> None:

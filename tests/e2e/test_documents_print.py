@@ -301,3 +301,76 @@ def test_render_time_is_the_record_clock(world: Cli, tmp_path: Path) -> None:
     expected = at(RENDERED_AT)
     assert abs((created - expected).total_seconds()) < 2, (created, expected)
     assert isinstance(created, datetime)
+
+
+# --- one language per document ------------------------------------------------------------
+
+# Words of the command line's English vocabulary (its states, labels and messages) that a
+# Dutch document must not hold; matched as whole words, in any case.
+ENGLISH = ("approved", "draft", "circulated", "revised", "amendment", "amendments",
+           "accepted", "rejected", "pending", "version", "item", "point", "meeting",
+           "meetings", "written procedure", "comment round", "action", "actions", "due",
+           "documents", "guests", "chain head", "chain length", "check", "position",
+           "recorded", "store", "minutes", "present", "absent", "remote", "substitute",
+           "cancelled", "carried over", "with", "by", "the", "at", "not", "none")  # "of": Dutch too
+
+
+def english_words(text: str) -> list[str]:
+    return [w for w in ENGLISH if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text,
+                                            re.IGNORECASE)]
+
+
+def docx_text(path: Path) -> str:
+    import docx
+
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    parts += [c.text for t in document.tables for row in t.rows for c in row.cells]
+    for section in document.sections:
+        parts += [p.text for p in section.header.paragraphs + section.footer.paragraphs]
+    props = document.core_properties
+    parts += [props.title, props.subject, props.author, props.keywords, props.category]
+    return "\n".join(parts)
+
+
+def test_every_document_is_in_dutch(world: Cli, tmp_path: Path) -> None:
+    """The minutes in every format, the Woo publication, the parliament export and the
+    calendar: not one word of the command line's English."""
+    from icalendar import Calendar
+
+    texts: dict[str, str] = {}
+    texts["text"] = world.ok("minutes", "show", MEETING, user="woo")
+    texts["md"] = world.ok("minutes", "show", MEETING, "--format", "md", user="woo")
+    texts["html"] = Text.of(world.ok("minutes", "show", MEETING, "--format", "html",
+                                     user="woo"))
+    world.ok("minutes", "show", MEETING, "--format", "docx", "--out",
+             str(tmp_path / "v.docx"), user="woo")
+    texts["docx"] = docx_text(tmp_path / "v.docx")
+    world.ok("minutes", "show", MEETING, "--format", "pdf", "--out",
+             str(tmp_path / "v.pdf"), user="woo")
+    texts["pdf"] = "\n".join(pdf_facts((tmp_path / "v.pdf").read_bytes())["pages"])
+
+    export = tmp_path / "kamer"
+    world.ok("export", "parliament", "--table", "LRT", "--from", "2023-01-01", "--to",
+             "2023-12-31", "--out", str(export), user="woo")
+    for path in sorted(export.iterdir()):
+        if path.suffix == ".pdf":
+            texts[path.name] = "\n".join(pdf_facts(path.read_bytes())["pages"])
+        elif path.suffix == ".html":
+            texts[path.name] = Text.of(path.read_text(encoding="utf8"))
+        elif path.name != "MANIFEST.sha256":
+            texts[path.name] = path.read_text(encoding="utf8")
+    assert {"CHAIN.txt", "index.html", f"{MEETING}.pdf"} <= set(texts)
+
+    world.ok("calendar", "export", "--table", "LRT", "--out", str(tmp_path / "lrt.ics"))
+    calendar = Calendar.from_ical((tmp_path / "lrt.ics").read_bytes())
+    texts["ics"] = "\n".join(
+        str(c.get(k)) for c in calendar.walk() for k in ("SUMMARY", "DESCRIPTION", "LOCATION")
+        if c.get(k) is not None)
+    categories = {str(v) for c in calendar.walk() if c.get("CATEGORIES") is not None
+                  for v in c.get("CATEGORIES").cats}
+    assert categories == {"LRT", "vergadering", "commentaarronde", "actie"}
+
+    found = {name: english_words(text) for name, text in texts.items()}
+    assert {name: words for name, words in found.items() if words} == {}
+    assert "Vastgesteld in de vergadering LRT-2023-12-01 met wijziging 1" in texts["text"]

@@ -84,9 +84,9 @@ def test_demo_then_query_its_store(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     out = result.stdout
     # the approved minutes
-    assert "Verslag LRT 2023-11-10   [approved, versie 2]" in out
-    assert "Vastgesteld at meeting LRT-2023-12-01 with amendment(s) 1" in out
-    assert "1. namens VNG, item 4 point 2: accepted in version 2" in out
+    assert "Verslag LRT 10 november 2023   [vastgesteld, versie 2]" in out
+    assert "Vastgesteld in de vergadering LRT-2023-12-01 met wijziging 1" in out
+    assert "1. namens VNG, agendapunt 4, punt 2: overgenomen in versie 2" in out
     assert "VNG ervaart de toon in de brieven vaak als te zendend" in out
     # the deadlines: four letters and the minutes, all closed by now
     deadlines = out.split("Comment deadlines", 1)[1].split("Action register", 1)[0]

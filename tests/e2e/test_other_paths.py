@@ -94,7 +94,7 @@ def test_approval_by_written_procedure(circulated: Cli) -> None:
         "at_meeting": None, "written_procedure": True, "version": 1,
         "amendments": [], "recorded_at": "2023-11-28T12:01+01:00"}
     assert approval["chain_length"] > 0 and len(approval["text_digest"]) == 64
-    assert "Vastgesteld by written procedure" in cli.ok("minutes", "show", M)
+    assert "Vastgesteld via schriftelijke procedure" in cli.ok("minutes", "show", M)
 
 
 def test_an_objection_stops_the_written_procedure(circulated: Cli) -> None:
