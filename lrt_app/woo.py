@@ -25,8 +25,8 @@ from lrt_domain.meetings import Meeting
 from lrt_domain.minutes import Minutes, MinutesStatus
 from lrt_domain.publication import (GROUND_DESCRIPTIONS, Decision, InventoryEntry,
                                     WORD, Publication, RedactionEntry, Redactor,
-                                    TargetKind, WooGround, inventory, organisation_codes,
-                                    redactions)
+                                    TargetKind, WooGround, fold, inventory, name_patterns,
+                                    organisation_codes, redactions)
 from lrt_domain.tables import Table
 
 from . import minutes_render
@@ -236,24 +236,31 @@ def _inventory_markdown(minutes: Minutes, meeting: Meeting, table: Table,
 
 def _check_nothing_left(entries: list[RedactionEntry], persons: Mapping[str, Person],
                         outputs: dict[str, str]) -> None:
-    """Refuse output that still holds a redacted person's full name (in any case or
-    spacing) or a redacted passage: a form the finder missed is never published."""
-    needles: list[tuple[str, int]] = []
+    """Refuse output that still holds a redacted person's full name (in any case, spacing,
+    width or accents, split by invisible characters: as `fold` reads it) or a redacted
+    passage: a form the finder missed is never published."""
+    names: list[re.Pattern[str]] = []
+    passages: list[str] = []
     for e in entries:
         if not e.in_force:
             continue
         if e.person is not None and e.person in persons:
-            needles.append((persons[e.person].name, re.IGNORECASE))
+            full, _ = name_patterns(persons[e.person].name)
+            words = r"\s+".join(re.escape(w) for w in fold(persons[e.person].name)[0].split())
+            names.append(full or re.compile(rf"(?<![{WORD}]){words}(?![{WORD}])",
+                                             re.IGNORECASE))
         elif e.passage:
-            needles.append((e.passage, 0))
+            passages.append(e.passage)
     for label, text in outputs.items():
         flat = " ".join(text.split())
-        for needle, flags in needles:
-            body = r"\s+".join(re.escape(w) for w in needle.split())
-            if re.search(rf"(?<![{WORD}]){body}(?![{WORD}])", flat, flags):
-                raise RuleViolation(
-                    f"publication: the public {label} would still hold a redacted name or "
-                    "passage; redact the passage where it occurs and publish again")
+        folded = fold(text)[0]
+        left = any(re.search(rf"(?<![{WORD}])"
+                             + r"\s+".join(re.escape(w) for w in passage.split())
+                             + rf"(?![{WORD}])", flat) for passage in passages)
+        if left or any(p.search(folded) for p in names):
+            raise RuleViolation(
+                f"publication: the public {label} would still hold a redacted name or "
+                "passage; redact the passage where it occurs and publish again")
 
 
 @dataclass(frozen=True)
