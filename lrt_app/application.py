@@ -284,6 +284,15 @@ class Lrt(Application[UUID]):
 
         return self._run(login, decide)[0].key
 
+    def record_office(self, login: str | None, person: str, office: str | None) -> None:
+        """The public office a person holds (None: none): an office holder is named in
+        publications, a guest too."""
+        def decide(ctx: Context) -> Person.OfficeRecorded:
+            permissions.require_administrator(ctx.actor, "record offices")
+            return self.get(Person, person).record_office(ctx, office)
+
+        self._run(login, decide)
+
     def register_user(self, login: str | None, user: str, role: Role, *,
                       organisation: str | None = None, person: str | None = None) -> str:
         def decide(ctx: Context) -> User.Registered:

@@ -127,6 +127,8 @@ def run(app: Lrt, clock: SettableClock, say: Callable[[str], None] = print) -> s
         app.add_member(SEC, "LRT", person=key, organisation=org, function=function,
                        since=date(2023, 9, 1), office_holder=office_holder)
     app.register_person(SEC, GUEST[1], person_key=GUEST[0], title=GUEST[2])
+    # a guest who holds a public office: named in the Woo publication, not redacted
+    app.record_office(SEC, GUEST[0], "burgemeester van Dordrecht, voorzitter Veiligheidsberaad")
     app.appoint_chair(SEC, "LRT", "van-der-maat")
     for login, person, org in [("spies", "spies", "VNG"), ("de-reus", "de-reus", "IPO"),
                                ("van-rijn", "van-rijn", "Aedes")]:

@@ -386,6 +386,8 @@ RULES: dict[type[DomainEvent], Rule] = {
     Organisation.Registered: _admin("register organisations", _organisation),
     Person.Registered: _admin("register persons", lambda e, s, w, ctx: Person.register(
         ctx, e.name, person_key=e.key, title=e.title)),
+    Person.OfficeRecorded: _admin("record offices", lambda e, s, w, ctx: s.record_office(
+        ctx, e.office)),
     User.Registered: _admin("register users", _user_registered),
     User.Deactivated: _admin("deactivate users", _user_deactivated),
     Table.Registered: _admin("register tables", _table_registered),

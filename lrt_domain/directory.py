@@ -116,6 +116,9 @@ class Person(Aggregate):
     KIND: ClassVar[str] = "person"
     name: str
     title: str | None = None  # "Dhr.", "Mevr.", "minister"
+    # a public office the person holds ("burgemeester van Dordrecht"): named in
+    # publications wherever they appear, a guest too (None: none recorded)
+    office: str | None = None
 
     class Registered(DomainEvent):
         TOPIC: ClassVar[str] = "lrt.Person.Registered"
@@ -134,6 +137,22 @@ class Person(Aggregate):
             cls.Registered, ctx, key("person id", person_key or slug(name)), name=name,
             title=checks.line("title", title) if title else None,
         )
+
+    class OfficeRecorded(DomainEvent):
+        """The public office a person holds, or (None) that they hold none any more."""
+
+        TOPIC: ClassVar[str] = "lrt.Person.OfficeRecorded"
+        office: str | None = None
+
+        def apply(self, state: Person) -> Person:
+            return state.with_(office=self.office)
+
+    def record_office(self, ctx: Context, office: str | None) -> OfficeRecorded:
+        office = checks.line("office", office, max_length=200) if office else None
+        if office == self.office:
+            raise RuleViolation(f"person {self.key}: the office is already "
+                                + (repr(office) if office else "none"))
+        return self.trigger(self.OfficeRecorded, ctx, office=office)
 
 
 # --- users ------------------------------------------------------------------------

@@ -327,12 +327,15 @@ def membership_for(table: Table, person: str, day: date) -> Membership | None:
 
 
 def is_office_holder(person_key: str, person: object | None, table: Table, day: date) -> bool:
-    """Named in publications: by membership; else as the table's chair; else by a title
+    """Named in publications: by membership; else as the table's chair; else by the public
+    office recorded on the person (a guest: "burgemeester van Dordrecht"); else by a title
     that names a public office."""
     membership = membership_for(table, person_key, day)
     if membership is not None:
         return membership.office_holder
     if table.chair == person_key:
+        return True
+    if getattr(person, "office", None):  # a public office recorded on the person
         return True
     title = getattr(person, "title", None) if person is not None else None
     return bool(title and OFFICE_TITLES.search(title))

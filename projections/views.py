@@ -403,7 +403,7 @@ class Views:
     @reads(View.PEOPLE)
     def persons(self) -> list[dict[str, Any]]:
         self.require(View.PEOPLE, "the persons of the directory")
-        return [{"id": p.key, "name": p.name, "title": p.title}
+        return [{"id": p.key, "name": p.name, "title": p.title, "office": p.office}
                 for p in self.model.states(Person)]
 
     @reads(View.PEOPLE)

@@ -48,12 +48,29 @@ def person_add(session: Session, name: str, person_key: str | None,
                                                   person_key=person_key, title=title))
 
 
+@person.command("office")
+@click.argument("person_key", metavar="PERSON")
+@click.option("--office", metavar="TEXT",
+              help="The public office held, e.g. 'burgemeester van Dordrecht'.")
+@click.option("--none", "no_office", is_flag=True, help="The person holds no public office.")
+@pass_session
+def person_office(session: Session, person_key: str, office: str | None,
+                  no_office: bool) -> None:
+    """Record the public office a person holds: an office holder is named in Woo
+    publications, a guest who holds none is redacted as a civil servant."""
+    if (office is None) == (not no_office):
+        raise click.UsageError("give either --office TEXT or --none")
+    session.app.record_office(session.user, person_key, office)
+    click.echo(f"person {person_key}: " + (f"office {office!r} recorded" if office
+                                            else "no public office"), err=True)
+
+
 @person.command("list")
 @view_options
 @pass_session
 def person_list(session: Session, as_json: bool) -> None:
     """The registered persons."""
-    show(session.views().persons(), as_json, columns=["id", "name", "title"])
+    show(session.views().persons(), as_json, columns=["id", "name", "title", "office"])
 
 
 @click.group()

@@ -374,3 +374,18 @@ def test_every_document_is_in_dutch(world: Cli, tmp_path: Path) -> None:
     found = {name: english_words(text) for name, text in texts.items()}
     assert {name: words for name, words in found.items() if words} == {}
     assert "Vastgesteld in de vergadering LRT-2023-12-01 met wijziging 1" in texts["text"]
+
+
+def test_a_public_office_is_recorded_on_the_person(world: Cli) -> None:
+    world.ok("person", "office", "van-rijn", "--office", "voorzitter Aedes")
+    listed = {p["id"]: p for p in world.json("person", "list")}
+    assert listed["van-rijn"]["office"] == "voorzitter Aedes"
+    assert listed["spies"]["office"] is None
+    world.refused("person", "office", "van-rijn", code=2, fragments=("--office", "--none"))
+    world.refused("person", "office", "van-rijn", "--office", "voorzitter Aedes",
+                  fragments=("already",))
+    world.refused("person", "office", "niemand", "--none", fragments=("niemand",))
+    world.refused("person", "office", "van-rijn", "--none", user="spies",
+                  fragments=("record offices",))
+    world.ok("person", "office", "van-rijn", "--none")
+    assert {p["id"]: p for p in world.json("person", "list")}["van-rijn"]["office"] is None

@@ -537,3 +537,27 @@ def test_an_office_holder_keeps_the_name_a_word_stays_a_word():
     are words; an office holder's name is never redacted."""
     found = find_names("de spies, de vorst en Mevr. Spies", persons())
     assert [m.persons for m in found] == [("bestuurder-vng",)]
+
+
+def test_a_guest_who_holds_a_public_office_is_named():
+    """Seed 004: "Dhr. Kolff (VB)", a mayor, a guest of the meeting: his office recorded on
+    the person names him; without it he is redacted as a civil servant."""
+    def world(office: str | None) -> World:
+        w = World()
+        kolff = fold(None, Person.register(ctx(), "Wouter Kolff", person_key="kolff",
+                                           title="Dhr."))
+        if office:
+            kolff = fold(kolff, kolff.record_office(ctx(), office))
+        w.persons = {**w.persons, "kolff": kolff}
+        w.meeting = fold(w.meeting, w.meeting.record_attendance(ctx(HELD), "kolff",
+                                                                Presence.REMOTE))
+        return w
+
+    named = world("burgemeester van Dordrecht").render().markdown
+    assert "Dhr. Wouter Kolff" in named
+    assert "Kolff" not in world(None).render().markdown
+    kolff = fold(None, Person.register(ctx(), "Wouter Kolff", person_key="kolff"))
+    kolff = fold(kolff, kolff.record_office(ctx(), "burgemeester"))
+    with pytest.raises(RuleViolation, match="already"):
+        kolff.record_office(ctx(), "burgemeester")
+    assert fold(kolff, kolff.record_office(ctx(), None)).office is None
