@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install clean bench
+.PHONY: demo test install clean bench docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m mypy  # the types first: [tool.mypy] in pyproject.toml
 	$(BIN)/python -m pytest
+
+# the README's pictures of a DOCX and a PDF page (needs poppler-utils and LibreOffice)
+docs: $(STAMP)
+	$(BIN)/python docs/pages.py
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -559,12 +559,22 @@ def _add_spans(paragraph: Any, text: str) -> None:
 
 
 def _body(doc: Any, m: dict[str, Any]) -> None:
+    from docx.shared import Mm
+
     doc.add_paragraph(m["table_name"], style=_style(doc, "Title"))
     rows = header(m)
     grid = doc.add_table(rows=len(rows), cols=2)
+    grid.autofit = False
+    section = doc.sections[0]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    widths = (Mm(45), text_width - Mm(45))  # the labels' column as wide as they need
+    for column, width in zip(grid.columns, widths):
+        column.width = width
     for row, (label, value) in zip(grid.rows, rows):
         row.cells[0].text = label
         row.cells[1].text = value
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
     for item in m["items"]:
         heading = doc.add_paragraph(style=_style(doc, "Heading 1"))
         heading.add_run(f"{item['number']}. ")
