@@ -284,6 +284,15 @@ class Lrt(Application[UUID]):
 
         return self._run(login, decide)[0].key
 
+    def record_tooi(self, login: str | None, organisation: str, tooi: str | None) -> None:
+        """An organisation's TOOI identifier (None: none): DiWoo metadata names the
+        publisher by it."""
+        def decide(ctx: Context) -> Organisation.TooiRecorded:
+            permissions.require_administrator(ctx.actor, "record TOOI identifiers")
+            return self.get(Organisation, organisation).record_tooi(ctx, tooi)
+
+        self._run(login, decide)
+
     def record_office(self, login: str | None, person: str, office: str | None) -> None:
         """The public office a person holds (None: none): an office holder is named in
         publications, a guest too."""

@@ -34,6 +34,12 @@ ORGANISATIONS = {
     "VB": "Veiligheidsberaad",
 }
 
+# TOOI identifiers of the ministries (the DiWoo 0.9.8 list ministerielijst,
+# rwc_ministeries_compleet version 4)
+TOOI = {"JenV": "https://identifier.overheid.nl/tooi/id/ministerie/mnre1058",
+        "BZK": "https://identifier.overheid.nl/tooi/id/ministerie/mnre1034",
+        "SZW": "https://identifier.overheid.nl/tooi/id/ministerie/mnre1073"}
+
 # person id, name, title, organisation, function, office holder
 MEMBERS = [
     ("van-der-maat", "Christophe van der Maat", "Dhr.", "JenV",
@@ -120,6 +126,8 @@ def run(app: Lrt, clock: SettableClock, say: Callable[[str], None] = print) -> s
                    organisation_name="Ministerie van Justitie en Veiligheid", simulated=True)
     for code, name in ORGANISATIONS.items():
         app.register_organisation(SEC, code, name)
+    for code, tooi in TOOI.items():  # the ministries' TOOI identifiers: DiWoo metadata
+        app.record_tooi(SEC, code, tooi)
     app.register_table(SEC, "LRT", "Landelijke Regietafel Migratie en Integratie",
                        kind=TableKind.NATIONAL, secretariat="JenV", meetings_per_year=12)
     for key, name, title, org, function, office_holder in MEMBERS:

@@ -1,8 +1,8 @@
 """The export for parliament (geobjectiveerde weergave): a table's approved minutes over a
 period, redacted for publication, as files a recipient can check with `sha256sum -c` alone.
 
-Per meeting in the period with approved minutes: `<meeting>.md`, `<meeting>.html` and
-`<meeting>.pdf` (PDF/A-2b), the
+Per meeting in the period with approved minutes: `<meeting>.md`, `<meeting>.html`,
+`<meeting>.pdf` (PDF/A-2b) with its DiWoo metadata `<meeting>.xml` (`lrt_app.diwoo`), the
 public minutes (`lrt_app.woo.render_public`: attendance and text with every redaction in
 force marked by its Woo ground) followed by the actions agreed at that meeting; then
 `index.md` and `index.html` (every meeting of the period, approved or not, linking each

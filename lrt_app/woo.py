@@ -55,6 +55,8 @@ class PublicMinutes:
     # what the text was rendered from (redacted), and the Woo note at its end: for the PDF
     document: dict[str, Any] = field(compare=False, repr=False, default_factory=dict)
     note_html: str = field(compare=False, repr=False, default="")
+    approved_at: datetime | None = None  # the record time of the approval (vaststelling)
+    published_at: datetime | None = None  # of the publication decided (openbaarmaking)
 
     def pdf(self, now: datetime, appendix_html: str = "") -> bytes:
         """The public minutes as PDF/A-2b, printed at `now`: the HTML's text, then
@@ -111,7 +113,9 @@ def render_public(minutes: Minutes, meeting: Meeting, table: Table,
     return PublicMinutes(meeting=meeting.key, markdown=markdown, html=page,
                          inventory=listed, inventory_markdown=inventory_md,
                          redactions=tuple(entries), redact=redactor.apply,
-                         document=document, note_html=note)
+                         document=document, note_html=note,
+                         approved_at=minutes.approval.approved_at if minutes.approval else None,
+                         published_at=published.at if published else None)
 
 
 def _document(minutes: Minutes, meeting: Meeting, table: Table,

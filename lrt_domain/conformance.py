@@ -384,6 +384,8 @@ RULES: dict[type[DomainEvent], Rule] = {
     Store.ChainLinked: _admin("link a store from before the chain",
                               lambda e, s, w, ctx: s.link_chain(ctx, linked=e.linked)),
     Organisation.Registered: _admin("register organisations", _organisation),
+    Organisation.TooiRecorded: _admin("record TOOI identifiers", lambda e, s, w, ctx:
+                                      s.record_tooi(ctx, e.tooi)),
     Person.Registered: _admin("register persons", lambda e, s, w, ctx: Person.register(
         ctx, e.name, person_key=e.key, title=e.title)),
     Person.OfficeRecorded: _admin("record offices", lambda e, s, w, ctx: s.record_office(

@@ -90,9 +90,16 @@ class Store(Aggregate):
 # --- organisations ----------------------------------------------------------------
 
 
+# A TOOI organisation identifier (Thesaurus en Ontologie Overheidsinformatie): what DiWoo
+# metadata names a publisher by, e.g. https://identifier.overheid.nl/tooi/id/ministerie/mnre1058
+TOOI = re.compile(r"https://identifier\.overheid\.nl/tooi/id/"
+                  r"(ministerie|gemeente|provincie|waterschap|oorg|so|zbo|col)/[a-z]{1,4}\d{2,6}")
+
+
 class Organisation(Aggregate):
     KIND: ClassVar[str] = "organisation"
     name: str
+    tooi: str | None = None  # its TOOI identifier, when recorded
 
     class Registered(DomainEvent):
         TOPIC: ClassVar[str] = "lrt.Organisation.Registered"
@@ -107,6 +114,24 @@ class Organisation(Aggregate):
         return cls.start(
             cls.Registered, ctx, key("organisation code", code), name=checks.line("name", name)
         )
+
+    class TooiRecorded(DomainEvent):
+        """The organisation's TOOI identifier (None: taken off)."""
+
+        TOPIC: ClassVar[str] = "lrt.Organisation.TooiRecorded"
+        tooi: str | None = None
+
+        def apply(self, state: Organisation) -> Organisation:
+            return state.with_(tooi=self.tooi)
+
+    def record_tooi(self, ctx: Context, tooi: str | None) -> TooiRecorded:
+        if tooi is not None and not TOOI.fullmatch(tooi):
+            raise InvalidInput("tooi: expected a TOOI organisation identifier such as "
+                               "https://identifier.overheid.nl/tooi/id/ministerie/mnre1058")
+        if tooi == self.tooi:
+            raise RuleViolation(f"organisation {self.key}: the TOOI identifier is already "
+                                + (tooi or "none"))
+        return self.trigger(self.TooiRecorded, ctx, tooi=tooi)
 
 
 # --- persons ----------------------------------------------------------------------

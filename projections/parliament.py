@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from lrt_app import audit
+from lrt_app.diwoo import metadata
 from lrt_app.parliament import Export, Staging, actions_section, write_files
 from lrt_domain import read_rules
 from lrt_domain.actions import Action
 from lrt_domain.base import Actor
+from lrt_domain.directory import Organisation
 from lrt_domain.dutch_time import local, local_date
 from lrt_domain.errors import Forbidden, InvalidInput, NotFound
 from lrt_domain.meetings import Meeting
@@ -60,8 +62,14 @@ class ParliamentExport:
             self.files[f"{key}.md"] = (public.markdown + md).encode("utf8")
             self.files[f"{key}.html"] = public.html.replace(
                 "</body>", page + "</body>").encode("utf8")
-            self.files[f"{key}.pdf"] = public.pdf(self.made, page)
-            row.update(files=[f"{key}.md", f"{key}.html", f"{key}.pdf"],
+            pdf = self.files[f"{key}.pdf"] = public.pdf(self.made, page)
+            secretariat = model.state(Organisation, table.secretariat)
+            self.files[f"{key}.xml"] = metadata(
+                public.document, file_name=f"{key}.pdf", content=pdf,
+                publisher=(secretariat.name if secretariat else table.secretariat,
+                           secretariat.tooi if secretariat else None),
+                approved_at=public.approved_at, published_at=self.made)
+            row.update(files=[f"{key}.md", f"{key}.html", f"{key}.pdf", f"{key}.xml"],
                        version=minutes.text_version,
                        redactions=len(public.inventory),
                        text_digest=minutes.approval and minutes.approval.text_digest)

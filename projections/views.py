@@ -398,7 +398,8 @@ class Views:
     @reads(View.DIRECTORY)
     def organisations(self) -> list[dict[str, Any]]:
         self.require(View.DIRECTORY, "the directory")
-        return [{"code": o.key, "name": o.name} for o in self.model.states(Organisation)]
+        return [{"code": o.key, "name": o.name, "tooi": o.tooi}
+                for o in self.model.states(Organisation)]
 
     @reads(View.PEOPLE)
     def persons(self) -> list[dict[str, Any]]:

@@ -23,12 +23,28 @@ def org_add(session: Session, code: str, name: str) -> None:
     created("organisation", session.app.register_organisation(session.user, code, name))
 
 
+@org.command("tooi")
+@click.argument("code")
+@click.argument("tooi", required=False, metavar="URI")
+@click.option("--none", "no_tooi", is_flag=True, help="Take the identifier off.")
+@pass_session
+def org_tooi(session: Session, code: str, tooi: str | None, no_tooi: bool) -> None:
+    """Record an organisation's TOOI identifier (e.g.
+    https://identifier.overheid.nl/tooi/id/ministerie/mnre1058): the DiWoo metadata of
+    publications name the publisher by it."""
+    if (tooi is None) == (not no_tooi):
+        raise click.UsageError("give either the TOOI URI or --none")
+    session.app.record_tooi(session.user, code, tooi)
+    click.echo(f"organisation {code}: " + (f"TOOI {tooi} recorded" if tooi
+                                            else "no TOOI identifier"), err=True)
+
+
 @org.command("list")
 @view_options
 @pass_session
 def org_list(session: Session, as_json: bool) -> None:
     """The registered organisations."""
-    show(session.views().organisations(), as_json, columns=["code", "name"])
+    show(session.views().organisations(), as_json, columns=["code", "name", "tooi"])
 
 
 @click.group()

@@ -389,3 +389,83 @@ def test_a_public_office_is_recorded_on_the_person(world: Cli) -> None:
                   fragments=("record offices",))
     world.ok("person", "office", "van-rijn", "--none")
     assert {p["id"]: p for p in world.json("person", "list")}["van-rijn"]["office"] is None
+
+
+# --- DiWoo metadata -------------------------------------------------------------------------
+
+DIWOO = Path(__file__).parent.parent / "fixtures" / "diwoo"
+NS = {"d": "https://standaarden.overheid.nl/diwoo/metadata/"}
+JENV = "https://identifier.overheid.nl/tooi/id/ministerie/mnre1058"
+
+
+def diwoo_schemas() -> list[Any]:
+    """Our schema of the DiWoo 0.9.8 elements lrt writes; and the official schema too when
+    its files are in fixtures/diwoo/official/ (its MDTO import answered by a local stub)."""
+    from lxml import etree
+
+    schemas = [etree.XMLSchema(etree.parse(str(DIWOO / "diwoo-0.9.8-lrt.xsd")))]
+    official = DIWOO / "official" / "diwoo-metadata.xsd"
+    if official.exists():
+        stub = DIWOO / "official" / "mdto-stub.xsd"
+        stub.write_text(
+            '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+            'targetNamespace="https://www.nationaalarchief.nl/mdto" '
+            'elementFormDefault="qualified"><xs:element name="MDTO"/></xs:schema>\n',
+            encoding="utf8")
+        text = official.read_text(encoding="utf8").replace(
+            "https://www.nationaalarchief.nl/mdto/MDTO-XML1.0.1.xsd", "mdto-stub.xsd")
+        schemas.append(etree.XMLSchema(etree.fromstring(
+            text.encode("utf8"), base_url=str(official))))
+    return schemas
+
+
+def valid_diwoo(data: bytes) -> Any:
+    from lxml import etree
+
+    tree = etree.fromstring(data)
+    for schema in diwoo_schemas():
+        assert schema.validate(tree), schema.error_log
+    return tree
+
+
+def test_diwoo_metadata_beside_each_published_document(world: Cli, tmp_path: Path) -> None:
+    world.refused("org", "tooi", "JenV", "https://example.org/jenv",
+                  fragments=("TOOI organisation identifier",))
+    world.ok("org", "tooi", "JenV", JENV)
+    assert {o["code"]: o for o in world.json("org", "list")}["JenV"]["tooi"] == JENV
+
+    out = tmp_path / "openbaar"
+    data = world.json("minutes", "publish", MEETING, "--out", str(out))
+    xml_file = out / f"{MEETING}-openbaar.xml"
+    assert data["files"]["diwoo"] == str(xml_file)
+    tree = valid_diwoo(xml_file.read_bytes())
+    one = lambda path: tree.find(path, NS)  # noqa: E731
+    assert one("d:DiWoo/d:publisher").get("resource") == JENV
+    assert one("d:DiWoo/d:publisher").text == "Ministerie van Justitie en Veiligheid"
+    assert one("d:DiWoo/d:verantwoordelijke").get("resource") == JENV
+    assert one("d:DiWoo/d:titelcollectie/d:officieleTitel").text == (
+        "Verslag LRT 10 november 2023 (Landelijke Regietafel Migratie en Integratie)")
+    assert one("d:DiWoo/d:creatiedatum").text == "2023-11-10"
+    assert one("d:DiWoo/d:language").get("resource").endswith("/language/NLD")
+    assert one("d:DiWoo/d:format").get("resource").endswith("/file-type/PDF")
+    category = one("d:DiWoo/d:classificatiecollectie/d:informatiecategorieen/"
+                   "d:informatiecategorie")
+    assert category.get("resource").startswith("https://identifier.overheid.nl/tooi/def/thes")
+    pdf = (out / f"{MEETING}-openbaar.pdf").read_bytes()
+    import hashlib
+
+    assert [i.text for i in tree.findall("d:DiWoo/d:identifiers/d:identifier", NS)] == [
+        MEETING, f"{MEETING}-openbaar.pdf", "sha256:" + hashlib.sha256(pdf).hexdigest()]
+    actions = [(a.find("d:soortHandeling", NS).text, a.find("d:atTime", NS).text)
+               for a in tree.findall("d:DiWoo/d:documenthandelingen/d:documenthandeling", NS)]
+    assert actions[0][0] == "vaststelling" and actions[0][1].startswith("2023-12-01T10:00")
+    assert actions[1][0] == "openbaarmaking"
+    assert actions[1][1].startswith(RENDERED_AT.replace(" ", "T"))
+
+    # the export for parliament: one beside each meeting's PDF, in the manifest
+    export = tmp_path / "kamer"
+    world.ok("export", "parliament", "--table", "LRT", "--from", "2023-01-01", "--to",
+             "2023-12-31", "--out", str(export), user="woo")
+    tree = valid_diwoo((export / f"{MEETING}.xml").read_bytes())
+    assert tree.find("d:DiWoo/d:publisher", NS).get("resource") == JENV
+    assert f"  {MEETING}.xml\n" in (export / "MANIFEST.sha256").read_text(encoding="ascii")

@@ -35,10 +35,11 @@ def test_the_recipient_checks_the_files_with_sha256sum_alone(exported, tmp_path)
     out, data = exported
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(["LRT-2023-11-10.md", "LRT-2023-11-10.html", "LRT-2023-11-10.pdf",
-                            "index.md", "index.html", "CHAIN.txt", "MANIFEST.sha256"])
+                            "LRT-2023-11-10.xml", "index.md", "index.html", "CHAIN.txt",
+                            "MANIFEST.sha256"])
     check = sha256sum_check(out)
     assert check.returncode == 0, check.stdout + check.stderr
-    assert check.stdout.count(": OK") == 6
+    assert check.stdout.count(": OK") == 7
     # one changed byte in a copy is caught
     copy = tmp_path / "copy"
     shutil.copytree(out, copy)

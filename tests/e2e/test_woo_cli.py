@@ -92,7 +92,8 @@ def test_publish_redacts_civil_servants_and_names_office_holders(woo, tmp_path):
     out = tmp_path / "openbaar"
     data = woo.json("minutes", "publish", M1, "--out", str(out))
     files = published_files(out)
-    assert set(files) == {f"{M1}-openbaar.md", f"{M1}-openbaar.html", f"{M1}-inventaris.md"}
+    assert set(files) == {f"{M1}-openbaar.md", f"{M1}-openbaar.html", f"{M1}-inventaris.md",
+                          f"{M1}-openbaar.xml"}  # the DiWoo metadata holds no name either
     assert data["files"]["pdf"] == str(out / f"{M1}-openbaar.pdf")
     pdf = pdf_facts((out / f"{M1}-openbaar.pdf").read_bytes())  # PDF/A, the same text
     assert pdf["pdfa"] == ("2", "B") and all(pdf["fonts"].values())
