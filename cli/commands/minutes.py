@@ -131,6 +131,43 @@ def minutes_draft(session: Session, meeting: str, file: Path | None) -> None:
     _report_actions(events[1:])
 
 
+@minutes.command("import")
+@click.argument("meeting")
+@click.option("--from", "file", required=True, metavar="FILE",
+              type=FilePath(exists=True, dir_okay=False, path_type=Path),
+              help="The minutes as published: their text (from the PDF) or a .docx.")
+@pass_session
+def minutes_import(session: Session, meeting: str, file: Path) -> None:
+    """Draft the minutes of a held MEETING from existing minutes as they are: the published
+    text (its heading block, "Aanwezig", numbered headings, bullets, page headers, names
+    blacked out) or a Word document of them. Action lines become action items, as with
+    `draft`."""
+    from lrt_app.minutes_import import read, read_docx
+
+    from ..params import MAX_FILE
+
+    try:
+        with open(file, "rb") as f:
+            data = f.read(MAX_FILE + 1)
+    except OSError as e:
+        raise click.BadParameter(f"cannot read {file}: {e}", param_hint="'--from'") from None
+    if len(data) > MAX_FILE:
+        raise click.BadParameter(f"{file} is larger than {MAX_FILE // 1024} KiB",
+                                 param_hint="'--from'")
+    if data[:2] == b"PK":  # a zip: a Word document
+        items = lambda: read_docx(data)  # noqa: E731 - parsed once the user may write
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise click.BadParameter(f"{file} is neither UTF-8 text nor a Word document",
+                                     param_hint="'--from'") from None
+        items = lambda: read(text)  # noqa: E731
+    events = session.app.draft_minutes_and_actions(session.user, meeting, items)
+    created("minutes", events[0].key)
+    _report_actions(events[1:])
+
+
 @minutes.command("revise")
 @click.argument("meeting")
 @FROM_FILE

@@ -252,3 +252,42 @@ def test_bad_requests_for_minutes_documents(cli: Cli, tmp_path: Path) -> None:
     bad.write_text("# Verslag\n\n| Omschrijving | x |\n- Actie: VNG doet iets.\n",
                    encoding="utf8")
     cli.refused("minutes", "revise", meeting, "--from", str(bad), fragments=("line 4",))
+
+
+# --- existing minutes read in as they are (issue 15, point 7) --------------------------------
+
+PUBLISHED = {"seed_004_lrt_2023-11-10.md": "seed_004_published.txt",
+             "seed_003_lrt_2024-09-23.md": "seed_003_published.txt"}
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=[s.file[:8] for s in SEEDS])
+def test_the_seeds_published_minutes_import_verbatim(cli: Cli, tmp_path: Path,
+                                                     seed: Seed) -> None:
+    """`lrt minutes import` reads the seed's own text (tests/fixtures/seed_00N_published.txt,
+    a byte-for-byte copy of shared/seeds/00N_*.txt: its heading block, "Aanwezig", numbered
+    headings in capitals or not, "•" and "-" bullets wrapped over lines, page headers, names
+    blacked out as spaces) into exactly the items of the hand-written Markdown fixture; and
+    a DOCX rendered from them reads back in the same."""
+    from lrt_app.minutes_import import read_docx
+
+    expected = parse((FIXTURES / seed.file).read_text(encoding="utf8"))
+    lrt_store(cli)
+    meeting = held_meeting(cli, seed, [it.title for it in expected])
+    imported = cli.invoke("minutes", "import", meeting, "--from",
+                          str(FIXTURES / PUBLISHED[seed.file]))
+    assert imported.exit_code == 0, imported.stderr
+    assert imported.stdout == f"{meeting}\n"
+    assert imported.stderr.count(" agreed for ") == len(seed.actions)
+    shown = cli.json("minutes", "show", meeting)
+    assert [(i["number"], i["title"], [(p["kind"], p["text"]) for p in i["points"]])
+            for i in shown["items"]] == [
+        (it.number, it.title, [(p.kind.value, p.text) for p in it.points]) for it in expected]
+    docx_file = tmp_path / "verslag.docx"
+    cli.ok("minutes", "show", meeting, "--format", "docx", "--out", str(docx_file))
+    assert read_docx(docx_file.read_bytes()) == expected
+    # a file that is no minutes at all: refused, nothing recorded
+    other = cli.new("meeting", "schedule", "LRT", "--at", "2024-12-01 10:00", "--place", "x")
+    empty = tmp_path / "leeg.txt"
+    empty.write_text("Geen verslag hier.\n", encoding="utf8")
+    cli.refused("minutes", "import", other, "--from", str(empty),
+                fragments=("no numbered agenda item",))
