@@ -388,14 +388,14 @@ class Lrt(Application[UUID]):
 
     def add_member(self, login: str | None, table: str, *, person: str, organisation: str,
                    function: str, since: date, until: date | None = None,
-                   office_holder: bool = False) -> int:
+                   office_holder: bool = False, abbreviation: str | None = None) -> int:
         def decide(ctx: Context) -> Table.MemberJoined:
             t = self._manager(ctx, table, "change memberships")
             self._person(person)
             self._organisation(organisation)
             return t.add_member(ctx, person=person, organisation=organisation,
                                 function=function, since=since, until=until,
-                                office_holder=office_holder)
+                                office_holder=office_holder, abbreviation=abbreviation)
 
         return self._run(login, decide)[0].membership.number
 

@@ -50,6 +50,29 @@ def person_name(person: Person | None, key: str) -> str:
     return f"{person.title} {person.name}" if person.title else person.name
 
 
+def short_name(person: Person | None, key: str) -> str:
+    """A person as the seeds' minutes name them: the title and the surname, its first
+    particle capitalised ("Dhr. Van der Maat", "Mevr. Spies"); the full name where no
+    title is recorded (the id if the person is unknown)."""
+    from lrt_domain.publication import split_name
+
+    if person is None:
+        return key
+    given, surname = split_name(person.name)
+    if not person.title or not given or not surname:
+        return person_name(person, key)
+    first = surname[0][:1].upper() + surname[0][1:]
+    return " ".join([person.title, first, *surname[1:]])
+
+
+def member_label(name: str, membership: Any) -> str:
+    """"Dhr. Van der Maat (SJenV)": the name and, for a member, the office's abbreviation
+    on the membership, else the organisation's code."""
+    if membership is None:
+        return name
+    return f"{name} ({membership.abbreviation or membership.organisation})"
+
+
 def attendance(meeting: Meeting, label: Callable[[str], str]) -> tuple[list[str], list[str]]:
     """Present and absent as the minutes list them: each person's label, "(digitaal)" for
     who joined remotely, "(namens ...)" for a substitute."""

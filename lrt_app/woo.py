@@ -30,7 +30,7 @@ from lrt_domain.publication import (GROUND_DESCRIPTIONS, Decision, InventoryEntr
 from lrt_domain.tables import Table
 
 from . import minutes_render
-from .minutes_render import attendance, dutch_date, person_name
+from .minutes_render import attendance, dutch_date, member_label, short_name
 
 ROLE_NL = {"secretariat": "secretariaat", "chair": "voorzitter", "member": "lid",
            "guest": "gast", "auditor": "auditor"}
@@ -125,12 +125,11 @@ def _document(minutes: Minutes, meeting: Meeting, table: Table,
     r = redactor.apply
     day = local_date(meeting.starts_at)
 
-    def label(key: str) -> str:
+    def label(key: str) -> str:  # as the seeds write it: "Dhr. Van der Maat (SJenV)"
         membership = table.membership_of(key, day)
-        organisation = f" ({membership.organisation})" if membership else ""
         if redactor.redacts(key):
-            return redactor.person_marker(key) + organisation
-        return r(person_name(persons.get(key), key)) + organisation
+            return member_label(redactor.person_marker(key), membership)
+        return member_label(r(short_name(persons.get(key), key)), membership)
 
     present, absent = attendance(meeting, label)
     approval = minutes.approval

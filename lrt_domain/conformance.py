@@ -247,7 +247,7 @@ def _member_joined(e: Table.MemberJoined, s: Table, world: World, ctx: Context
     _need(world, Organisation, m.organisation)
     return s.add_member(ctx, person=m.person, organisation=m.organisation,
                         function=m.function, since=m.since, until=m.until,
-                        office_holder=m.office_holder)
+                        office_holder=m.office_holder, abbreviation=m.abbreviation)
 
 
 def _rules_changed(e: Table.RulesChanged, s: Table, world: World, ctx: Context

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from lrt_app.minutes_render import attendance, person_name
+from lrt_app.minutes_render import attendance, member_label, short_name
 from lrt_domain import working_days
 from lrt_domain.actions import Action
 from lrt_domain.directory import Organisation, Person
@@ -378,10 +378,8 @@ def minutes_document(v: StateSource, data: dict[str, Any], key: str) -> dict[str
         a.substitute_for for a in meeting.attendance if a.substitute_for}
     persons = {p.key: p for p in v.model.states(Person, sorted(wanted))}
 
-    def label(key: str) -> str:
-        name = person_name(persons.get(key), key)
-        membership = table.membership_of(key, day)
-        return f"{name} ({membership.organisation})" if membership else name
+    def label(key: str) -> str:  # as the seeds write it: "Dhr. Van der Maat (SJenV)"
+        return member_label(short_name(persons.get(key), key), table.membership_of(key, day))
 
     present, absent = attendance(meeting, label)
     approval_date = None

@@ -239,7 +239,7 @@ def test_member_list_on_a_date(cycle: Cycle) -> None:
 
 def test_directory_views(cycle: Cycle) -> None:
     assert [o["code"] for o in cycle.cli.json("org", "list")] == ["BZK", "IPO", "JenV", "VNG"]
-    assert {"id": "de-reus", "name": "Jan de Reus", "title": "Dhr."} in \
+    assert {"id": "de-reus", "name": "Jan de Reus", "title": "Dhr.", "office": None} in \
         cycle.cli.json("person", "list")
     users = {u["user"]: u for u in cycle.cli.json("user", "list")}
     assert users["spies"] == {"user": "spies", "role": "member", "organisation": "VNG",

@@ -53,7 +53,7 @@ def test_the_documents_hold_the_approved_redacted_minutes_and_the_actions(export
     text = (out / "LRT-2023-11-10.md").read_text(encoding="utf8")
     page = (out / "LRT-2023-11-10.html").read_text(encoding="utf8")
     for content in (text, page):
-        assert "Liesbeth Spies" in content and "Jan de Reus" in content  # office holders
+        assert "Spies (VNG)" in content and "De Reus (IPO)" in content  # office holders
         assert "Adviseur VNG" not in content  # a civil servant: redacted by default
         assert "5.1.2e" in content
         assert "Er zijn geen punten ingebracht." in content  # the correction of 5 December

@@ -69,11 +69,16 @@ ORGANISATIONS = [("BZK", "Ministerie van BZK"), ("VNG", "Vereniging van Nederlan
                  ("COA", "Centraal Orgaan opvang asielzoekers"), ("Aedes", "Aedes"),
                  ("VB", "Veiligheidsberaad")]
 # person id, name, title, organisation, presence at the meeting
-MEMBERS = [("spies", "Liesbeth Spies", "Mevr.", "VNG", "remote"),
+MEMBERS = [("van-der-maat", "Christophe van der Maat", "Dhr.", "JenV", "present"),
+           ("spies", "Liesbeth Spies", "Mevr.", "VNG", "remote"),
            ("de-reus", "Jan de Reus", "Dhr.", "IPO", "present"),
            ("klijnsma", "Jetta Klijnsma", "Mevr.", "CdK", "present"),
            ("kolff", "Wouter Kolff", "Dhr.", "VB", "remote"),
            ("van-rijn", "Martin van Rijn", "Dhr.", "Aedes", "absent")]
+
+
+# how the seeds name these members' offices (seed 004: "Dhr. Van der Maat (SJenV)")
+ABBREVIATIONS = {"van-der-maat": "SJenV", "klijnsma": "CDK’s"}
 
 
 def lrt_store(cli: Cli) -> None:
@@ -87,8 +92,10 @@ def lrt_store(cli: Cli) -> None:
             "--secretariat", "JenV", "--meetings-per-year", "6")
     for key, name, title, org, _ in MEMBERS:
         cli.new("person", "add", name, "--id", key, "--title", title)
+        abbreviation = ["--abbreviation", ABBREVIATIONS[key]] if key in ABBREVIATIONS else []
         cli.new("member", "add", "LRT", key, "--organisation", org, "--function",
-                f"bestuurder {org}", "--since", "2023-09-01", "--office-holder")
+                f"bestuurder {org}", "--since", "2023-09-01", "--office-holder",
+                *abbreviation)
     cli.new("user", "add", "spies", "--role", "member", "--organisation", "VNG",
             "--person", "spies")
     cli.new("user", "add", "woo", "--role", "auditor")
@@ -137,8 +144,11 @@ def test_seed_minutes_round_trip(cli: Cli, tmp_path: Path, seed: Seed) -> None:
                   "| Aanwezig |", "| Afwezig |"):
         assert label in rendered
     assert f"| Vergaderplaats | {seed.place} |" in rendered
-    assert "Mevr. Liesbeth Spies (VNG) (digitaal)" in rendered
-    assert "| Afwezig | Dhr. Martin van Rijn (Aedes) |" in rendered
+    # names as the seeds write them: title, surname, the office's abbreviation
+    assert "Mevr. Spies (VNG) (digitaal)" in rendered
+    assert "Dhr. Van der Maat (SJenV), " in rendered
+    assert "Mevr. Klijnsma (CDK’s)" in rendered
+    assert "| Afwezig | Dhr. Van Rijn (Aedes) |" in rendered
     assert parse(rendered) == expected
     assert action_lines(parse(rendered)) == action_lines(expected)
     assert cli.ok("minutes", "show", meeting, "--format", "md") == rendered  # stdout too
@@ -167,7 +177,7 @@ def test_seed_minutes_round_trip(cli: Cli, tmp_path: Path, seed: Seed) -> None:
     assert headings == [f"{it.number}. {it.title}" for it in expected]
     grid = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
     assert grid["Vergaderplaats"] == seed.place
-    assert "Mevr. Liesbeth Spies (VNG) (digitaal)" in grid["Aanwezig"]
+    assert "Mevr. Spies (VNG) (digitaal)" in grid["Aanwezig"]
     assert grid["Status"] == "concept, versie 1"
     assert document.core_properties.language == "nl-NL"
     assert document.core_properties.title.startswith("Verslag LRT ")

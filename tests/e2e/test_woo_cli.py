@@ -104,7 +104,7 @@ def test_publish_redacts_civil_servants_and_names_office_holders(woo, tmp_path):
         assert "Morren" not in content and "Karin" not in content
         assert OPINION not in content
     md = files[f"{M1}-openbaar.md"]
-    assert "Mevr. Liesbeth Spies (VNG)" in md and "Liesbeth Spies vraagt om tempo. [5.2]" in md
+    assert "Mevr. Spies (VNG)" in md and "Liesbeth Spies vraagt om tempo. [5.2]" in md
     assert "[5.1.2e] (IPO) (digitaal)" in md and "mw. [5.1.2e] (IPO)" not in md
     assert "De voorzitter opent; [5.1.2e] (IPO) licht" in md
     # the digests recorded are those of the files written
@@ -140,7 +140,7 @@ def test_a_lifted_redaction_is_named_again(woo, tmp_path):
     out = tmp_path / "openbaar"
     woo.ok("minutes", "publish", M1, "--out", str(out))
     md = (out / f"{M1}-openbaar.md").read_text(encoding="utf8")
-    assert "Mw. Karin Morren (IPO) (digitaal)" in md and "mw. K. Morren (IPO) licht" in md
+    assert "Mw. Morren (IPO) (digitaal)" in md and "mw. K. Morren (IPO) licht" in md
     assert "Er is niets weggelakt." in (out / f"{M1}-inventaris.md").read_text(encoding="utf8")
 
 

@@ -402,7 +402,8 @@ def test_no_civil_servant_name_in_the_public_text_and_office_holders_named():
     everything = every_output(public)
     for name in ("Karin", "Morren", "Pieter", "Van Hout", "van Hout"):
         assert name not in everything
-    for name in ("Mevr. Liesbeth Spies (VNG)", "Dilan Yeşilgöz", "burgemeester Ahmed Aboutaleb",
+    # named as the seeds name them: title and surname (the full name where no title)
+    for name in ("Mevr. Spies (VNG)", "Dilan Yeşilgöz", "burgemeester Aboutaleb",
                  "L. Spies vraagt", "mevrouw Spies steunen"):
         assert name in public.markdown
     assert "[5.1.2e] (IPO) (digitaal)" in public.markdown  # attendance, as in seed 003
@@ -554,7 +555,7 @@ def test_a_guest_who_holds_a_public_office_is_named():
         return w
 
     named = world("burgemeester van Dordrecht").render().markdown
-    assert "Dhr. Wouter Kolff" in named
+    assert "Dhr. Kolff" in named
     assert "Kolff" not in world(None).render().markdown
     kolff = fold(None, Person.register(ctx(), "Wouter Kolff", person_key="kolff"))
     kolff = fold(kolff, kolff.record_office(ctx(), "burgemeester"))
