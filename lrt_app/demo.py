@@ -57,6 +57,8 @@ MEMBERS = [
     ("adviseur-vng", "Adviseur VNG", "Dhr.", "VNG", "adviseur VNG", False),
 ]
 GUEST = ("kolff", "Wouter Kolff", "Dhr.")  # Veiligheidsberaad, invited for this meeting
+# the offices as seed 004 names them: "Dhr. Van der Maat (SJenV), Dhr. De Jonge (MBZK)"
+ABBREVIATIONS = {"van-der-maat": "SJenV", "de-jonge": "MBZK", "klijnsma": "CDK’s"}
 
 AGENDA = [
     "Opening en mededelingen",
@@ -133,7 +135,8 @@ def run(app: Lrt, clock: SettableClock, say: Callable[[str], None] = print) -> s
     for key, name, title, org, function, office_holder in MEMBERS:
         app.register_person(SEC, name, person_key=key, title=title)
         app.add_member(SEC, "LRT", person=key, organisation=org, function=function,
-                       since=date(2023, 9, 1), office_holder=office_holder)
+                       since=date(2023, 9, 1), office_holder=office_holder,
+                       abbreviation=ABBREVIATIONS.get(key))
     app.register_person(SEC, GUEST[1], person_key=GUEST[0], title=GUEST[2])
     # a guest who holds a public office: named in the Woo publication, not redacted
     app.record_office(SEC, GUEST[0], "burgemeester van Dordrecht, voorzitter Veiligheidsberaad")
