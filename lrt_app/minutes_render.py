@@ -59,7 +59,8 @@ def short_name(person: Person | None, key: str) -> str:
     if person is None:
         return key
     given, surname = split_name(person.name)
-    if not person.title or not given or not surname:
+    if not person.title or not given or not surname \
+            or not any(c.islower() for c in surname[-1]):  # "Adviseur VNG": not a surname
         return person_name(person, key)
     first = surname[0][:1].upper() + surname[0][1:]
     return " ".join([person.title, first, *surname[1:]])
