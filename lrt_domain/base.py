@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any, ClassVar, Self, TypeVar
 from uuid import UUID, uuid5
 
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ConfigDict
 NAMESPACE = UUID("6b0e0c52-5b7e-4c2e-9d0a-1f3c1a4e7a10")
 
 
+@lru_cache(maxsize=1 << 16)  # a SHA-1 each: commands and the views ask for the same ids
 def aggregate_id(kind: str, key: str) -> UUID:
     return uuid5(NAMESPACE, f"{kind}:{key}")
 
