@@ -430,7 +430,7 @@ class Batched:
         self.pending: list[Any] = []
         self.flushed = app.recorder.max_notification_id() or 0
         assert self.flushed == 0, "a batched generator starts on an empty store"
-        save, get, events_of = app.save, app.get, app.events_of
+        get, events_of = app.get, app.events_of
         recorder = app.recorder
         chain_head, select = recorder.chain_head, recorder.select_notifications
 
@@ -456,7 +456,6 @@ class Batched:
                 return read(*args, **kwargs)
             return after_flush
 
-        self._save = save
         setattr(app, "get", batched_get)
         setattr(app, "exists", lambda cls, key: _id_for(cls, key) in self.states)
         setattr(app, "save", batched_save)
@@ -465,9 +464,13 @@ class Batched:
         setattr(recorder, "select_notifications", first(select))
 
     def flush(self) -> None:
+        """Store the pending events in one transaction: straight to the recorder (the
+        application's `save` would check each against the library's protocols first), which
+        chains them as it does any insert."""
         if self.pending:
             pending, self.pending = self.pending, []
-            self._save(*pending)
+            mapper = self.app.mapper
+            self.app.recorder.insert_events([mapper.to_stored_event(e) for e in pending])
             self.flushed += len(pending)
 
     def recorded(self) -> int:

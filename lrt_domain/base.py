@@ -37,6 +37,18 @@ class Role(StrEnum):
 class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    def __copy__(self) -> Self:
+        """The shallow copy `model_copy` makes (every state change is one), without
+        pydantic's generic handling of extra and private attributes: these models have
+        neither (extra="forbid", no private attributes)."""
+        cls = type(self)
+        new = cls.__new__(cls)
+        object.__setattr__(new, "__dict__", self.__dict__.copy())
+        object.__setattr__(new, "__pydantic_fields_set__", self.__pydantic_fields_set__.copy())
+        object.__setattr__(new, "__pydantic_extra__", None)
+        object.__setattr__(new, "__pydantic_private__", None)
+        return new
+
 
 class Actor(Model):
     """Who acts, and in which role: a registered user."""
