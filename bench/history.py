@@ -11,14 +11,16 @@ circulated, commented on and amended, approved at the next meeting, and the acti
 progress reports until they are done, carried over or cancelled.
 
 It is a discrete-event simulation: every step is a call of one or a few `Lrt` commands at a
-world time (each command its own transaction, as in real use); the steps wait in a heap and
-run in time order, and the `SettableClock` is moved to
-each step's time before it runs, so the record times come from the clock as in real use.
+world time; the steps wait in a heap and run in time order, and the `SettableClock` is moved
+to each step's time before it runs, so the record times come from the clock as in real use.
 A step that the domain refuses writes nothing and is counted (the simulation does not
 always know the rules' outcome in advance, e.g. a member who left meanwhile). The same seed
-and size give the same store. At the end the read model is caught up, so that queries on
-the store start from a read model that is up to date. The generator's commits do not wait
-for the disk (`_without_fsync`); what it stores is the same.
+and size give the same store. The commands decide on the states the application's own
+events made and their events are stored 5,000 at a time (`Batched`: the same events, in
+the same order, as one transaction per command would store; tests/integration/
+test_bench_generator.py compares the two). At the end the read model is rebuilt in bulk,
+so that queries on the store start from a read model that is up to date. The generator's
+commits do not wait for the disk (`_without_fsync`); what it stores is the same.
 
 `long_minutes` makes one minutes stream of many events (the as-of benchmark needs 10,000):
 to be quick, the domain decides each comment round's events on one folded state and the
