@@ -276,7 +276,8 @@ def audit(store: Path) -> list[Row]:
     """`lrt audit verify`: the chain and the log's rules (the target), and the chain alone."""
     n = events_in(store)
     rows = []
-    for extra, name in (([], "4. audit verify"), (["--chain-only"], "   audit verify --chain-only")):
+    for extra, name in (([], "4. audit verify"),
+                        (["--chain-only"], "   audit verify --chain-only")):
         took, peak = process(LRT, "--db", str(store), "--as", USER, "audit", "verify", *extra)
         per_million = took / n * 1e6
         rows.append(Row(f"{name}, {n:,} events", f"{per_million:.1f} s per 1M events",
@@ -395,8 +396,8 @@ def load() -> str:
 @click.option("--only", multiple=True,
               type=click.Choice(["1", "2", "3", "4", "5", "6", "audit"]),
               help="Measure only these figures (repeat the option).")
-@click.option("--stores", "contended", multiple=True, type=click.Choice(["sqlite", "postgres"]),
-              help="Stores of figure 6 [both].")
+@click.option("--stores", "contended", multiple=True,
+              type=click.Choice(["sqlite", "postgres"]), help="Stores of figure 6 [both].")
 def main(quick: bool, large: int | None, repeat: int | None, seed: int,
          only: tuple[str, ...], contended: tuple[str, ...]) -> None:
     """Measure every figure and print one table."""

@@ -179,7 +179,8 @@ class LrtGroup(LazyGroup):
             if errors is not None and isinstance(e, errors.DomainError):
                 code = _fail(str(e).replace("\n", " "), 1)
             # sqlite3: a --db file that is not a SQLite database, or cannot be read
-            elif type(e).__module__.startswith("eventsourcing") or isinstance(e, sqlite3.Error):
+            elif (type(e).__module__.startswith("eventsourcing")
+                  or isinstance(e, sqlite3.Error)):
                 code = _fail(f"store: {e}".replace("\n", " "), 1)
             else:
                 raise
