@@ -140,8 +140,8 @@ class LazyGroup(click.Group):
         return sorted(COMMANDS.keys() | self.commands.keys())
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in self.commands:
-            where = COMMANDS.get(cmd_name)
+        where = COMMANDS.get(cmd_name)  # its modules, even if another one made it already
+        if where or cmd_name not in self.commands:  # (`comment` makes `minutes` without woo)
             self._load(where[0] if where else COMMAND_MODULES)
         return super().get_command(ctx, cmd_name)
 
