@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install clean bench screenshots
+.PHONY: demo test install clean bench screenshots docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ test: $(STAMP)
 # and .cache/axe-core, as .ci/run installs them)
 screenshots: $(STAMP)
 	LRT_SCREENSHOTS=1 $(BIN)/python -m pytest tests/portal/test_browser.py -k sqlite -q
+
+# the README's pictures of a DOCX and a PDF page (needs poppler-utils and LibreOffice)
+docs: $(STAMP)
+	$(BIN)/python docs/pages.py
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -315,6 +315,24 @@ class Lrt(Application[UUID]):
 
         return self._run(login, decide)[0].key
 
+    def record_tooi(self, login: str | None, organisation: str, tooi: str | None) -> None:
+        """An organisation's TOOI identifier (None: none): DiWoo metadata names the
+        publisher by it."""
+        def decide(ctx: Context) -> Organisation.TooiRecorded:
+            permissions.require_administrator(ctx.actor, "record TOOI identifiers")
+            return self.get(Organisation, organisation).record_tooi(ctx, tooi)
+
+        self._run(login, decide)
+
+    def record_office(self, login: str | None, person: str, office: str | None) -> None:
+        """The public office a person holds (None: none): an office holder is named in
+        publications, a guest too."""
+        def decide(ctx: Context) -> Person.OfficeRecorded:
+            permissions.require_administrator(ctx.actor, "record offices")
+            return self.get(Person, person).record_office(ctx, office)
+
+        self._run(login, decide)
+
     def register_user(self, login: str | None, user: str, role: Role, *,
                       organisation: str | None = None, person: str | None = None) -> str:
         def decide(ctx: Context) -> User.Registered:
@@ -538,14 +556,14 @@ class Lrt(Application[UUID]):
 
     def add_member(self, login: str | None, table: str, *, person: str, organisation: str,
                    function: str, since: date, until: date | None = None,
-                   office_holder: bool = False) -> int:
+                   office_holder: bool = False, abbreviation: str | None = None) -> int:
         def decide(ctx: Context) -> Table.MemberJoined:
             t = self._manager(ctx, table, "change memberships")
             self._person(person)
             self._organisation(organisation)
             return t.add_member(ctx, person=person, organisation=organisation,
                                 function=function, since=since, until=until,
-                                office_holder=office_holder)
+                                office_holder=office_holder, abbreviation=abbreviation)
 
         return self._run(login, decide)[0].membership.number
 

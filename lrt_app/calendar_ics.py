@@ -21,6 +21,11 @@ ONLINE = ("webex", "teams", "zoom", "online", "digitaal", "videobellen")
 PRODID = "-//Landelijke Regietafel Migratie en Integratie//lrt//NL"
 
 
+# The calendar is a document people read in their agenda: its categories in Dutch.
+CATEGORY_NL = {"comment round": "commentaarronde", "written procedure": "schriftelijke procedure",
+               "action": "actie", "meeting": "vergadering"}
+
+
 def _timezone() -> Any:
     from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
 
@@ -91,7 +96,7 @@ def to_ics(entries: Mapping[str, Any]) -> bytes:
         e.add("description", "\n".join(lines))
         e.add("status", "CANCELLED" if m["status"] == "cancelled" else "CONFIRMED")
         e.add("transp", "TRANSPARENT" if m["status"] == "cancelled" else "OPAQUE")
-        e.add("categories", list(dict.fromkeys(["LRT", m["table"]])))
+        e.add("categories", list(dict.fromkeys(["LRT", m["table"], "vergadering"])))
         cal.add_component(e)
 
     for t in entries["todos"]:
@@ -105,7 +110,7 @@ def to_ics(entries: Mapping[str, Any]) -> bytes:
         if t["status"] == "COMPLETED":
             todo.add("percent-complete", 100)
         todo.add("related-to", t["related"])
-        todo.add("categories", ["LRT", t["kind"]])
+        todo.add("categories", ["LRT", CATEGORY_NL.get(t["kind"], t["kind"])])
         cal.add_component(todo)
     return bytes(cal.to_ical())
 

@@ -34,6 +34,12 @@ ORGANISATIONS = {
     "VB": "Veiligheidsberaad",
 }
 
+# TOOI identifiers of the ministries (the DiWoo 0.9.8 list ministerielijst,
+# rwc_ministeries_compleet version 4)
+TOOI = {"JenV": "https://identifier.overheid.nl/tooi/id/ministerie/mnre1058",
+        "BZK": "https://identifier.overheid.nl/tooi/id/ministerie/mnre1034",
+        "SZW": "https://identifier.overheid.nl/tooi/id/ministerie/mnre1073"}
+
 # person id, name, title, organisation, function, office holder
 MEMBERS = [
     ("van-der-maat", "Christophe van der Maat", "Dhr.", "JenV",
@@ -51,6 +57,8 @@ MEMBERS = [
     ("adviseur-vng", "Adviseur VNG", "Dhr.", "VNG", "adviseur VNG", False),
 ]
 GUEST = ("kolff", "Wouter Kolff", "Dhr.")  # Veiligheidsberaad, invited for this meeting
+# the offices as seed 004 names them: "Dhr. Van der Maat (SJenV), Dhr. De Jonge (MBZK)"
+ABBREVIATIONS = {"van-der-maat": "SJenV", "de-jonge": "MBZK", "klijnsma": "CDK’s"}
 
 AGENDA = [
     "Opening en mededelingen",
@@ -120,13 +128,18 @@ def run(app: Lrt, clock: SettableClock, say: Callable[[str], None] = print) -> s
                    organisation_name="Ministerie van Justitie en Veiligheid", simulated=True)
     for code, name in ORGANISATIONS.items():
         app.register_organisation(SEC, code, name)
+    for code, tooi in TOOI.items():  # the ministries' TOOI identifiers: DiWoo metadata
+        app.record_tooi(SEC, code, tooi)
     app.register_table(SEC, "LRT", "Landelijke Regietafel Migratie en Integratie",
                        kind=TableKind.NATIONAL, secretariat="JenV", meetings_per_year=12)
     for key, name, title, org, function, office_holder in MEMBERS:
         app.register_person(SEC, name, person_key=key, title=title)
         app.add_member(SEC, "LRT", person=key, organisation=org, function=function,
-                       since=date(2023, 9, 1), office_holder=office_holder)
+                       since=date(2023, 9, 1), office_holder=office_holder,
+                       abbreviation=ABBREVIATIONS.get(key))
     app.register_person(SEC, GUEST[1], person_key=GUEST[0], title=GUEST[2])
+    # a guest who holds a public office: named in the Woo publication, not redacted
+    app.record_office(SEC, GUEST[0], "burgemeester van Dordrecht, voorzitter Veiligheidsberaad")
     app.appoint_chair(SEC, "LRT", "van-der-maat")
     for login, person, org in [("spies", "spies", "VNG"), ("de-reus", "de-reus", "IPO"),
                                ("van-rijn", "van-rijn", "Aedes")]:

@@ -39,7 +39,7 @@ def parse(text: str) -> list[Item]:
         if not line:
             continue
         if heading := HEADING.match(line):
-            items.append((int(heading[1]), heading[2].strip(), []))
+            items.append((int(heading[1]), _unescape(heading[2].strip()), []))
         elif not items and BULLET.match(line):
             raise InvalidInput(f"text line {number}: expected a heading such as "
                                "'## 1. Opening' before any point")
@@ -56,7 +56,8 @@ def parse(text: str) -> list[Item]:
             items[-1][2].append(_point(bullet[1]))
         elif items[-1][2] and raw[:1].isspace():
             last = items[-1][2][-1]
-            items[-1][2][-1] = last.model_copy(update={"text": f"{last.text} {line}"})
+            text = f"{last.text} {_unescape(line)}"
+            items[-1][2][-1] = last.model_copy(update={"text": text})
         else:
             raise InvalidInput(f"text line {number}: expected a bullet ('- ...') or an "
                                "indented continuation")
@@ -64,7 +65,13 @@ def parse(text: str) -> list[Item]:
             for n, title, points in items]
 
 
+def _unescape(text: str) -> str:
+    """`\\<` as the Markdown output escapes a `<` (`minutes_render.escape_markdown`)."""
+    return text.replace("\\<", "<")
+
+
 def _point(text: str) -> Point:
+    text = _unescape(text)
     for prefix, kind in KINDS.items():
         if text.lower().startswith(prefix):
             return Point(kind=kind, text=text[len(prefix):].strip())
@@ -75,9 +82,9 @@ def render(items: list[Item] | tuple[Item, ...]) -> str:
     """The inverse of `parse`."""
     out = []
     for it in items:
-        out.append(f"## {it.number}. {it.title}")
+        out.append(f"## {it.number}. {it.title}".replace("<", "\\<"))
         for p in it.points:
             prefix = {PointKind.DECISION: "Besluit: ", PointKind.ACTION: "Actie: "}.get(p.kind, "")
-            out.append(f"- {prefix}{p.text}".replace("\n", "\n  "))
+            out.append(f"- {prefix}{p.text}".replace("\n", "\n  ").replace("<", "\\<"))
         out.append("")
     return "\n".join(out)

@@ -1,11 +1,13 @@
 """The export for parliament (geobjectiveerde weergave): a table's approved minutes over a
 period, redacted for publication, as files a recipient can check with `sha256sum -c` alone.
 
-Per meeting in the period with approved minutes: `<meeting>.md` and `<meeting>.html`, the
+Per meeting in the period with approved minutes: `<meeting>.md`, `<meeting>.html`,
+`<meeting>.pdf` (PDF/A-2b) with its DiWoo metadata `<meeting>.xml` (`lrt_app.diwoo`), the
 public minutes (`lrt_app.woo.render_public`: attendance and text with every redaction in
 force marked by its Woo ground) followed by the actions agreed at that meeting; then
-`index.md` and `index.html` (every meeting of the period, approved or not, and how the
-export was made), `CHAIN.txt` (the hash chain's head at the moment the export answers for)
+`index.md` and `index.html` (every meeting of the period, approved or not, linking each
+exported meeting), `CHAIN.txt` (in Dutch: the hash chain's head at the moment the export
+answers for, and the command that checks it)
 and `MANIFEST.sha256`, the SHA-256 of every other file in `sha256sum` format.
 
 Everything is read (`projections.parliament`) from `Views` at one position of the log: the
@@ -30,7 +32,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +40,7 @@ from lrt_domain.actions import Action, ActionStatus
 from lrt_domain.errors import InvalidInput
 from lrt_domain.tables import Table
 
-from .minutes_render import dutch_date
+from .minutes_render import FONT_STACK, dutch_date
 
 MANIFEST = "MANIFEST.sha256"
 ACTION_STATUS_NL = {ActionStatus.OPEN: "open", ActionStatus.DONE: "afgerond",
@@ -105,11 +107,25 @@ def actions_section(actions: list[Action], redact: Callable[[str], str]) -> tupl
 
 
 def _chain_text(export: Export) -> str:
-    answers = f"as recorded at {export.as_of}" if export.as_of else "the store as it stood"
-    return (f"chain head {export.chain_head}\nchain length {export.chain_length}\n"
-            f"log position {export.position} ({answers})\n"
-            f"check: lrt audit verify --against {export.chain_head} "
-            f"--length {export.chain_length}\n")
+    """The register's state the export answers for, in Dutch, with the command that checks
+    it against the register."""
+    if export.as_of:
+        moment = datetime.fromisoformat(export.as_of)
+        answers = (f"het register zoals het was vastgelegd op {dutch_date(moment.date())}, "
+                   f"{moment:%H.%M} uur")
+    else:
+        answers = "het register zoals het stond toen deze export werd gemaakt"
+    return (f"Kop van de hashketen: {export.chain_head}\n"
+            f"Lengte van de keten: {export.chain_length} gebeurtenissen\n"
+            f"Positie in het register: {export.position} ({answers})\n"
+            "\n"
+            "Controle van de bestanden: sha256sum -c MANIFEST.sha256\n"
+            "Controle van het register (door wie het register beheert):\n"
+            f"  lrt audit verify --against {export.chain_head} "
+            f"--length {export.chain_length}\n"
+            "Dit commando rekent de hashketen na en meldt of het register op deze positie "
+            "nog deze kop heeft: zo ja, dan is niets waarop deze export berust sindsdien "
+            "gewijzigd.\n")
 
 
 def _index_rows(export: Export) -> list[tuple[str, str, str]]:
@@ -145,15 +161,52 @@ def _index_markdown(export: Export, table: Table) -> str:
     return "\n".join(lines)
 
 
+INDEX_HTML = """\
+<!DOCTYPE html>
+<html lang="nl">
+<head>
+<meta charset="utf-8">
+<title>{{ title }}</title>
+<style>
+body { font-family: {{ font_stack }}; font-size: 10pt;
+       max-width: 46em; margin: 2em auto; line-height: 1.45; }
+h1 { font-size: 14pt; }
+p.toelichting { color: #333; }
+table.overzicht { border-collapse: collapse; width: 100%; margin: 1.5em 0; }
+table.overzicht th { text-align: left; font-weight: normal; color: #555;
+                     border-bottom: 1px solid #999; padding: 0.2em 1em 0.2em 0; }
+table.overzicht td { vertical-align: top; padding: 0.3em 1em 0.3em 0;
+                     border-bottom: 1px solid #ddd; }
+</style>
+</head>
+<body>
+<h1>{{ title }}</h1>
+<p class="toelichting">Geobjectiveerde weergave: de vastgestelde verslagen, met weglakkingen
+op grond van de Wet open overheid (Woo).</p>
+<table class="overzicht">
+<tr><th>datum</th><th>vergadering</th><th>verslag</th></tr>
+{% for day, key, state, files in rows -%}
+<tr><td>{{ day }}</td><td>{% if files %}<a href="{{ key }}.html">{{ key }}</a>{% else %}{{ key }}{% endif %}</td><td>{{ state }}{% if files %} (<a href="{{ key }}.html">HTML</a>, <a href="{{ key }}.pdf">PDF</a>, <a href="{{ key }}.md">Markdown</a>){% endif %}</td></tr>
+{% endfor -%}
+</table>
+<p>Controle: <code>sha256sum -c MANIFEST.sha256</code>; de stand van het register staat in
+<a href="CHAIN.txt">CHAIN.txt</a>.</p>
+</body>
+</html>
+"""
+
+
 def _index_html(export: Export, table: Table) -> str:
-    rows = "".join(f"<tr><td>{html.escape(day)}</td><td>{html.escape(key)}</td>"
-                   f"<td>{html.escape(state)}</td></tr>"
-                   for day, key, state in _index_rows(export))
-    title = html.escape(_title(export, table))
-    return (f"<!DOCTYPE html>\n<html lang=\"nl\"><head><meta charset=\"utf-8\">"
-            f"<title>{title}</title></head><body><h1>{title}</h1>"
-            "<table><tr><th>datum</th><th>vergadering</th><th>verslag</th></tr>"
-            f"{rows}</table></body></html>\n")
+    """The index as a page in the style of the minutes, linking each meeting's documents."""
+    from jinja2 import Environment, StrictUndefined
+    from markupsafe import Markup
+
+    exported = {m["meeting"] for m in export.meetings if m["files"]}
+    rows = [(day, key, state, key in exported) for day, key, state in _index_rows(export)]
+    env = Environment(autoescape=True, undefined=StrictUndefined)
+    page: str = env.from_string(INDEX_HTML).render(
+        title=_title(export, table), rows=rows, font_stack=Markup(FONT_STACK))
+    return page
 
 
 class OutputError(Exception):

@@ -25,12 +25,12 @@ from lrt_domain.meetings import Meeting
 from lrt_domain.minutes import Minutes, MinutesStatus
 from lrt_domain.publication import (GROUND_DESCRIPTIONS, Decision, InventoryEntry,
                                     WORD, Publication, RedactionEntry, Redactor,
-                                    TargetKind, WooGround, inventory, organisation_codes,
-                                    redactions)
+                                    TargetKind, WooGround, fold, inventory, name_patterns,
+                                    organisation_codes, redactions)
 from lrt_domain.tables import Table
 
 from . import minutes_render
-from .minutes_render import attendance, dutch_date, person_name
+from .minutes_render import attendance, dutch_date, member_label, short_name
 
 ROLE_NL = {"secretariat": "secretariaat", "chair": "voorzitter", "member": "lid",
            "guest": "gast", "auditor": "auditor"}
@@ -52,6 +52,18 @@ class PublicMinutes:
     redactions: tuple[RedactionEntry, ...]  # every redaction, lifted ones too (internal)
     # redacts any other text of these minutes as the public text is (the export's actions)
     redact: Callable[[str], str] = field(compare=False, repr=False, default=str)
+    # what the text was rendered from (redacted), and the Woo note at its end: for the PDF
+    document: dict[str, Any] = field(compare=False, repr=False, default_factory=dict)
+    note_html: str = field(compare=False, repr=False, default="")
+    approved_at: datetime | None = None  # the record time of the approval (vaststelling)
+    published_at: datetime | None = None  # of the publication decided (openbaarmaking)
+
+    def pdf(self, now: datetime, appendix_html: str = "") -> bytes:
+        """The public minutes as PDF/A-2b, printed at `now`: the HTML's text, then
+        `appendix_html` (the export's actions) after the Woo note, as in the HTML."""
+        page = minutes_render.to_html(self.document, printed=now)
+        return minutes_render.html_to_pdf(
+            page.replace("</body>", self.note_html + appendix_html + "</body>"))
 
     @property
     def markdown_digest(self) -> str:
@@ -92,15 +104,18 @@ def render_public(minutes: Minutes, meeting: Meeting, table: Table,
     listed = tuple(inventory(entries, published))
     grounds = sorted({e.ground for e in listed}, key=list(WooGround).index)
     markdown = minutes_render.to_markdown(document) + _markdown_note(grounds)
-    page = minutes_render.to_html(document).replace("</body>", _html_note(grounds)
-                                                    + "</body>")
+    note = _html_note(grounds)
+    page = minutes_render.to_html(document).replace("</body>", note + "</body>")
     inventory_md = _inventory_markdown(minutes, meeting, table, listed)
     _check_nothing_left(entries, persons, {"markdown": markdown,
                                            "html": html_lib.unescape(page),
                                            "inventory": inventory_md})
     return PublicMinutes(meeting=meeting.key, markdown=markdown, html=page,
                          inventory=listed, inventory_markdown=inventory_md,
-                         redactions=tuple(entries), redact=redactor.apply)
+                         redactions=tuple(entries), redact=redactor.apply,
+                         document=document, note_html=note,
+                         approved_at=minutes.approval.approved_at if minutes.approval else None,
+                         published_at=published.at if published else None)
 
 
 def _document(minutes: Minutes, meeting: Meeting, table: Table,
@@ -110,12 +125,11 @@ def _document(minutes: Minutes, meeting: Meeting, table: Table,
     r = redactor.apply
     day = local_date(meeting.starts_at)
 
-    def label(key: str) -> str:
+    def label(key: str) -> str:  # as the seeds write it: "Dhr. Van der Maat (SJenV)"
         membership = table.membership_of(key, day)
-        organisation = f" ({membership.organisation})" if membership else ""
         if redactor.redacts(key):
-            return redactor.person_marker(key) + organisation
-        return r(person_name(persons.get(key), key)) + organisation
+            return member_label(redactor.person_marker(key), membership)
+        return member_label(r(short_name(persons.get(key), key)), membership)
 
     present, absent = attendance(meeting, label)
     approval = minutes.approval
@@ -123,7 +137,7 @@ def _document(minutes: Minutes, meeting: Meeting, table: Table,
     accepted = set(approval.amendments)
     return {
         "meeting": minutes.meeting, "table": minutes.table, "table_name": table.name,
-        "starts_at_local": local(meeting.starts_at).isoformat(), "place": r(meeting.place),
+        "secretariat": table.secretariat, "starts_at_local": local(meeting.starts_at).isoformat(), "place": r(meeting.place),
         "status": minutes.status.value, "version": minutes.text_version,
         "present": present, "absent": absent,
         "items": [{"number": it.number, "title": r(it.title),
@@ -225,24 +239,31 @@ def _inventory_markdown(minutes: Minutes, meeting: Meeting, table: Table,
 
 def _check_nothing_left(entries: list[RedactionEntry], persons: Mapping[str, Person],
                         outputs: dict[str, str]) -> None:
-    """Refuse output that still holds a redacted person's full name (in any case or
-    spacing) or a redacted passage: a form the finder missed is never published."""
-    needles: list[tuple[str, int]] = []
+    """Refuse output that still holds a redacted person's full name (in any case, spacing,
+    width or accents, split by invisible characters: as `fold` reads it) or a redacted
+    passage: a form the finder missed is never published."""
+    names: list[re.Pattern[str]] = []
+    passages: list[str] = []
     for e in entries:
         if not e.in_force:
             continue
         if e.person is not None and e.person in persons:
-            needles.append((persons[e.person].name, re.IGNORECASE))
+            full, _ = name_patterns(persons[e.person].name)
+            words = r"\s+".join(re.escape(w) for w in fold(persons[e.person].name)[0].split())
+            names.append(full or re.compile(rf"(?<![{WORD}]){words}(?![{WORD}])",
+                                             re.IGNORECASE))
         elif e.passage:
-            needles.append((e.passage, 0))
+            passages.append(e.passage)
     for label, text in outputs.items():
         flat = " ".join(text.split())
-        for needle, flags in needles:
-            body = r"\s+".join(re.escape(w) for w in needle.split())
-            if re.search(rf"(?<![{WORD}]){body}(?![{WORD}])", flat, flags):
-                raise RuleViolation(
-                    f"publication: the public {label} would still hold a redacted name or "
-                    "passage; redact the passage where it occurs and publish again")
+        folded = fold(text)[0]
+        left = any(re.search(rf"(?<![{WORD}])"
+                             + r"\s+".join(re.escape(w) for w in passage.split())
+                             + rf"(?![{WORD}])", flat) for passage in passages)
+        if left or any(p.search(folded) for p in names):
+            raise RuleViolation(
+                f"publication: the public {label} would still hold a redacted name or "
+                "passage; redact the passage where it occurs and publish again")
 
 
 @dataclass(frozen=True)

@@ -248,7 +248,7 @@ def _member_joined(e: Table.MemberJoined, s: Table, world: World, ctx: Context
     _need(world, Organisation, m.organisation)
     return s.add_member(ctx, person=m.person, organisation=m.organisation,
                         function=m.function, since=m.since, until=m.until,
-                        office_holder=m.office_holder)
+                        office_holder=m.office_holder, abbreviation=m.abbreviation)
 
 
 def _rules_changed(e: Table.RulesChanged, s: Table, world: World, ctx: Context
@@ -411,8 +411,12 @@ RULES: dict[type[DomainEvent], Rule] = {
     Store.ChainLinked: _admin("link a store from before the chain",
                               lambda e, s, w, ctx: s.link_chain(ctx, linked=e.linked)),
     Organisation.Registered: _admin("register organisations", _organisation),
+    Organisation.TooiRecorded: _admin("record TOOI identifiers", lambda e, s, w, ctx:
+                                      s.record_tooi(ctx, e.tooi)),
     Person.Registered: _admin("register persons", lambda e, s, w, ctx: Person.register(
         ctx, e.name, person_key=e.key, title=e.title)),
+    Person.OfficeRecorded: _admin("record offices", lambda e, s, w, ctx: s.record_office(
+        ctx, e.office)),
     User.Registered: _admin("register users", _user_registered),
     User.Deactivated: _admin("deactivate users", _user_deactivated),
     Table.Registered: _admin("register tables", _table_registered),

@@ -91,9 +91,16 @@ class Store(Aggregate):
 # --- organisations ----------------------------------------------------------------
 
 
+# A TOOI organisation identifier (Thesaurus en Ontologie Overheidsinformatie): what DiWoo
+# metadata names a publisher by, e.g. https://identifier.overheid.nl/tooi/id/ministerie/mnre1058
+TOOI = re.compile(r"https://identifier\.overheid\.nl/tooi/id/"
+                  r"(ministerie|gemeente|provincie|waterschap|oorg|so|zbo|col)/[a-z]{1,4}\d{2,6}")
+
+
 class Organisation(Aggregate):
     KIND: ClassVar[str] = "organisation"
     name: str
+    tooi: str | None = None  # its TOOI identifier, when recorded
     email: str | None = None  # a functional address ("secretariaat@vng.nl"): personal data
 
     class EmailChanged(DomainEvent):
@@ -121,6 +128,24 @@ class Organisation(Aggregate):
             cls.Registered, ctx, key("organisation code", code), name=checks.line("name", name)
         )
 
+    class TooiRecorded(DomainEvent):
+        """The organisation's TOOI identifier (None: taken off)."""
+
+        TOPIC: ClassVar[str] = "lrt.Organisation.TooiRecorded"
+        tooi: str | None = None
+
+        def apply(self, state: Organisation) -> Organisation:
+            return state.with_(tooi=self.tooi)
+
+    def record_tooi(self, ctx: Context, tooi: str | None) -> TooiRecorded:
+        if tooi is not None and not TOOI.fullmatch(tooi):
+            raise InvalidInput("tooi: expected a TOOI organisation identifier such as "
+                               "https://identifier.overheid.nl/tooi/id/ministerie/mnre1058")
+        if tooi == self.tooi:
+            raise RuleViolation(f"organisation {self.key}: the TOOI identifier is already "
+                                + (tooi or "none"))
+        return self.trigger(self.TooiRecorded, ctx, tooi=tooi)
+
 
 # --- persons ----------------------------------------------------------------------
 
@@ -129,6 +154,9 @@ class Person(Aggregate):
     KIND: ClassVar[str] = "person"
     name: str
     title: str | None = None  # "Dhr.", "Mevr.", "minister"
+    # a public office the person holds ("burgemeester van Dordrecht"): named in
+    # publications wherever they appear, a guest too (None: none recorded)
+    office: str | None = None
     email: str | None = None  # personal data: never published, read by the read rules
     opted_out: tuple[MailKind, ...] = ()  # kinds of mail they do not want
 
@@ -189,6 +217,22 @@ class Person(Aggregate):
             cls.Registered, ctx, key("person id", person_key or slug(name)), name=name,
             title=checks.line("title", title) if title else None,
         )
+
+    class OfficeRecorded(DomainEvent):
+        """The public office a person holds, or (None) that they hold none any more."""
+
+        TOPIC: ClassVar[str] = "lrt.Person.OfficeRecorded"
+        office: str | None = None
+
+        def apply(self, state: Person) -> Person:
+            return state.with_(office=self.office)
+
+    def record_office(self, ctx: Context, office: str | None) -> OfficeRecorded:
+        office = checks.line("office", office, max_length=200) if office else None
+        if office == self.office:
+            raise RuleViolation(f"person {self.key}: the office is already "
+                                + (repr(office) if office else "none"))
+        return self.trigger(self.OfficeRecorded, ctx, office=office)
 
 
 def _changed_email(owner: str, before: str | None, address: str | None) -> str | None:

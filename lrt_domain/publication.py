@@ -24,6 +24,7 @@ SHA-256 digests of the public text and of the approved text it was made from.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from enum import StrEnum
@@ -150,39 +151,92 @@ def split_name(name: str) -> tuple[list[str], list[str]]:
     return tokens[:1], tokens[1:]
 
 
+# Characters that do not show, or show as nothing but a possible break: dropped before
+# names are matched (a soft hyphen or a zero-width space inside a name hides it from a
+# plain search, not from a reader).
+INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e\u034f")
+DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d")
+POSSESSIVE = r"(?:['\u2019]?s)?"  # "Vorsts nota", "Jansen's voorstel"
+# between given name and surname: "ann-vorst", "ann.vorst"; none where an invisible
+# character stood between them ("Ann\u200bVorst")
+SEPARATOR = r"[\s\-._]*"
+EMAIL = re.compile(r"([A-Za-z0-9._%+\-]+)@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """`text` as names are matched in it: NFKC (fullwidth and other compatibility forms to
+    their plain letters), invisible characters dropped, dashes as '-', diacritics taken
+    off ("Vörst" -> "Vorst"); case is kept (`find_names` folds it where safe). With, for
+    each character of the result, the index of the character of `text` it came from."""
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in INVISIBLE:
+            continue
+        for c in unicodedata.normalize("NFKC", ch):
+            if c in DASHES:
+                c = "-"
+            for d in unicodedata.normalize("NFD", c):
+                if not unicodedata.combining(d) and d not in INVISIBLE:
+                    out.append(d)
+                    index.append(i)
+    return "".join(out), index
+
+
+def _folded(word: str) -> str:
+    return fold(word)[0]
+
+
 def _surname_pattern(surname: list[str]) -> str:
-    parts = []
-    for token in surname:
-        if token.lower() in PARTICLES:  # "van Rooij", "Van Rooij"
-            parts.append(f"[{token[0].lower()}{token[0].upper()}]{re.escape(token[1:])}")
-        else:
-            parts.append(re.escape(token))
-    return r"\s+".join(parts)
+    tokens = [t for token in surname for t in _folded(token).split("-") if t]
+    return r"[\s\-]+".join(re.escape(t) for t in tokens)
+
+
+def name_patterns(name: str, *, exclude: Iterable[str] = (), given_alone: bool = False
+                  ) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """How a person's name is written in minutes, as two patterns on folded text (`fold`),
+    both matched in any case:
+
+    - the full forms, matched as they stand: the full name ("Ann Vorst", "ann-vorst",
+      "ANN VORST"); initials and surname ("L. Spies", "M Keijzer"); a salutation and
+      surname ("mw. Spies", "dhr. A. van Hout"); each also possessive ("Vorsts");
+    - the bare forms, matched only where they hold a capital ("Vorst", "VORST", not the
+      word "vorst"): the surname alone where that is safe (three letters or more, not all
+      capitals, not an organisation's code in `exclude`), a one-word name, and with
+      `given_alone` the given name alone ("Ann", three letters or more)."""
+    given, surname = split_name(name.strip())
+    if not surname:
+        return None, None
+    last = _surname_pattern(surname) + POSSESSIVE
+    first = r"\s+".join(re.escape(_folded(g)) for g in given)
+    bare = " ".join(surname)
+    codes = {c.casefold() for c in exclude}
+    alone = (len(bare) >= 3 and any(c.islower() for c in surname[-1])
+             and bare.casefold() not in codes and _folded(bare).casefold() not in codes
+             and bool(given))
+    full: str | None = None
+    if given:
+        full = (rf"{SALUTATION}?{first}{SEPARATOR}{last}"
+                rf"|{SALUTATION}(?:{INITIALS}\s*)?{last}|{INITIALS}\s*{last}")
+    bare_forms = []
+    if alone or not given:
+        bare_forms.append(rf"{SALUTATION}?{last}")
+    if given_alone and given and len(_folded(given[0])) >= 3 \
+            and given[0].casefold() not in codes:
+        bare_forms.append(rf"{first}{POSSESSIVE}")
+
+    def compiled(body: str | None) -> re.Pattern[str] | None:
+        if not body:
+            return None
+        return re.compile(rf"(?<![{WORD}])(?:{body})(?![{WORD}])", re.IGNORECASE)
+
+    return compiled(full), compiled("|".join(bare_forms))
 
 
 def name_pattern(name: str, *, exclude: Iterable[str] = ()) -> re.Pattern[str] | None:
-    """How a person's name is written in minutes: the full name; initials and surname
-    ("L. Spies", "M Keijzer"); a salutation and surname ("mw. Spies", "dhr. A. van Hout");
-    and the surname alone, where that is safe (three letters or more, not all capitals,
-    not an organisation's code in `exclude`)."""
-    given, surname = split_name(name.strip())
-    if not surname:
-        return None
-    last = _surname_pattern(surname)
-    first = r"\s+".join(re.escape(g) for g in given)
-    lead = f"(?:{first}|{INITIALS})" if given else INITIALS
-    bare = " ".join(surname)
-    alone = (len(bare) >= 3 and any(c.islower() for c in surname[-1])
-             and bare not in set(exclude) and bool(given))
-    if alone:
-        body = rf"{SALUTATION}?(?:{lead}\s*)?{last}"
-    else:
-        body = rf"(?:{SALUTATION}(?:{lead}\s*)?|{lead}\s*){last}"
-        if given:
-            body = rf"(?:{SALUTATION}?{first}\s+{last}|{body})"
-        else:  # a one-word name: only as written
-            body = rf"{SALUTATION}?{last}"
-    return re.compile(rf"(?<![{WORD}]){body}(?![{WORD}])")
+    """The full forms of a name (`name_patterns`), else its bare forms."""
+    full, bare = name_patterns(name, exclude=exclude)
+    return full or bare
 
 
 class NameMatch(Model):
@@ -191,27 +245,56 @@ class NameMatch(Model):
     persons: tuple[str, ...]  # the person keys whose name this is (ambiguous: several)
 
 
-def find_names(text: str, persons: Mapping[str, object], *, exclude: Iterable[str] = ()
-               ) -> list[NameMatch]:
+def _email_local_parts(folded: str, given: list[str], surname: list[str]
+                       ) -> list[tuple[int, int]]:
+    """The local parts of e-mail addresses that hold the surname ("ann.vorst@",
+    "a.vorst@", "vorsta@"): the part before the "@", not the domain."""
+    compact = "".join(_folded(t) for t in surname).replace("-", "").casefold()
+    if len(compact) < 3:
+        return []
+    out = []
+    for m in EMAIL.finditer(folded):
+        local = re.sub(r"[._%+\-]", "", m[1]).casefold()
+        if compact in local:
+            out.append((m.start(1), m.end(1)))
+    return out
+
+
+def find_names(text: str, persons: Mapping[str, object], *, exclude: Iterable[str] = (),
+               given_alone: bool = False) -> list[NameMatch]:
     """Where known persons' names occur in `text` (`persons`: key -> anything with a
-    `name`). The longest match wins where matches overlap ("Jan Spies" over "Spies"); a
-    span that is the name of several persons names them all. Pure."""
+    `name`), in every form `name_patterns` knows, after folding the text (`fold`: so a
+    fullwidth, accented, soft-hyphenated or zero-width-split name is found too), and in
+    the local part of e-mail addresses. The longest match wins where matches overlap
+    ("Jan Spies" over "Spies"); a span that is the name of several persons names them all.
+    Spans are of `text` itself (an invisible character inside a name is inside the span).
+    Pure."""
     exclude = set(exclude)
+    folded, index = fold(text)
     found: list[tuple[int, int, str]] = []
     for key, person in persons.items():
-        pattern = name_pattern(getattr(person, "name"), exclude=exclude)
-        if pattern is None:
-            continue
-        found += [(m.start(), m.end(), key) for m in pattern.finditer(text)]
+        name = str(getattr(person, "name"))
+        full, bare = name_patterns(name, exclude=exclude, given_alone=given_alone)
+        if full is not None:
+            found += [(m.start(), m.end(), key) for m in full.finditer(folded)]
+        if bare is not None:
+            found += [(m.start(), m.end(), key) for m in bare.finditer(folded)
+                      if any(c.isupper() for c in m[0])]
+        given, surname = split_name(name.strip())
+        if given:
+            found += [(s, e, key) for s, e in _email_local_parts(folded, given, surname)]
     found.sort(key=lambda f: (f[0], -(f[1] - f[0]), f[2]))
     out: list[NameMatch] = []
     for start, end, key in found:
-        if out and start < out[-1].end:
+        if end <= start:
+            continue
+        original = (index[start], index[end - 1] + 1)
+        if out and original[0] < out[-1].end:
             last = out[-1]
-            if (start, end) == (last.start, last.end) and key not in last.persons:
+            if original == (last.start, last.end) and key not in last.persons:
                 out[-1] = last.model_copy(update={"persons": (*last.persons, key)})
             continue
-        out.append(NameMatch(start=start, end=end, persons=(key,)))
+        out.append(NameMatch(start=original[0], end=original[1], persons=(key,)))
     return out
 
 
@@ -244,12 +327,15 @@ def membership_for(table: Table, person: str, day: date) -> Membership | None:
 
 
 def is_office_holder(person_key: str, person: object | None, table: Table, day: date) -> bool:
-    """Named in publications: by membership; else as the table's chair; else by a title
+    """Named in publications: by membership; else as the table's chair; else by the public
+    office recorded on the person (a guest: "burgemeester van Dordrecht"); else by a title
     that names a public office."""
     membership = membership_for(table, person_key, day)
     if membership is not None:
         return membership.office_holder
     if table.chair == person_key:
+        return True
+    if getattr(person, "office", None):  # a public office recorded on the person
         return True
     title = getattr(person, "title", None) if person is not None else None
     return bool(title and OFFICE_TITLES.search(title))
@@ -392,7 +478,7 @@ class Redactor:
             while start >= 0:
                 raw.append((start, start + len(passage), [ground]))
                 start = text.find(passage, start + 1)
-        for match in find_names(text, self.persons, exclude=self.exclude):
+        for match in find_names(text, self.persons, exclude=self.exclude, given_alone=True):
             grounds = [g for p in match.persons for g in self.person_grounds.get(p, [])]
             if grounds:
                 raw.append((match.start, match.end, grounds))

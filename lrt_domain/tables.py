@@ -33,6 +33,9 @@ class Membership(Model):
     since: date
     until: date | None = None
     office_holder: bool
+    # how the minutes name the member's office, as the seeds write it: "SJenV", "MBZK"
+    # (None: by the organisation's code)
+    abbreviation: str | None = None
 
     def active_on(self, day: date) -> bool:
         return self.since <= day and (self.until is None or day <= self.until)
@@ -195,7 +198,7 @@ class Table(Aggregate):
 
     def add_member(self, ctx: Context, *, person: str, organisation: str, function: str,
                    since: date, until: date | None = None,
-                   office_holder: bool) -> MemberJoined:
+                   office_holder: bool, abbreviation: str | None = None) -> MemberJoined:
         checks.period("since", since, "until", until)
         for m in self.memberships:
             if m.person == person and m.organisation == organisation and _overlap(
@@ -206,7 +209,10 @@ class Table(Aggregate):
         membership = Membership(number=len(self.memberships) + 1, person=person,
                                 organisation=organisation,
                                 function=checks.line("function", function), since=since,
-                                until=until, office_holder=office_holder)
+                                until=until, office_holder=office_holder,
+                                abbreviation=checks.line("abbreviation", abbreviation,
+                                                         max_length=40)
+                                if abbreviation else None)
         return self.trigger(self.MemberJoined, ctx, membership=membership,
                             on_behalf_of=organisation)
 

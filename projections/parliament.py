@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from lrt_app import audit
+from lrt_app.diwoo import metadata
 from lrt_app.parliament import Export, Staging, actions_section, write_files
 from lrt_domain import read_rules
 from lrt_domain.actions import Action
 from lrt_domain.base import Actor
+from lrt_domain.directory import Organisation
 from lrt_domain.dutch_time import local, local_date
 from lrt_domain.errors import Forbidden, InvalidInput, NotFound
 from lrt_domain.meetings import Meeting
@@ -43,6 +45,7 @@ class ParliamentExport:
             "SELECT key FROM view_meetings WHERE table_code = ? AND day >= ? AND day <= ? "
             "ORDER BY starts_at", (table_code, start.isoformat(), end.isoformat()))]
         self.files: dict[str, bytes] = {}
+        self.made = views.app.clock.now()  # the PDFs' date: when the export is made
 
     def add(self, key: str) -> None:
         """The public minutes of one meeting (if approved) and its line in the index."""
@@ -60,7 +63,15 @@ class ParliamentExport:
             self.files[f"{key}.md"] = (public.markdown + md).encode("utf8")
             self.files[f"{key}.html"] = public.html.replace(
                 "</body>", page + "</body>").encode("utf8")
-            row.update(files=[f"{key}.md", f"{key}.html"], version=minutes.text_version,
+            pdf = self.files[f"{key}.pdf"] = public.pdf(self.made, page)
+            secretariat = model.state(Organisation, table.secretariat)
+            self.files[f"{key}.xml"] = metadata(
+                public.document, file_name=f"{key}.pdf", content=pdf,
+                publisher=(secretariat.name if secretariat else table.secretariat,
+                           secretariat.tooi if secretariat else None),
+                approved_at=public.approved_at, published_at=self.made)
+            row.update(files=[f"{key}.md", f"{key}.html", f"{key}.pdf", f"{key}.xml"],
+                       version=minutes.text_version,
                        redactions=len(public.inventory),
                        text_digest=minutes.approval and minutes.approval.text_digest)
         self.export.meetings.append(row)

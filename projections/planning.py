@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from lrt_app.minutes_render import attendance, person_name
+from lrt_app.minutes_render import attendance, member_label, short_name
 from lrt_domain import working_days
 from lrt_domain.actions import Action
-from lrt_domain.directory import Person
+from lrt_domain.directory import Organisation, Person
 from lrt_domain.documents import Document
 from lrt_domain.dutch_time import AMSTERDAM, local, local_date
 from lrt_domain.errors import InvalidInput
@@ -387,10 +387,8 @@ def minutes_document(v: StateSource, data: MinutesView, key: str) -> MinutesDocu
         a.substitute_for for a in meeting.attendance if a.substitute_for}
     persons = {p.key: p for p in v.model.states(Person, sorted(wanted))}
 
-    def label(key: str) -> str:
-        name = person_name(persons.get(key), key)
-        membership = table.membership_of(key, day)
-        return f"{name} ({membership.organisation})" if membership else name
+    def label(key: str) -> str:  # as the seeds write it: "Dhr. Van der Maat (SJenV)"
+        return member_label(short_name(persons.get(key), key), table.membership_of(key, day))
 
     present, absent = attendance(meeting, label)
     approval_date = None
@@ -402,7 +400,10 @@ def minutes_document(v: StateSource, data: MinutesView, key: str) -> MinutesDocu
         accepted = set(data["approval"]["amendments"])
         amended_by = list(dict.fromkeys(a["organisation"] for a in data["amendments"]
                                         if a["number"] in accepted))
+    secretariat = v.model.state(Organisation, table.secretariat)
     return {**data, "starts_at_local": local(meeting.starts_at).isoformat(),
+            "secretariat": table.secretariat,
+            "secretariat_name": secretariat.name if secretariat else None,
             "present": present, "absent": absent,
             "approval_date": approval_date, "amended_by": amended_by,
             "round_deadline": data["comment_rounds"][-1]["deadline"]

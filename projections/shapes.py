@@ -90,6 +90,8 @@ class MinutesView(TypedDict):
 class MinutesDocument(MinutesView):
     """The minutes with what the layout of the seeds needs (`--format md/html/docx`)."""
     starts_at_local: str
+    secretariat: str  # the table's secretariat: the document's author
+    secretariat_name: str | None
     present: list[str]
     absent: list[str]
     approval_date: str | None
@@ -274,6 +276,7 @@ class TableOverview(TableRow):
 class OrganisationRow(TypedDict):
     code: str
     name: str
+    tooi: str | None  # its TOOI identifier (publisher in the DiWoo metadata), when recorded
     email: NotRequired[str | None]  # the functional address: for readers of addresses
 
 
@@ -281,6 +284,7 @@ class PersonRow(TypedDict):
     id: str
     name: str
     title: str | None
+    office: str | None  # a public office held: named, not redacted, in publications
     email: NotRequired[str | None]  # for readers of addresses (read_rules.View.ADDRESSES)
     mail_off: NotRequired[list[str]]  # the kinds of mail opted out of
 

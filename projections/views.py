@@ -425,7 +425,7 @@ class Views:
         addresses = self.may(View.ADDRESSES)
         rows: list[OrganisationRow] = []
         for o in self.model.states(Organisation):
-            row = OrganisationRow(code=o.key, name=o.name)
+            row = OrganisationRow(code=o.key, name=o.name, tooi=o.tooi)
             if addresses:
                 row["email"] = o.email
             rows.append(row)
@@ -438,7 +438,7 @@ class Views:
         addresses = self.may(View.ADDRESSES)
         rows: list[PersonRow] = []
         for p in self.model.states(Person):
-            row = PersonRow(id=p.key, name=p.name, title=p.title)
+            row = PersonRow(id=p.key, name=p.name, title=p.title, office=p.office)
             if addresses:
                 row["email"] = p.email
                 row["mail_off"] = [k.value for k in p.opted_out]

@@ -28,13 +28,29 @@ def org_add(session: Session, code: str, name: str) -> None:
     created("organisation", session.app.register_organisation(session.user, code, name))
 
 
+@org.command("tooi")
+@click.argument("code")
+@click.argument("tooi", required=False, metavar="URI")
+@click.option("--none", "no_tooi", is_flag=True, help="Take the identifier off.")
+@pass_session
+def org_tooi(session: Session, code: str, tooi: str | None, no_tooi: bool) -> None:
+    """Record an organisation's TOOI identifier (e.g.
+    https://identifier.overheid.nl/tooi/id/ministerie/mnre1058): the DiWoo metadata of
+    publications name the publisher by it."""
+    if (tooi is None) == (not no_tooi):
+        raise click.UsageError("give either the TOOI URI or --none")
+    session.app.record_tooi(session.user, code, tooi)
+    click.echo(f"organisation {code}: " + (f"TOOI {tooi} recorded" if tooi
+                                            else "no TOOI identifier"), err=True)
+
+
 @org.command("list")
 @view_options
 @pass_session
 def org_list(session: Session, as_json: bool) -> None:
     """The registered organisations."""
     rows = session.views().organisations()
-    show(rows, as_json, columns=["code", "name", *(["email"] if rows and "email" in rows[0]
+    show(rows, as_json, columns=["code", "name", "tooi", *(["email"] if rows and "email" in rows[0]
                                                    else [])])
 
 
@@ -108,13 +124,30 @@ def person_mail(session: Session, person_key: str, off: tuple[str, ...],
     click.echo(f"mail wishes of {person_key} recorded", err=True)
 
 
+@person.command("office")
+@click.argument("person_key", metavar="PERSON")
+@click.option("--office", metavar="TEXT",
+              help="The public office held, e.g. 'burgemeester van Dordrecht'.")
+@click.option("--none", "no_office", is_flag=True, help="The person holds no public office.")
+@pass_session
+def person_office(session: Session, person_key: str, office: str | None,
+                  no_office: bool) -> None:
+    """Record the public office a person holds: an office holder is named in Woo
+    publications, a guest who holds none is redacted as a civil servant."""
+    if (office is None) == (not no_office):
+        raise click.UsageError("give either --office TEXT or --none")
+    session.app.record_office(session.user, person_key, office)
+    click.echo(f"person {person_key}: " + (f"office {office!r} recorded" if office
+                                            else "no public office"), err=True)
+
+
 @person.command("list")
 @view_options
 @pass_session
 def person_list(session: Session, as_json: bool) -> None:
     """The registered persons."""
     rows = session.views().persons()
-    show(rows, as_json, columns=["id", "name", "title", *(
+    show(rows, as_json, columns=["id", "name", "title", "office", *(
         ["email", "mail_off"] if rows and "email" in rows[0] else [])])
 
 

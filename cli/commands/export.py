@@ -29,7 +29,7 @@ def export() -> None:
 def export_parliament(session: Session, table_code: str, start: date, end: date, out: Path,
                       force: bool, as_json: bool) -> None:
     """The approved, redacted minutes of a table's meetings in a period, one document per
-    meeting (Markdown and HTML), an index, the chain head, and a SHA-256 manifest to check
+    meeting (Markdown, HTML, PDF/A), an index, the chain head, and a SHA-256 manifest to check
     with `sha256sum -c MANIFEST.sha256`. Made from the events themselves (folded afresh,
     not read from the read model); written beside --out and renamed into place whole."""
     from lrt_app.parliament import OutputError, Staging

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from projections.shapes import AttendanceRow, MinutesDocument, MinutesView
 
 KIND_PREFIX = {"decision": "Besluit: ", "action": "Actie: ", "point": ""}
-FORMATS = ("text", "md", "html", "docx")
+FORMATS = ("text", "md", "html", "docx", "pdf")
 
 
 def _report_actions(events: list[Any]) -> None:
@@ -51,13 +51,13 @@ def minutes_text(m: MinutesDocument) -> str:
     """The minutes as the members read them, in Dutch throughout, as the documents write
     them (`minutes show --format md` has the same heading): `m` is what
     `Views.minutes_document` gives."""
-    from lrt_app.minutes_render import header
+    from lrt_app.minutes_render import header, plain
 
     lines = [m["table_name"], ""]
     lines += [f"{label:<24}{value}" for label, value in header(m)]
     for item in m["items"]:
-        lines += ["", f"{item['number']}. {item['title'].upper()}"]
-        lines += [f"  • {KIND_PREFIX[p['kind']]}{p['text']}" for p in item["points"]]
+        lines += ["", f"{item['number']}. {plain(item['title']).upper()}"]
+        lines += [f"  • {KIND_PREFIX[p['kind']]}{plain(p['text'])}" for p in item["points"]]
     if m["amendments"]:
         lines += ["", "Wijzigingsvoorstellen"]
         for a in m["amendments"]:
@@ -103,6 +103,47 @@ def minutes_draft(session: Session, meeting: str, file: Path | None) -> None:
     by the organisations of the table that it names (else by the secretariat)."""
     events = session.app.draft_minutes_and_actions(session.user, meeting,
                                                    _items(session, file, meeting))
+    from lrt_domain.minutes import Minutes
+
+    drafted = events[0]
+    assert isinstance(drafted, Minutes.Drafted)
+    created("minutes", drafted.key)
+    _report_actions(events[1:])
+
+
+@minutes.command("import")
+@click.argument("meeting")
+@click.option("--from", "file", required=True, metavar="FILE",
+              type=FilePath(exists=True, dir_okay=False, path_type=Path),
+              help="The minutes as published: their text (from the PDF) or a .docx.")
+@pass_session
+def minutes_import(session: Session, meeting: str, file: Path) -> None:
+    """Draft the minutes of a held MEETING from existing minutes as they are: the published
+    text (its heading block, "Aanwezig", numbered headings, bullets, page headers, names
+    blacked out) or a Word document of them. Action lines become action items, as with
+    `draft`."""
+    from lrt_app.minutes_import import read, read_docx
+
+    from ..params import MAX_FILE
+
+    try:
+        with open(file, "rb") as f:
+            data = f.read(MAX_FILE + 1)
+    except OSError as e:
+        raise click.BadParameter(f"cannot read {file}: {e}", param_hint="'--from'") from None
+    if len(data) > MAX_FILE:
+        raise click.BadParameter(f"{file} is larger than {MAX_FILE // 1024} KiB",
+                                 param_hint="'--from'")
+    if data[:2] == b"PK":  # a zip: a Word document
+        items = lambda: read_docx(data)  # noqa: E731 - parsed once the user may write
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise click.BadParameter(f"{file} is neither UTF-8 text nor a Word document",
+                                     param_hint="'--from'") from None
+        items = lambda: read(text)  # noqa: E731
+    events = session.app.draft_minutes_and_actions(session.user, meeting, items)
     from lrt_domain.minutes import Minutes
 
     drafted = events[0]
@@ -217,22 +258,29 @@ def minutes_correct(session: Session, meeting: str, item: int, point: int | None
 @click.argument("meeting")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
               show_default=True,
-              help="text: an overview; md, html, docx: the minutes as a Dutch document in "
-                   "the layout of the LRT's minutes.")
+              help="text: an overview; md, html, docx, pdf (PDF/A-2b): the minutes as a "
+                   "Dutch document in the layout of the LRT's minutes.")
 @click.option("--out", type=FilePath(dir_okay=False, writable=True, path_type=Path),
-              help="Write to this file (needed for docx) [default: stdout].")
+              help="Write to this file (needed for docx and pdf) [default: stdout].")
+@click.option("--template", type=FilePath(exists=True, dir_okay=False, path_type=Path),
+              metavar="FILE.docx",
+              help="(docx) Render into this Word document's styles, page setup, header "
+                   "and footer; {{ tafel }}, {{ titel }}, {{ datum }}, {{ referentie }} and "
+                   "{{ auteur }} in it are filled in.")
 @click.option("--official-on", type=DATE, metavar="DATE",
               help="The approved text in force on this date, with the corrections recorded "
                    "by then; refused when the minutes were not approved by then.")
 @view_options
 @pass_session
 def minutes_show(session: Session, meeting: str, fmt: str, out: Path | None,
-                 official_on: date | None, as_json: bool) -> None:
+                 template: Path | None, official_on: date | None, as_json: bool) -> None:
     """The current minutes: status, version, text per agenda item, amendments."""
     if as_json and fmt != "text":
         raise click.UsageError("--json and --format exclude each other")
-    if fmt == "docx" and out is None:
-        raise click.UsageError("--format docx writes a file: give --out FILE.docx")
+    if fmt in ("docx", "pdf") and out is None:
+        raise click.UsageError(f"--format {fmt} writes a file: give --out FILE.{fmt}")
+    if template is not None and fmt != "docx":
+        raise click.UsageError("--template goes with --format docx")
     if official_on is not None:
         if session.as_of is not None:
             raise click.UsageError("--as-of and --official-on exclude each other")
@@ -254,10 +302,18 @@ def minutes_show(session: Session, meeting: str, fmt: str, out: Path | None,
         from lrt_app import minutes_render
 
         document = views.minutes_document(session.actor(), meeting)
-        renders: dict[str, Callable[[MinutesDocument], str | bytes]] = {
-            "md": minutes_render.to_markdown, "html": minutes_render.to_html,
-            "docx": minutes_render.to_docx}
-        content = renders[fmt](document)
+        made = session.app.clock.now()  # the render time: the document's properties
+        if fmt == "md":
+            content = minutes_render.to_markdown(document)
+        elif fmt == "html":
+            content = minutes_render.to_html(document)
+        elif fmt == "pdf":
+            content = minutes_render.to_pdf(document, now=made)
+        else:
+            try:
+                content = minutes_render.to_docx(document, now=made, template=template)
+            except minutes_render.TemplateError as e:
+                raise click.BadParameter(str(e), param_hint="'--template'") from None
     if out is None:
         click.echo(content, nl=False)
         return

@@ -189,13 +189,18 @@ def member() -> None:
 @click.option("--until", type=DATE)
 @click.option("--office-holder/--civil-servant", default=False, show_default=True,
               help="Office holders are named in publications; civil servants redacted.")
+@click.option("--abbreviation", metavar="TEXT",
+              help="How the minutes name the member's office, e.g. SJenV, MBZK "
+                   "[default: the organisation's code].")
 @pass_session
 def member_add(session: Session, table_code: str, person: str, organisation: str,
-               function: str, since: date, until: date | None, office_holder: bool) -> None:
+               function: str, since: date, until: date | None, office_holder: bool,
+               abbreviation: str | None) -> None:
     """Record that PERSON represents an organisation at TABLE_CODE."""
     number = session.app.add_member(session.user, table_code, person=person,
                                     organisation=organisation, function=function,
-                                    since=since, until=until, office_holder=office_holder)
+                                    since=since, until=until, office_holder=office_holder,
+                                    abbreviation=abbreviation)
     created("membership", number)
 
 

@@ -105,7 +105,7 @@ def minutes_unredact(session: Session, meeting: str, number: int, reason: str) -
 @click.argument("meeting")
 @click.option("--out", required=True, metavar="DIR",
               type=FilePath(file_okay=False, path_type=Path),
-              help="Write the public minutes (.md, .html) and the inventory here.")
+              help="Write the public minutes (.md, .html, .pdf) and the inventory here.")
 @click.option("--force", is_flag=True, help="Replace files of these names in --out.")
 @json_option
 @pass_session
@@ -113,7 +113,8 @@ def minutes_publish(session: Session, meeting: str, out: Path, force: bool,
                     as_json: bool) -> None:
     """Publish approved minutes under the Woo (secretariat of the table): records the
     publication with the digests of the public text, and writes MEETING-openbaar.md,
-    MEETING-openbaar.html and MEETING-inventaris.md. The files are written beside their
+    MEETING-openbaar.html, MEETING-openbaar.pdf (PDF/A-2b), its DiWoo metadata
+    MEETING-openbaar.xml and MEETING-inventaris.md. The files are written beside their
     place first and the publication is recorded only then; they are moved into place
     after. A refused publication leaves nothing behind. The unredacted text stays in the
     store."""
@@ -130,6 +131,7 @@ def minutes_publish(session: Session, meeting: str, out: Path, force: bool,
              text=lambda d: f"{d['message']}; nothing written")
         return
     names = {"markdown": f"{meeting}-openbaar.md", "html": f"{meeting}-openbaar.html",
+             "pdf": f"{meeting}-openbaar.pdf", "diwoo": f"{meeting}-openbaar.xml",
              "inventory": f"{meeting}-inventaris.md"}
     app, user = session.app, session.user
     try:
@@ -138,6 +140,9 @@ def minutes_publish(session: Session, meeting: str, out: Path, force: bool,
             def stage(public: Any) -> None:  # before the publication is recorded
                 staging.write(names["markdown"], public.markdown.encode("utf8"))
                 staging.write(names["html"], public.html.encode("utf8"))
+                pdf = public.pdf(app.clock.now())
+                staging.write(names["pdf"], pdf)
+                staging.write(names["diwoo"], diwoo_metadata(app, public, names["pdf"], pdf))
                 staging.write(names["inventory"], public.inventory_markdown.encode("utf8"))
 
             public, event = app.publish_minutes(user, meeting, staged=stage)
@@ -160,6 +165,17 @@ def minutes_publish(session: Session, meeting: str, out: Path, force: bool,
     show(data, as_json, text=lambda d: "\n".join(d["files"].values()))
     click.echo(f"minutes {meeting} published (publication {event.number}, "
                f"{count(len(public.inventory), 'redaction')}) in {out}", err=True)
+
+
+def diwoo_metadata(app: Any, public: Any, file_name: str, pdf: bytes) -> bytes:
+    """The DiWoo metadata of the published PDF, the table's secretariat its publisher."""
+    from lrt_app.diwoo import metadata
+    from lrt_domain.directory import Organisation
+
+    secretariat = app.get(Organisation, public.document["secretariat"])
+    return metadata(public.document, file_name=file_name, content=pdf,
+                    publisher=(secretariat.name, secretariat.tooi),
+                    approved_at=public.approved_at, published_at=public.published_at)
 
 
 def register(group: click.Group) -> None:

@@ -13,6 +13,8 @@ import pytest
 
 from worlds.command_line import Cycle
 
+from .test_documents_print import Text, body_text, pdf_facts, squeeze
+
 PERIOD = ("--table", "LRT", "--from", "2023-11-01", "--to", "2024-01-31")
 
 
@@ -32,11 +34,12 @@ def exported(cycle: Cycle, tmp_path_factory: pytest.TempPathFactory) -> tuple[Pa
 def test_the_recipient_checks_the_files_with_sha256sum_alone(exported, tmp_path) -> None:
     out, data = exported
     names = sorted(p.name for p in out.iterdir())
-    assert names == sorted(["LRT-2023-11-10.md", "LRT-2023-11-10.html", "index.md",
-                            "index.html", "CHAIN.txt", "MANIFEST.sha256"])
+    assert names == sorted(["LRT-2023-11-10.md", "LRT-2023-11-10.html", "LRT-2023-11-10.pdf",
+                            "LRT-2023-11-10.xml", "index.md", "index.html", "CHAIN.txt",
+                            "MANIFEST.sha256"])
     check = sha256sum_check(out)
     assert check.returncode == 0, check.stdout + check.stderr
-    assert check.stdout.count(": OK") == 5
+    assert check.stdout.count(": OK") == 7
     # one changed byte in a copy is caught
     copy = tmp_path / "copy"
     shutil.copytree(out, copy)
@@ -50,7 +53,7 @@ def test_the_documents_hold_the_approved_redacted_minutes_and_the_actions(export
     text = (out / "LRT-2023-11-10.md").read_text(encoding="utf8")
     page = (out / "LRT-2023-11-10.html").read_text(encoding="utf8")
     for content in (text, page):
-        assert "Liesbeth Spies" in content and "Jan de Reus" in content  # office holders
+        assert "Spies (VNG)" in content and "De Reus (IPO)" in content  # office holders
         assert "Adviseur VNG" not in content  # a civil servant: redacted by default
         assert "5.1.2e" in content
         assert "Er zijn geen punten ingebracht." in content  # the correction of 5 December
@@ -62,6 +65,20 @@ def test_the_documents_hold_the_approved_redacted_minutes_and_the_actions(export
     index = (out / "index.md").read_text(encoding="utf8")
     assert "[LRT-2023-11-10](LRT-2023-11-10.md)" in index
     assert "LRT-2023-12-01 | geen vastgesteld verslag" in index
+    # the index page is styled as the minutes are and links each meeting's documents
+    index_page = (out / "index.html").read_text(encoding="utf8")
+    assert "<style>" in index_page and 'lang="nl"' in index_page
+    for suffix in ("html", "pdf", "md"):
+        assert f'<a href="LRT-2023-11-10.{suffix}">' in index_page
+    assert '<a href="LRT-2023-12-01' not in index_page  # nothing approved to link
+    # the PDF/A of the meeting: the page's text, the actions too
+    pdf = pdf_facts((out / "LRT-2023-11-10.pdf").read_bytes())
+    assert pdf["pdfa"] == ("2", "B") and all(pdf["fonts"].values())
+    text = body_text(pdf["pages"], ["Landelijke Regietafel Migratie en Integratie",
+                                    "Datum 10 november 2023",
+                                    "Onze referentie LRT-2023-11-10"])
+    assert squeeze(text) == squeeze(Text.of(page))
+    assert "VNG levert een notitie aan." in text and "Adviseur VNG" not in text
 
 
 def test_the_chain_head_is_the_one_the_export_was_made_at(cycle: Cycle, exported) -> None:
@@ -69,7 +86,10 @@ def test_the_chain_head_is_the_one_the_export_was_made_at(cycle: Cycle, exported
     head = cycle.cli.json("audit", "head")
     assert (data["chain_head"], data["chain_length"]) == (head["digest"], head["length"])
     chain = (out / "CHAIN.txt").read_text(encoding="utf8")
-    assert f"chain head {head['digest']}\nchain length {head['length']}\n" in chain
+    assert (f"Kop van de hashketen: {head['digest']}\n"
+            f"Lengte van de keten: {head['length']} gebeurtenissen\n") in chain
+    assert (f"  lrt audit verify --against {head['digest']} --length {head['length']}\n"
+            in chain)
     verified = cycle.cli.invoke("audit", "verify", "--against", data["chain_head"],
                                 "--length", str(data["chain_length"]), "--json")
     assert verified.exit_code == 0 and json.loads(verified.stdout)["ok"]

@@ -69,11 +69,16 @@ ORGANISATIONS = [("BZK", "Ministerie van BZK"), ("VNG", "Vereniging van Nederlan
                  ("COA", "Centraal Orgaan opvang asielzoekers"), ("Aedes", "Aedes"),
                  ("VB", "Veiligheidsberaad")]
 # person id, name, title, organisation, presence at the meeting
-MEMBERS = [("spies", "Liesbeth Spies", "Mevr.", "VNG", "remote"),
+MEMBERS = [("van-der-maat", "Christophe van der Maat", "Dhr.", "JenV", "present"),
+           ("spies", "Liesbeth Spies", "Mevr.", "VNG", "remote"),
            ("de-reus", "Jan de Reus", "Dhr.", "IPO", "present"),
            ("klijnsma", "Jetta Klijnsma", "Mevr.", "CdK", "present"),
            ("kolff", "Wouter Kolff", "Dhr.", "VB", "remote"),
            ("van-rijn", "Martin van Rijn", "Dhr.", "Aedes", "absent")]
+
+
+# how the seeds name these members' offices (seed 004: "Dhr. Van der Maat (SJenV)")
+ABBREVIATIONS = {"van-der-maat": "SJenV", "klijnsma": "CDK’s"}
 
 
 def lrt_store(cli: Cli) -> None:
@@ -87,8 +92,10 @@ def lrt_store(cli: Cli) -> None:
             "--secretariat", "JenV", "--meetings-per-year", "6")
     for key, name, title, org, _ in MEMBERS:
         cli.new("person", "add", name, "--id", key, "--title", title)
+        abbreviation = ["--abbreviation", ABBREVIATIONS[key]] if key in ABBREVIATIONS else []
         cli.new("member", "add", "LRT", key, "--organisation", org, "--function",
-                f"bestuurder {org}", "--since", "2023-09-01", "--office-holder")
+                f"bestuurder {org}", "--since", "2023-09-01", "--office-holder",
+                *abbreviation)
     cli.new("user", "add", "spies", "--role", "member", "--organisation", "VNG",
             "--person", "spies")
     cli.new("user", "add", "woo", "--role", "auditor")
@@ -137,8 +144,11 @@ def test_seed_minutes_round_trip(cli: Cli, tmp_path: Path, seed: Seed) -> None:
                   "| Aanwezig |", "| Afwezig |"):
         assert label in rendered
     assert f"| Vergaderplaats | {seed.place} |" in rendered
-    assert "Mevr. Liesbeth Spies (VNG) (digitaal)" in rendered
-    assert "| Afwezig | Dhr. Martin van Rijn (Aedes) |" in rendered
+    # names as the seeds write them: title, surname, the office's abbreviation
+    assert "Mevr. Spies (VNG) (digitaal)" in rendered
+    assert "Dhr. Van der Maat (SJenV), " in rendered
+    assert "Mevr. Klijnsma (CDK’s)" in rendered
+    assert "| Afwezig | Dhr. Van Rijn (Aedes) |" in rendered
     assert parse(rendered) == expected
     assert action_lines(parse(rendered)) == action_lines(expected)
     assert cli.ok("minutes", "show", meeting, "--format", "md") == rendered  # stdout too
@@ -167,7 +177,7 @@ def test_seed_minutes_round_trip(cli: Cli, tmp_path: Path, seed: Seed) -> None:
     assert headings == [f"{it.number}. {it.title}" for it in expected]
     grid = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
     assert grid["Vergaderplaats"] == seed.place
-    assert "Mevr. Liesbeth Spies (VNG) (digitaal)" in grid["Aanwezig"]
+    assert "Mevr. Spies (VNG) (digitaal)" in grid["Aanwezig"]
     assert grid["Status"] == "concept, versie 1"
     assert document.core_properties.language == "nl-NL"
     assert document.core_properties.title.startswith("Verslag LRT ")
@@ -252,3 +262,42 @@ def test_bad_requests_for_minutes_documents(cli: Cli, tmp_path: Path) -> None:
     bad.write_text("# Verslag\n\n| Omschrijving | x |\n- Actie: VNG doet iets.\n",
                    encoding="utf8")
     cli.refused("minutes", "revise", meeting, "--from", str(bad), fragments=("line 4",))
+
+
+# --- existing minutes read in as they are (issue 15, point 7) --------------------------------
+
+PUBLISHED = {"seed_004_lrt_2023-11-10.md": "seed_004_published.txt",
+             "seed_003_lrt_2024-09-23.md": "seed_003_published.txt"}
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=[s.file[:8] for s in SEEDS])
+def test_the_seeds_published_minutes_import_verbatim(cli: Cli, tmp_path: Path,
+                                                     seed: Seed) -> None:
+    """`lrt minutes import` reads the seed's own text (tests/fixtures/seed_00N_published.txt,
+    a byte-for-byte copy of shared/seeds/00N_*.txt: its heading block, "Aanwezig", numbered
+    headings in capitals or not, "•" and "-" bullets wrapped over lines, page headers, names
+    blacked out as spaces) into exactly the items of the hand-written Markdown fixture; and
+    a DOCX rendered from them reads back in the same."""
+    from lrt_app.minutes_import import read_docx
+
+    expected = parse((FIXTURES / seed.file).read_text(encoding="utf8"))
+    lrt_store(cli)
+    meeting = held_meeting(cli, seed, [it.title for it in expected])
+    imported = cli.invoke("minutes", "import", meeting, "--from",
+                          str(FIXTURES / PUBLISHED[seed.file]))
+    assert imported.exit_code == 0, imported.stderr
+    assert imported.stdout == f"{meeting}\n"
+    assert imported.stderr.count(" agreed for ") == len(seed.actions)
+    shown = cli.json("minutes", "show", meeting)
+    assert [(i["number"], i["title"], [(p["kind"], p["text"]) for p in i["points"]])
+            for i in shown["items"]] == [
+        (it.number, it.title, [(p.kind.value, p.text) for p in it.points]) for it in expected]
+    docx_file = tmp_path / "verslag.docx"
+    cli.ok("minutes", "show", meeting, "--format", "docx", "--out", str(docx_file))
+    assert read_docx(docx_file.read_bytes()) == expected
+    # a file that is no minutes at all: refused, nothing recorded
+    other = cli.new("meeting", "schedule", "LRT", "--at", "2024-12-01 10:00", "--place", "x")
+    empty = tmp_path / "leeg.txt"
+    empty.write_text("Geen verslag hier.\n", encoding="utf8")
+    cli.refused("minutes", "import", other, "--from", str(empty),
+                fragments=("no numbered agenda item",))

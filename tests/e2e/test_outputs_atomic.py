@@ -20,7 +20,8 @@ from worlds.command_line import Cli, clean_env, lrt_executable, store_fingerprin
 from .test_woo_cli import M1, setup
 
 PERIOD = ("--table", "LRT", "--from", "2023-11-01", "--to", "2024-01-31")
-NAMES = [f"{M1}-inventaris.md", f"{M1}-openbaar.html", f"{M1}-openbaar.md"]
+NAMES = [f"{M1}-inventaris.md", f"{M1}-openbaar.html", f"{M1}-openbaar.md",
+         f"{M1}-openbaar.pdf", f"{M1}-openbaar.xml"]  # the PDF/A and its DiWoo metadata
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from .test_documents_print import Text, body_text, pdf_facts, squeeze
 from worlds.command_line import SEC, Cli
 
 M1, M2 = "LRT-2023-11-10", "LRT-2023-12-01"
@@ -69,7 +70,9 @@ def woo(cli: Cli, tmp_path: Path) -> Cli:
 
 
 def published_files(out: Path) -> dict[str, str]:
-    return {p.name: p.read_text(encoding="utf8") for p in sorted(out.iterdir())}
+    """The text files written (the PDF is read by `pdf_facts`)."""
+    return {p.name: p.read_text(encoding="utf8") for p in sorted(out.iterdir())
+            if p.suffix != ".pdf"}
 
 
 def test_the_default_redactions_with_where_they_occur(woo):
@@ -89,12 +92,19 @@ def test_publish_redacts_civil_servants_and_names_office_holders(woo, tmp_path):
     out = tmp_path / "openbaar"
     data = woo.json("minutes", "publish", M1, "--out", str(out))
     files = published_files(out)
-    assert set(files) == {f"{M1}-openbaar.md", f"{M1}-openbaar.html", f"{M1}-inventaris.md"}
+    assert set(files) == {f"{M1}-openbaar.md", f"{M1}-openbaar.html", f"{M1}-inventaris.md",
+                          f"{M1}-openbaar.xml"}  # the DiWoo metadata holds no name either
+    assert data["files"]["pdf"] == str(out / f"{M1}-openbaar.pdf")
+    pdf = pdf_facts((out / f"{M1}-openbaar.pdf").read_bytes())  # PDF/A, the same text
+    assert pdf["pdfa"] == ("2", "B") and all(pdf["fonts"].values())
+    files["pdf"] = body_text(pdf["pages"], ["Landelijke Regietafel", "Datum 10 november 2023",
+                                            f"Onze referentie {M1}"])
+    assert squeeze(files["pdf"]) == squeeze(Text.of(files[f"{M1}-openbaar.html"]))
     for content in files.values():
         assert "Morren" not in content and "Karin" not in content
         assert OPINION not in content
     md = files[f"{M1}-openbaar.md"]
-    assert "Mevr. Liesbeth Spies (VNG)" in md and "Liesbeth Spies vraagt om tempo. [5.2]" in md
+    assert "Mevr. Spies (VNG)" in md and "Liesbeth Spies vraagt om tempo. [5.2]" in md
     assert "[5.1.2e] (IPO) (digitaal)" in md and "mw. [5.1.2e] (IPO)" not in md
     assert "De voorzitter opent; [5.1.2e] (IPO) licht" in md
     # the digests recorded are those of the files written
@@ -130,7 +140,7 @@ def test_a_lifted_redaction_is_named_again(woo, tmp_path):
     out = tmp_path / "openbaar"
     woo.ok("minutes", "publish", M1, "--out", str(out))
     md = (out / f"{M1}-openbaar.md").read_text(encoding="utf8")
-    assert "Mw. Karin Morren (IPO) (digitaal)" in md and "mw. K. Morren (IPO) licht" in md
+    assert "Mw. Morren (IPO) (digitaal)" in md and "mw. K. Morren (IPO) licht" in md
     assert "Er is niets weggelakt." in (out / f"{M1}-inventaris.md").read_text(encoding="utf8")
 
 

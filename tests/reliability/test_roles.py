@@ -119,6 +119,10 @@ CASES: dict[str, tuple[set[str], Setup, Command]] = {
     "register organisation": (ADMINISTRATORS, none,
                               lambda a, u: a.register_organisation(u, "OCW", "Ministerie OCW")),
     "register person": (ADMINISTRATORS, none, lambda a, u: a.register_person(u, "Jan Jansen")),
+    "record office": (ADMINISTRATORS, none, lambda a, u: a.record_office(
+        u, "adviseur-elders", "burgemeester")),
+    "record tooi": (ADMINISTRATORS, none, lambda a, u: a.record_tooi(
+        u, "VNG", "https://identifier.overheid.nl/tooi/id/ministerie/mnre1058")),
     # Scope (permissions.require_user_registrar): JenV keeps the store and runs the LRT;
     # BZK's secretariat registers only for BZK and for people at no table yet.
     "register auditor": ({ADMIN}, none,
