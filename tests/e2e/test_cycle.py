@@ -91,8 +91,9 @@ def test_minutes_text_view(cycle: Cycle) -> None:
     assert "Status                  vastgesteld, versie 3" in out
     assert "Vergaderdatum en -tijd  10 november 2023, 9.15 uur" in out
     rows = {line[:24].strip(): line[24:] for line in out.splitlines()[2:9]}
-    assert rows["Aanwezig"].startswith("Mevr. Liesbeth Spies (VNG) (digitaal), ")
-    assert "Jan de Reus" in rows["Aanwezig"] and "Adviseur VNG" in rows["Afwezig"]
+    # as the seeds write them: title, short name and office ("Dhr. Van der Maat (SJenV)")
+    assert rows["Aanwezig"].startswith("Mevr. Spies (VNG) (digitaal), ")
+    assert "Dhr. De Reus (IPO)" in rows["Aanwezig"] and "Adviseur VNG" in rows["Afwezig"]
     assert "  • Besluit: de LRT komt voortaan eens per maand bijeen." in out
     assert "  • Actie: VNG levert een notitie aan." in out
     assert "  2. namens IPO, agendapunt 3: afgewezen: Valt buiten dit verslag." in out
