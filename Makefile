@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install clean bench screenshots docs
+.PHONY: demo test install clean bench bench-quick screenshots docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ docs: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+bench-quick: $(STAMP)  # the 100k-event store, fewer repetitions: minutes, not an hour
+	$(BIN)/python -m bench --quick
 
 clean:
 	rm -rf $(VENV) *.egg-info lrt-demo.sqlite*

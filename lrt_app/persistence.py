@@ -163,8 +163,8 @@ class PydanticMapper(Mapper[UUID]):
         # the cipher lrt_app.settings selects (CIPHER_TOPIC), whatever the environment says
         return cast(BoundCipher, self.cipher)
 
-    def to_domain_event(self, stored_event: StoredEvent) -> DomainEvent:
-        cls = EVENT_TYPES[stored_event.topic]
+    def _plain(self, stored_event: StoredEvent) -> bytes:
+        """The event's JSON bytes: opened (an encrypted store) and decompressed."""
         data = stored_event.state
         if self.cipher:
             bound = self._bound_cipher()
@@ -180,7 +180,11 @@ class PydanticMapper(Mapper[UUID]):
                               ) from None
         if self.compressor:
             data = self.compressor.decompress(data)
-        state = self.transcoder.decode(data)
+        return bytes(data)
+
+    def to_domain_event(self, stored_event: StoredEvent) -> DomainEvent:
+        cls = EVENT_TYPES[stored_event.topic]
+        state = self.transcoder.decode(self._plain(stored_event))
         version = state.pop("class_version", 1)
         while version < cls.class_version:
             getattr(cls, f"upcast_v{version}_v{version + 1}")(state)
@@ -191,3 +195,30 @@ class PydanticMapper(Mapper[UUID]):
         if stamp is not None:
             stamp.check(stored_event, state.get("actor"))  # lrt_app.chain_postgres
         return cls.model_validate(state)
+
+    def to_domain_event_quickly(self, stored_event: StoredEvent) -> DomainEvent:
+        """The same event as `to_domain_event` gives (tests/integration/test_quick_decoding.py
+        holds the two to it on every kind of event), at about half the cost: pydantic
+        parses and validates the stored JSON in one pass (`model_validate_json`) instead of
+        `json.loads` and then validating the dict. The stream's id and version are appended
+        as the last keys, so that they win over any the stored JSON might hold, as they do
+        in `to_domain_event`. An event of an older class version (upcast on the way), or
+        one this path cannot read, takes `to_domain_event`, which also names what is wrong.
+        For the bulk readers: the rebuild and the fold of `projections verify`."""
+        cls = EVENT_TYPES[stored_event.topic]
+        if cls.class_version > 1:
+            return self.to_domain_event(stored_event)
+        data = self._plain(stored_event)
+        if not (data.startswith(b"{") and data.endswith(b"}")) or data == b"{}":
+            return self.to_domain_event(stored_event)
+        tail = b',"originator_id":"%s","originator_version":%d}' % (
+            str(stored_event.originator_id).encode("ascii"),
+            stored_event.originator_version)
+        try:
+            event = cls.model_validate_json(data[:-1] + tail)
+        except ValueError:
+            return self.to_domain_event(stored_event)
+        stamp = getattr(stored_event, "stamp", None)  # PostgreSQL: who inserted the row
+        if stamp is not None:
+            stamp.check(stored_event, event.actor)  # lrt_app.chain_postgres
+        return event

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any, ClassVar, Self, TypeVar
 from uuid import UUID, uuid5
 
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ConfigDict
 NAMESPACE = UUID("6b0e0c52-5b7e-4c2e-9d0a-1f3c1a4e7a10")
 
 
+@lru_cache(maxsize=1 << 16)  # a SHA-1 each: commands and the views ask for the same ids
 def aggregate_id(kind: str, key: str) -> UUID:
     return uuid5(NAMESPACE, f"{kind}:{key}")
 
@@ -34,6 +36,18 @@ class Role(StrEnum):
 
 class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def __copy__(self) -> Self:
+        """The shallow copy `model_copy` makes (every state change is one), without
+        pydantic's generic handling of extra and private attributes: these models have
+        neither (extra="forbid", no private attributes)."""
+        cls = type(self)
+        new = cls.__new__(cls)
+        object.__setattr__(new, "__dict__", self.__dict__.copy())
+        object.__setattr__(new, "__pydantic_fields_set__", self.__pydantic_fields_set__.copy())
+        object.__setattr__(new, "__pydantic_extra__", None)
+        object.__setattr__(new, "__pydantic_private__", None)
+        return new
 
 
 class Actor(Model):

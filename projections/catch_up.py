@@ -14,6 +14,9 @@ from lrt_app.application import Lrt
 from .read_model import ReadModel, SQLiteReadModel
 
 BATCH = 500
+# A rebuild (and a fold, `projections.verify`) reads and applies this many events at a
+# time: a few statements per batch (`ReadModel.apply`), so larger batches cost less.
+BULK = 5000
 MAX_COLLISIONS = 100
 # PostgreSQL: how long a login that may not write the views (a writer, an auditor) waits for
 # 'lrt projections follow' to apply what was recorded before its query
@@ -50,7 +53,7 @@ def project_on_save(app: Lrt) -> None:
         position = library_private.max_tracking_id(model, app.name, c) or 0
         if inserted[0][0] != position + 1:
             return
-        model.apply(c, app.name, [(app.mapper.to_domain_event(stored), n)
+        model.apply(c, app.name, [(app.mapper.to_domain_event_quickly(stored), n)
                                   for n, stored in inserted])
 
     recorder.on_inserted = project
@@ -76,7 +79,7 @@ def catch_up(app: Lrt, model: ReadModel, *, batch: int = BATCH,
             start=position, limit=batch, inclusive_of_start=False)
         if not notifications:
             return done
-        events = [(app.mapper.to_domain_event(n), n.id) for n in notifications]
+        events = [(app.mapper.to_domain_event_quickly(n), n.id) for n in notifications]
         try:
             applied = model.process(app.name, events)
         except (IntegrityError, OperationalError):
@@ -120,4 +123,4 @@ def bring_up_to_date(app: Lrt, model: ReadModel, *, wait: float = FOLLOWER_WAIT)
 def rebuild(app: Lrt, model: ReadModel, *,
             progress: Callable[[int], None] | None = None) -> int:
     model.reset(app.name)
-    return catch_up(app, model, progress=progress)
+    return catch_up(app, model, batch=BULK, progress=progress)

@@ -24,6 +24,7 @@ import json
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from eventsourcing.persistence import Tracking
@@ -43,9 +44,12 @@ from lrt_domain.tables import Table
 
 A = TypeVar("A", bound=Aggregate)
 
+
+@lru_cache(maxsize=1 << 16)  # a round's times are stamped again with each of its events
 def stamp(moment: datetime) -> str:
-    """A UTC time that sorts as text."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """A UTC time that sorts as text: 2026-12-02T17:40:16.000000Z (what
+    `strftime("%Y-%m-%dT%H:%M:%S.%fZ")` gives, at a fraction of its cost)."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")[:26] + "Z"
 
 
 # --- query tables, each row derived from one aggregate's state ("source") ----------------
@@ -151,6 +155,46 @@ def rows_of(state: Aggregate | None) -> Rows:
     return rows_for(state) if rows_for else {}
 
 
+class _History:
+    """The history rows a batch of events changes, kept in memory and written at its end.
+
+    A source's rows in a table change at a position: the rows before are closed there and
+    the new ones opened. Rows still open in the store (from earlier batches) are closed by
+    one UPDATE per source and table; rows opened and closed within the batch are inserted
+    closed; the rows still open at its end are inserted open. The result is the same as
+    writing each change as it happens (`projections verify` compares with a fold)."""
+
+    def __init__(self) -> None:
+        self.close: dict[str, list[tuple[int, str]]] = {}  # table: (position, source)
+        self.open: dict[tuple[str, str], tuple[list[tuple[Any, ...]], int]] = {}
+        self.done: dict[str, list[tuple[list[tuple[Any, ...]], str, int, int]]] = {}
+
+    def change(self, table: str, sid: str, rows: list[tuple[Any, ...]], position: int
+               ) -> None:
+        earlier = self.open.pop((table, sid), None)
+        if earlier is None:
+            self.close.setdefault(table, []).append((position, sid))
+        elif earlier[0]:
+            self.done.setdefault(table, []).append((earlier[0], sid, earlier[1], position))
+        self.open[(table, sid)] = (rows, position)
+
+    def write(self, c: Any, model: ReadModel) -> None:
+        for table, closing in self.close.items():
+            c.executemany(model.sql(f"UPDATE hist_{table} SET valid_until = ? "
+                                    "WHERE source = ? AND valid_until IS NULL"), closing)
+        inserts: dict[str, list[tuple[Any, ...]]] = {}
+        for table, spans in self.done.items():
+            inserts[table] = [(sid, *row, since, until) for rows, sid, since, until in spans
+                              for row in model._sealed(table, rows)]
+        for (table, sid), (rows, since) in self.open.items():
+            inserts.setdefault(table, []).extend(
+                (sid, *row, since, None) for row in model._sealed(table, rows))
+        for table, new in inserts.items():
+            if new:
+                marks = ", ".join("?" * len(new[0]))
+                c.executemany(model.sql(f"INSERT INTO hist_{table} VALUES ({marks})"), new)
+
+
 class ReadModel:
     """The views and their position, written in one transaction on either store.
 
@@ -235,7 +279,12 @@ class ReadModel:
 
     def apply(self, c: Any, application_name: str,
               batch: Sequence[tuple[DomainEvent, int]]) -> int:
-        """`process` within a transaction the caller holds (and commits)."""
+        """`process` within a transaction the caller holds (and commits).
+
+        In bulk: the events are applied in memory, and what they change is written at the
+        end with one `executemany` per statement (a state per aggregate, its query rows,
+        the history rows and the versions), so a batch of thousands of events (a rebuild)
+        costs a few statements, not a few per event."""
         position = library_private.max_tracking_id(self, application_name, c) or 0
         todo = [(event, n) for event, n in batch if n > position]
         if not todo:
@@ -245,6 +294,7 @@ class ReadModel:
         changed: dict[str, set[str]] = {}  # per state, the query tables to rewrite
         versions: list[tuple[Any, ...]] = []
         snapshots: list[tuple[Any, ...]] = []
+        history = _History()
         for event, n in todo:
             sid = event.originator_id.hex
             before: Aggregate | None
@@ -259,15 +309,17 @@ class ReadModel:
             if state.version % SNAPSHOT_EVERY == 0:
                 snapshots.append((sid, state.version, self.seal(
                     state.model_dump_json(), self.state_place(sid, state.version))))
-            after = rows_of(state)
-            for table in after.keys() | rows[sid].keys():
-                if after.get(table, []) != rows[sid].get(table, []):
-                    self._record_history(c, table, sid, after.get(table, []), n)
-                    changed[sid].add(table)
+            after, earlier = rows_of(state), rows[sid]
+            if after != earlier:
+                for table in after.keys() | earlier.keys():
+                    new = after.get(table, [])
+                    if new != earlier.get(table, []):
+                        history.change(table, sid, new, n)
+                        changed[sid].add(table)
             rows[sid] = after
-        for sid, state in states.items():
-            self._save_state(c, sid, state, {t: rows[sid].get(t, [])
-                                             for t in changed[sid]})
+        history.write(c, self)
+        self._save_states(c, states, {sid: {t: rows[sid].get(t, []) for t in changed[sid]}
+                                      for sid in states})
         c.executemany(self.sql("INSERT INTO view_versions VALUES (?, ?, ?, ?)"), versions)
         if snapshots:
             c.executemany(self.sql("INSERT INTO view_snapshots VALUES (?, ?, ?)"),
@@ -302,30 +354,31 @@ class ReadModel:
             return {**row, "text": self.unseal(row["text"], self.text_place(row["key"]))}
         return row
 
-    def _record_history(self, c: Any, table: str, sid: str, rows: list[tuple[Any, ...]],
-                        position: int) -> None:
-        """The source's rows in `table` changed at `position`: close the old, open the new."""
-        self._execute(c, f"UPDATE hist_{table} SET valid_until = ? "
-                      "WHERE source = ? AND valid_until IS NULL",
-                      (position, sid))
-        if rows:
-            marks = ", ".join("?" * (len(rows[0]) + 3))
-            c.executemany(self.sql(f"INSERT INTO hist_{table} VALUES ({marks})"),
-                          [(sid, *row, position, None) for row in self._sealed(table, rows)])
+    def _save_states(self, c: Any, states: dict[str, Aggregate],
+                     changed: dict[str, dict[str, list[tuple[Any, ...]]]]) -> None:
+        """Each state, and its query rows in the tables its events changed."""
+        ids = [(sid,) for sid in states]
+        self._executemany(c, "DELETE FROM view_state WHERE id = ?", ids)
+        self._executemany(c, "INSERT INTO view_state VALUES (?, ?, ?, ?, ?)", [
+            (sid, state.KIND, state.key, state.version,
+             self.seal(state.model_dump_json(), self.state_place(sid, state.version)))
+            for sid, state in states.items()])
+        by_table: dict[str, list[str]] = {}
+        for sid, tables in changed.items():
+            for table in tables:
+                by_table.setdefault(table, []).append(sid)
+        for table, sids in by_table.items():
+            self._executemany(c, f"DELETE FROM {table} WHERE source = ?",
+                              [(sid,) for sid in sids])
+            new = [(sid, *row) for sid in sids
+                   for row in self._sealed(table, changed[sid][table])]
+            if new:
+                marks = ", ".join("?" * len(new[0]))
+                self._executemany(c, f"INSERT INTO {table} VALUES ({marks})", new)
 
-    def _save_state(self, c: Any, sid: str, state: Aggregate,
-                    changed: dict[str, list[tuple[Any, ...]]]) -> None:
-        self._execute(c, "DELETE FROM view_state WHERE id = ?", (sid,))
-        self._execute(c, "INSERT INTO view_state VALUES (?, ?, ?, ?, ?)",
-                      (sid, state.KIND, state.key, state.version,
-                       self.seal(state.model_dump_json(),
-                                 self.state_place(sid, state.version))))
-        for table, rows in changed.items():
-            self._execute(c, f"DELETE FROM {table} WHERE source = ?", (sid,))
-            if rows:
-                marks = ", ".join("?" * (len(rows[0]) + 1))
-                c.executemany(self.sql(f"INSERT INTO {table} VALUES ({marks})"),
-                              [(sid, *row) for row in self._sealed(table, rows)])
+    def _executemany(self, c: Any, statement: str, params: list[tuple[Any, ...]]) -> None:
+        if params:
+            c.executemany(self.sql(statement), params)
 
     def reset(self, application_name: str) -> None:
         """Empty every view and forget the position: the next catch-up rebuilds from zero."""

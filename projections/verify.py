@@ -33,7 +33,7 @@ from eventsourcing.sqlite import SQLiteDatastore
 from lrt_app import library_private
 from lrt_app.application import Lrt
 
-from .catch_up import BATCH
+from .catch_up import BULK
 from .read_model import HISTORY, TABLES, VERSIONS, ReadModel, SQLiteReadModel
 
 # Every table of the read model, with the columns that identify a row in a report.
@@ -95,10 +95,10 @@ def fold(app: Lrt, *, upto: int | None = None, cipher: Any = None,
         position = 0
         while upto is None or position < upto:
             notifications = app.recorder.select_notifications(
-                start=position, limit=BATCH, stop=upto, inclusive_of_start=False)
+                start=position, limit=BULK, stop=upto, inclusive_of_start=False)
             if not notifications:
                 break
-            model.process(app.name, [(app.mapper.to_domain_event(n), n.id)
+            model.process(app.name, [(app.mapper.to_domain_event_quickly(n), n.id)
                                      for n in notifications])
             position = notifications[-1].id
             if progress:

@@ -72,6 +72,7 @@ NOT_VIEWS = {"projections status", "projections verify", "audit head",  # about 
 
 
 def test_every_view_command_accepts_as_of() -> None:
+    lrt.load_all()  # every command (lrt imports their modules when first asked for)
     found = views(lrt)
     assert {"minutes show", "deadlines", "action list", "member list", "meeting list",
             "history", "calendar export"} <= set(found)

@@ -35,6 +35,7 @@ def leaf_commands() -> list[tuple[tuple[str, ...], click.Command]]:
         elif path not in SKIP:
             out.append((path, cmd))
 
+    lrt.load_all()  # every command's module (lrt imports them when first asked for)
     walk(lrt, ())
     return out
 
