@@ -91,6 +91,9 @@ def saved(app, world, meetings, monkeypatch):
     a.change_mail_wish(MEMBER, person, "reminder", wanted=False)
     a.change_mail_wish(MEMBER, person, "reminder", wanted=True)
     a.change_organisation_email(ADMIN, "VNG", "secretariaat@vng.example")
+    # documents: an office held, an organisation's TOOI identifier
+    a.record_office(ADMIN, person, "burgemeester van Dordrecht")
+    a.record_tooi(ADMIN, "VNG", "https://identifier.overheid.nl/tooi/id/oorg/oorg10138")
     for key in ("k1", "k2"):
         assert a.decide_mail(ADMIN, key, kind=MailKind.REMINDER, table="LRT", subject=m1,
                              recipient_kind="person", recipient=person,
@@ -113,7 +116,7 @@ def all_stored_events(app) -> list[DomainEvent]:
 
 
 def test_every_event_type_round_trips_through_the_store_unchanged(world, saved):
-    assert len(saved) == 54
+    assert len(saved) == 56
     for event in saved:
         stored = world.app.events_of(event.originator_id)[event.originator_version - 1]
         assert type(stored) is type(event)
