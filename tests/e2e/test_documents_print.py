@@ -365,7 +365,8 @@ def test_every_document_is_in_dutch(world: Cli, tmp_path: Path) -> None:
 
     found = {name: english_words(text) for name, text in texts.items()}
     assert {name: words for name, words in found.items() if words} == {}
-    assert "Vastgesteld in de vergadering LRT-2023-12-01 met wijziging 1" in texts["text"]
+    assert ("in de vergadering van 1 december 2023 (LRT-2023-12-01) met een wijziging "
+            "namens VNG") in texts["text"]
 
 
 def test_a_public_office_is_recorded_on_the_person(world: Cli) -> None:
