@@ -25,7 +25,8 @@ from lrt_domain.meetings import Meeting
 from lrt_domain.minutes import Minutes, MinutesStatus
 from lrt_domain.publication import (GROUND_DESCRIPTIONS, Decision, InventoryEntry,
                                     WORD, Publication, RedactionEntry, Redactor,
-                                    TargetKind, WooGround, fold, inventory, name_patterns,
+                                    TargetKind, WooGround, find_phones, fold, inventory,
+                                    name_patterns,
                                     organisation_codes, redactions)
 from lrt_domain.tables import Table
 
@@ -203,6 +204,8 @@ def moment(value: datetime | None) -> str:
 def what(e: InventoryEntry) -> str:
     if e.kind in (TargetKind.PERSON, TargetKind.NAME):
         return f"naam van persoon {e.person_number}"
+    if e.kind is TargetKind.PHONE:
+        return "telefoonnummer"
     return "passage"
 
 
@@ -245,6 +248,7 @@ def _check_nothing_left(entries: list[RedactionEntry], persons: Mapping[str, Per
     names: list[re.Pattern[str]] = []
     capitalised: list[re.Pattern[str]] = []  # matched where a capital is: "Groot", not "groot"
     passages: list[str] = []
+    phones = {e.phone for e in entries if e.in_force and e.phone is not None}
     for e in entries:
         if not e.in_force:
             continue
@@ -269,6 +273,7 @@ def _check_nothing_left(entries: list[RedactionEntry], persons: Mapping[str, Per
                              + rf"(?![{WORD}])", flat) for passage in passages)
         left = left or any(any(c.isupper() for c in m[0]) for p in capitalised
                            for m in p.finditer(folded))
+        left = left or any(digits in phones for _, _, digits in find_phones(text))
         if left or any(p.search(folded) for p in names):
             raise RuleViolation(
                 f"publication: the public {label} would still hold a redacted name or "

@@ -65,6 +65,7 @@ class TargetKind(StrEnum):
     PERSON = "person"
     PASSAGE = "passage"
     NAME = "name"  # a name not in the directory (a suggestion confirmed), in all its forms
+    PHONE = "phone"  # a phone number in the text (a default, as a civil servant's name)
 
 
 class Origin(StrEnum):
@@ -119,7 +120,10 @@ def same_name(a: str, b: str) -> bool:
 
 
 class LiftedDefault(Model):
-    person: str
+    """A default redaction lifted: of a person, or of a phone number (its digits)."""
+
+    person: str | None = None
+    phone: str | None = None
     decided: Decision
 
 
@@ -136,7 +140,7 @@ class InventoryEntry(Model):
     decided_at: datetime | None = None
     occurrences: int
     # internal references, for the record (kept in the store, never rendered in public):
-    ref: str  # "person:KEY", "passage:N" or "name:N"
+    ref: str  # "person:KEY", "passage:N", "name:N" or "phone:DIGITS"
 
 
 class PublicationRecord(Model):
@@ -288,6 +292,35 @@ def _email_local_parts(folded: str, given: list[str], surname: list[str]
     return out
 
 
+# A Dutch phone number as minutes write it: "06-12345678", "070 123 4567", "(070) 123 45
+# 67", "+31 6 1234 5678", "+31 (0)70 1234567", "0031 70 ..."; a candidate is one only when
+# its digits make a Dutch number (0 and nine digits, the first not 0, after the country
+# code is read as 0), so that dates, years and references stay.
+PHONE_CANDIDATE = re.compile(r"(?<![\w+])(?:\+31|0031|\(?0)[\d \t().\-]{7,17}\d(?!\w)")
+
+
+def phone_digits(number: str) -> str | None:
+    """The national form of a phone number ("0612345678"), or None if it is none."""
+    digits = re.sub(r"\D", "", number)
+    if number.startswith("+31") or number.startswith("0031"):
+        digits = digits[2:] if number.startswith("+") else digits[4:]
+        digits = digits[1:] if digits.startswith("0") else digits  # "+31 (0)70"
+        digits = "0" + digits
+    return digits if re.fullmatch(r"0[1-9]\d{8}", digits) else None
+
+
+def find_phones(text: str) -> list[tuple[int, int, str]]:
+    """Where Dutch phone numbers occur in `text` (read folded: fullwidth digits too), with
+    each one's national digits. Pure."""
+    folded, index = fold(text)
+    out = []
+    for m in PHONE_CANDIDATE.finditer(folded):
+        digits = phone_digits(m[0])
+        if digits is not None:
+            out.append((index[m.start()], index[m.end() - 1] + 1, digits))
+    return out
+
+
 def find_names(text: str, persons: Mapping[str, object], *, exclude: Iterable[str] = (),
                given_alone: bool = False) -> list[NameMatch]:
     """Where known persons' names occur in `text` (`persons`: key -> anything with a
@@ -376,11 +409,13 @@ class RedactionEntry(Model):
     """One redaction, default or added, in force or lifted, and where it applies."""
 
     number: int  # its number in `lrt minutes redactions` (lifted ones keep theirs)
-    ref: str  # "person:KEY", "passage:N" or "name:N" (N: the added redaction's number)
+    ref: str  # "person:KEY", "passage:N", "name:N" (N: the added redaction's number) or
+    # "phone:DIGITS" (a phone number, by its national digits)
     kind: TargetKind
     person: str | None = None
     passage: str | None = None
     name: str | None = None
+    phone: str | None = None  # a phone number's national digits
     ground: WooGround
     origin: Origin
     reason: str
@@ -421,8 +456,10 @@ def redactions(minutes: Minutes, meeting: Meeting, table: Table,
     day = local_date(meeting.starts_at)
     where = named_persons(minutes, meeting, table, persons)
     texts = minutes_texts(minutes, meeting)
-    lifted = {d.person: d.decided for d in publication.lifted_defaults} if publication \
-        else {}
+    lifted = {d.person: d.decided for d in publication.lifted_defaults
+              if d.person is not None} if publication else {}
+    lifted_phones = {d.phone: d.decided for d in publication.lifted_defaults
+                     if d.phone is not None} if publication else {}
     entries: list[RedactionEntry] = []
     for key, locations in where.items():
         person = persons.get(key)
@@ -437,6 +474,16 @@ def redactions(minutes: Minutes, meeting: Meeting, table: Table,
             person=key, ground=WooGround.PRIVACY, origin=Origin.DEFAULT, reason=why,
             lifted=lifted.get(key), locations=tuple(dict.fromkeys(locations)),
             occurrences=len(locations)))
+    phones: dict[str, list[str]] = {}
+    for location, text in texts:
+        for _, _, digits in find_phones(text):
+            phones.setdefault(digits, []).append(location)
+    for digits, locations in phones.items():
+        entries.append(RedactionEntry(
+            number=len(entries) + 1, ref=f"phone:{digits}", kind=TargetKind.PHONE,
+            phone=digits, ground=WooGround.PRIVACY, origin=Origin.DEFAULT,
+            reason="telefoonnummer", lifted=lifted_phones.get(digits),
+            locations=tuple(dict.fromkeys(locations)), occurrences=len(locations)))
     exclude = organisation_codes(table)
     for a in publication.added if publication else ():
         if a.person is not None:
@@ -509,6 +556,7 @@ class Redactor:
                 names[e.ref] = NamedOnly(name=e.name)
                 self.person_grounds.setdefault(e.ref, []).append(e.ground)
         self.passages = [(e.passage, e.ground) for e in active if e.passage]
+        self.phones = {e.phone: e.ground for e in active if e.phone is not None}
         self.persons: Mapping[str, object] = {**persons, **names} if names else persons
         self.exclude = set(exclude)
 
@@ -525,6 +573,9 @@ class Redactor:
             while start >= 0:
                 raw.append((start, start + len(passage), [ground]))
                 start = text.find(passage, start + 1)
+        if self.phones:
+            raw += [(start, end, [self.phones[digits]])
+                    for start, end, digits in find_phones(text) if digits in self.phones]
         for match in find_names(text, self.persons, exclude=self.exclude, given_alone=True):
             grounds = [g for p in match.persons for g in self.person_grounds.get(p, [])]
             if grounds:
@@ -603,11 +654,13 @@ class Publication(Aggregate):
                 name=self.name, decided=_decision(self))))
 
     class RedactionLifted(DomainEvent):
-        """Of an added redaction (`number`) or of a default one (`person`)."""
+        """Of an added redaction (`number`) or of a default one (`person`, or `phone`: a
+        phone number's national digits)."""
 
         TOPIC: ClassVar[str] = "lrt.Publication.RedactionLifted"
         number: int | None = None
         person: str | None = None
+        phone: str | None = None
         reason: str
 
         def apply(self, state: Publication) -> Publication:
@@ -615,9 +668,9 @@ class Publication(Aggregate):
                 return state.with_(added=tuple(
                     a.model_copy(update={"lifted": _decision(self)})
                     if a.number == self.number else a for a in state.added))
-            assert self.person is not None
+            assert self.person is not None or self.phone is not None
             return state.with_(lifted_defaults=(*state.lifted_defaults, LiftedDefault(
-                person=self.person, decided=_decision(self))))
+                person=self.person, phone=self.phone, decided=_decision(self))))
 
     class Published(DomainEvent):
         TOPIC: ClassVar[str] = "lrt.Publication.Published"
@@ -724,6 +777,9 @@ class Publication(Aggregate):
         if entry.origin is Origin.ADDED:
             return self.trigger(self.RedactionLifted, ctx, number=entry.added_number,
                                 reason=reason, on_behalf_of=ctx.actor.organisation)
+        if entry.kind is TargetKind.PHONE:
+            return self.trigger(self.RedactionLifted, ctx, phone=entry.phone, reason=reason,
+                                on_behalf_of=ctx.actor.organisation)
         return self.trigger(self.RedactionLifted, ctx, person=entry.person, reason=reason,
                             on_behalf_of=ctx.actor.organisation)
 

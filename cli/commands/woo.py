@@ -27,7 +27,8 @@ def redaction_row(e: Any) -> dict[str, Any]:
     from lrt_domain.publication import GROUND_DESCRIPTIONS
 
     return {"number": e.number, "kind": e.kind.value, "person": e.person,
-            "passage": e.passage, "name": e.name, "ground": e.ground.value,
+            "passage": e.passage, "name": e.name, "phone": e.phone,
+            "ground": e.ground.value,
             "ground_description": GROUND_DESCRIPTIONS[e.ground], "origin": e.origin.value,
             "in_force": e.in_force, "reason": e.reason, "decided": _decision(e.decided),
             "lifted": _decision(e.lifted), "occurrences": e.occurrences,
@@ -39,6 +40,8 @@ def _target(row: dict[str, Any]) -> str:
         return str(row["person"])
     if row.get("name"):
         return f'name "{row["name"]}"'
+    if row.get("phone"):
+        return f"phone {row['phone']}"
     text = " ".join(row["passage"].split())
     return f'"{text[:40]}..."' if len(text) > 43 else f'"{text}"'
 

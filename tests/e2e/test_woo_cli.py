@@ -330,3 +330,19 @@ def test_a_name_is_dismissed_or_redacted_once(woo_names):
 def woo_names(cli: Cli, tmp_path: Path) -> Cli:
     setup(cli, tmp_path, minutes=UNKNOWN)
     return cli
+
+
+def test_a_phone_number_is_redacted_by_default_and_can_be_lifted(cli, tmp_path):
+    setup(cli, tmp_path, minutes=MINUTES.replace("vraagt om tempo.",
+                                                 "vraagt om tempo (bel 06-12345678)."))
+    (row,) = [r for r in cli.json("minutes", "redactions", M1) if r["kind"] == "phone"]
+    assert (row["phone"], row["origin"], row["where"]) == (
+        "0612345678", "default", ["agendapunt 2, punt 1"])
+    cli.ok("minutes", "publish", M1, "--out", str(tmp_path / "a"))
+    files = published_files(tmp_path / "a")
+    assert "(bel [5.1.2e])" in files[f"{M1}-openbaar.md"]
+    assert not any("12345678" in text for text in files.values())
+    assert "| telefoonnummer | 5.1.2e |" in files[f"{M1}-inventaris.md"]
+    cli.ok("minutes", "unredact", M1, str(row["number"]), "--reason", "algemeen nummer")
+    cli.ok("minutes", "publish", M1, "--out", str(tmp_path / "b"))
+    assert "(bel 06-12345678)" in published_files(tmp_path / "b")[f"{M1}-openbaar.md"]

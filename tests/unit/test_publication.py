@@ -600,3 +600,43 @@ def test_a_name_of_the_directory_or_not_in_the_text_is_refused():
     with pytest.raises(InvalidInput, match="give one of"):
         w.publication.add_redaction(ctx(DECIDED), *w.states, person=None, passage="x",
                                     name="Jan", ground="5.1.2e", reason="r")
+
+
+# --- phone numbers: redacted by default, as a civil servant's name ---------------------------
+
+@pytest.mark.parametrize("number", [
+    "06-12345678", "06 1234 5678", "0612345678", "070-1234567", "070 123 4567",
+    "(070) 123 45 67", "+31 6 1234 5678", "+31 (0)70 123 4567", "0031 70 1234567",
+    "\uff10\uff16\uff0d\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18"])  # fullwidth
+def test_a_phone_number_is_redacted_by_default(number):
+    w = World()
+    w.minutes = fold(w.minutes, w.minutes.correct(
+        ctx(at(2024, 1, 8, 12)), item=1, point=2, reason="probe",
+        text=f"Bel {number} voor de cijfers van 2023-11-10 (LRT-2023-11-10, 1.234.567 euro)."))
+    (entry,) = [e for e in w.entries() if e.phone]
+    assert (entry.kind.value, entry.origin, entry.occurrences) == ("phone", Origin.DEFAULT, 1)
+    public = w.render()
+    assert ("- Bel [5.1.2e] voor de cijfers van 2023-11-10 (LRT-2023-11-10, 1.234.567 euro)."
+            in public.markdown.splitlines()), public.markdown
+    assert "telefoonnummer" in public.inventory_markdown
+
+
+def test_a_phone_number_redaction_is_lifted_like_a_default():
+    w = World()
+    w.minutes = fold(w.minutes, w.minutes.correct(
+        ctx(at(2024, 1, 8, 12)), item=1, point=2, reason="probe",
+        text="Het algemene nummer van het COA is 088-7157000 (ook 088 715 7000)."))
+    (entry,) = [e for e in w.entries() if e.phone]
+    assert (entry.phone, entry.occurrences) == ("0887157000", 2)
+    event = w.lift(entry.number, "algemeen nummer van een organisatie")
+    assert (event.phone, event.person, event.number) == ("0887157000", None, None)
+    assert not [e for e in w.entries() if e.phone and e.in_force]
+    assert "088-7157000 (ook 088 715 7000)" in w.render().markdown
+
+
+@pytest.mark.parametrize("text", ["Op 10-11-2023 om 09.15 uur", "Zaak 0123-45", "In 2023 "
+                                  "kwamen 12345678 aanvragen", "Versie 0.9.8 van DiWoo"])
+def test_numbers_that_are_no_phone_numbers_stay(text):
+    from lrt_domain.publication import find_phones
+
+    assert find_phones(text) == []
