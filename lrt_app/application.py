@@ -948,15 +948,16 @@ class Lrt(Application[UUID]):
         return states, fold(None, opened), [opened]
 
     def add_redaction(self, login: str | None, meeting: str, *, person: str | None = None,
-                      passage: str | None = None, ground: str, reason: str
-                      ) -> RedactionEntry:
-        """Redact a person (key) or a literal passage of the minutes on a Woo ground;
-        returns the redaction as `lrt minutes redactions` lists it."""
+                      passage: str | None = None, name: str | None = None, ground: str,
+                      reason: str) -> RedactionEntry:
+        """Redact a person (key), a literal passage of the minutes, or a name the directory
+        does not hold (a suggestion confirmed) on a Woo ground; returns the redaction as
+        `lrt minutes redactions` lists it."""
         def decide(ctx: Context) -> list[DomainEvent]:
             s, publication, opened = self._woo_decision(ctx, meeting, "redact minutes")
             return [*opened, publication.add_redaction(
                 ctx, s.minutes, s.meeting, s.table, s.persons, person=person,
-                passage=passage, ground=ground, reason=reason)]
+                passage=passage, name=name, ground=ground, reason=reason)]
 
         from lrt_domain.publication import Publication
 
@@ -975,6 +976,17 @@ class Lrt(Application[UUID]):
 
         self._run(login, decide)
         return next(e for e in self.woo_states(meeting).redactions() if e.number == number)
+
+    def dismiss_suggestion(self, login: str | None, meeting: str, name: str, reason: str
+                           ) -> None:
+        """Leave a suggested name (`lrt minutes redactions --suggest`) in clear: recorded,
+        and not suggested again."""
+        def decide(ctx: Context) -> list[DomainEvent]:
+            s, publication, opened = self._woo_decision(ctx, meeting, "dismiss suggestions")
+            return [*opened, publication.dismiss(ctx, s.minutes, s.meeting, s.table,
+                                                 s.persons, name, reason)]
+
+        self._run(login, decide)
 
     def publish_minutes(self, login: str | None, meeting: str,
                         staged: Callable[[PublicMinutes], None] | None = None

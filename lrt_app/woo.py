@@ -25,7 +25,8 @@ from lrt_domain.meetings import Meeting
 from lrt_domain.minutes import Minutes, MinutesStatus
 from lrt_domain.publication import (GROUND_DESCRIPTIONS, Decision, InventoryEntry,
                                     WORD, Publication, RedactionEntry, Redactor,
-                                    TargetKind, WooGround, fold, inventory, name_patterns,
+                                    TargetKind, WooGround, find_phones, fold, inventory,
+                                    name_patterns,
                                     organisation_codes, redactions)
 from lrt_domain.tables import Table
 
@@ -201,8 +202,10 @@ def moment(value: datetime | None) -> str:
 
 
 def what(e: InventoryEntry) -> str:
-    if e.kind is TargetKind.PERSON:
+    if e.kind in (TargetKind.PERSON, TargetKind.NAME):
         return f"naam van persoon {e.person_number}"
+    if e.kind is TargetKind.PHONE:
+        return "telefoonnummer"
     return "passage"
 
 
@@ -243,7 +246,9 @@ def _check_nothing_left(entries: list[RedactionEntry], persons: Mapping[str, Per
     width or accents, split by invisible characters: as `fold` reads it) or a redacted
     passage: a form the finder missed is never published."""
     names: list[re.Pattern[str]] = []
+    capitalised: list[re.Pattern[str]] = []  # matched where a capital is: "Groot", not "groot"
     passages: list[str] = []
+    phones = {e.phone for e in entries if e.in_force and e.phone is not None}
     for e in entries:
         if not e.in_force:
             continue
@@ -252,6 +257,12 @@ def _check_nothing_left(entries: list[RedactionEntry], persons: Mapping[str, Per
             words = r"\s+".join(re.escape(w) for w in fold(persons[e.person].name)[0].split())
             names.append(full or re.compile(rf"(?<![{WORD}]){words}(?![{WORD}])",
                                              re.IGNORECASE))
+        elif e.name is not None:  # its full forms; a one-word name where capitalised
+            full, bare = name_patterns(e.name)
+            if full is not None:
+                names.append(full)
+            elif bare is not None:
+                capitalised.append(bare)
         elif e.passage:
             passages.append(e.passage)
     for label, text in outputs.items():
@@ -260,6 +271,9 @@ def _check_nothing_left(entries: list[RedactionEntry], persons: Mapping[str, Per
         left = any(re.search(rf"(?<![{WORD}])"
                              + r"\s+".join(re.escape(w) for w in passage.split())
                              + rf"(?![{WORD}])", flat) for passage in passages)
+        left = left or any(any(c.isupper() for c in m[0]) for p in capitalised
+                           for m in p.finditer(folded))
+        left = left or any(digits in phones for _, _, digits in find_phones(text))
         if left or any(p.search(folded) for p in names):
             raise RuleViolation(
                 f"publication: the public {label} would still hold a redacted name or "

@@ -64,6 +64,8 @@ def marker(grounds: Iterable[WooGround]) -> str:
 class TargetKind(StrEnum):
     PERSON = "person"
     PASSAGE = "passage"
+    NAME = "name"  # a name not in the directory (a suggestion confirmed), in all its forms
+    PHONE = "phone"  # a phone number in the text (a default, as a civil servant's name)
 
 
 class Origin(StrEnum):
@@ -85,13 +87,43 @@ class AddedRedaction(Model):
     number: int  # 1, 2, ... in the order added
     person: str | None = None
     passage: str | None = None
+    name: str | None = None  # a name the directory does not hold
     ground: WooGround
     decided: Decision
     lifted: Decision | None = None
 
 
+class DismissedName(Model):
+    """A suggested name (`lrt minutes redactions --suggest`) the secretariat left in clear."""
+
+    name: str
+    decided: Decision
+
+
+class NamedOnly(Model):
+    """A name without a person in the directory, matched as a person's name is."""
+
+    name: str
+
+
+def name_key(number: int) -> str:
+    """The key a name redaction is matched under beside the persons' keys (a person's key
+    never holds a colon)."""
+    return f"name:{number}"
+
+
+def same_name(a: str, b: str) -> bool:
+    """Two spellings of one name: alike after folding (`fold`), case and spacing."""
+    def norm(n: str) -> str:
+        return " ".join(fold(n)[0].casefold().split())
+    return norm(a) == norm(b)
+
+
 class LiftedDefault(Model):
-    person: str
+    """A default redaction lifted: of a person, or of a phone number (its digits)."""
+
+    person: str | None = None
+    phone: str | None = None
     decided: Decision
 
 
@@ -108,7 +140,7 @@ class InventoryEntry(Model):
     decided_at: datetime | None = None
     occurrences: int
     # internal references, for the record (kept in the store, never rendered in public):
-    ref: str  # "person:KEY" or "passage:N"
+    ref: str  # "person:KEY", "passage:N", "name:N" or "phone:DIGITS"
 
 
 class PublicationRecord(Model):
@@ -260,6 +292,35 @@ def _email_local_parts(folded: str, given: list[str], surname: list[str]
     return out
 
 
+# A Dutch phone number as minutes write it: "06-12345678", "070 123 4567", "(070) 123 45
+# 67", "+31 6 1234 5678", "+31 (0)70 1234567", "0031 70 ..."; a candidate is one only when
+# its digits make a Dutch number (0 and nine digits, the first not 0, after the country
+# code is read as 0), so that dates, years and references stay.
+PHONE_CANDIDATE = re.compile(r"(?<![\w+])(?:\+31|0031|\(?0)[\d \t().\-]{7,17}\d(?!\w)")
+
+
+def phone_digits(number: str) -> str | None:
+    """The national form of a phone number ("0612345678"), or None if it is none."""
+    digits = re.sub(r"\D", "", number)
+    if number.startswith("+31") or number.startswith("0031"):
+        digits = digits[2:] if number.startswith("+") else digits[4:]
+        digits = digits[1:] if digits.startswith("0") else digits  # "+31 (0)70"
+        digits = "0" + digits
+    return digits if re.fullmatch(r"0[1-9]\d{8}", digits) else None
+
+
+def find_phones(text: str) -> list[tuple[int, int, str]]:
+    """Where Dutch phone numbers occur in `text` (read folded: fullwidth digits too), with
+    each one's national digits. Pure."""
+    folded, index = fold(text)
+    out = []
+    for m in PHONE_CANDIDATE.finditer(folded):
+        digits = phone_digits(m[0])
+        if digits is not None:
+            out.append((index[m.start()], index[m.end() - 1] + 1, digits))
+    return out
+
+
 def find_names(text: str, persons: Mapping[str, object], *, exclude: Iterable[str] = (),
                given_alone: bool = False) -> list[NameMatch]:
     """Where known persons' names occur in `text` (`persons`: key -> anything with a
@@ -348,10 +409,13 @@ class RedactionEntry(Model):
     """One redaction, default or added, in force or lifted, and where it applies."""
 
     number: int  # its number in `lrt minutes redactions` (lifted ones keep theirs)
-    ref: str  # "person:KEY" or "passage:N" (N: the added redaction's own number)
+    ref: str  # "person:KEY", "passage:N", "name:N" (N: the added redaction's number) or
+    # "phone:DIGITS" (a phone number, by its national digits)
     kind: TargetKind
     person: str | None = None
     passage: str | None = None
+    name: str | None = None
+    phone: str | None = None  # a phone number's national digits
     ground: WooGround
     origin: Origin
     reason: str
@@ -392,8 +456,10 @@ def redactions(minutes: Minutes, meeting: Meeting, table: Table,
     day = local_date(meeting.starts_at)
     where = named_persons(minutes, meeting, table, persons)
     texts = minutes_texts(minutes, meeting)
-    lifted = {d.person: d.decided for d in publication.lifted_defaults} if publication \
-        else {}
+    lifted = {d.person: d.decided for d in publication.lifted_defaults
+              if d.person is not None} if publication else {}
+    lifted_phones = {d.phone: d.decided for d in publication.lifted_defaults
+                     if d.phone is not None} if publication else {}
     entries: list[RedactionEntry] = []
     for key, locations in where.items():
         person = persons.get(key)
@@ -408,21 +474,44 @@ def redactions(minutes: Minutes, meeting: Meeting, table: Table,
             person=key, ground=WooGround.PRIVACY, origin=Origin.DEFAULT, reason=why,
             lifted=lifted.get(key), locations=tuple(dict.fromkeys(locations)),
             occurrences=len(locations)))
+    phones: dict[str, list[str]] = {}
+    for location, text in texts:
+        for _, _, digits in find_phones(text):
+            phones.setdefault(digits, []).append(location)
+    for digits, locations in phones.items():
+        entries.append(RedactionEntry(
+            number=len(entries) + 1, ref=f"phone:{digits}", kind=TargetKind.PHONE,
+            phone=digits, ground=WooGround.PRIVACY, origin=Origin.DEFAULT,
+            reason="telefoonnummer", lifted=lifted_phones.get(digits),
+            locations=tuple(dict.fromkeys(locations)), occurrences=len(locations)))
+    exclude = organisation_codes(table)
     for a in publication.added if publication else ():
         if a.person is not None:
             locations = where.get(a.person, [])
+            kind, ref = TargetKind.PERSON, f"person:{a.person}"
+        elif a.name is not None:
+            locations = name_locations(a.name, texts, exclude)
+            kind, ref = TargetKind.NAME, name_key(a.number)
         else:
             assert a.passage is not None
             locations = [loc for loc, text in texts for _ in range(text.count(a.passage))]
+            kind, ref = TargetKind.PASSAGE, f"passage:{a.number}"
         entries.append(RedactionEntry(
-            number=len(entries) + 1,
-            ref=f"person:{a.person}" if a.person else f"passage:{a.number}",
-            kind=TargetKind.PERSON if a.person else TargetKind.PASSAGE, person=a.person,
-            passage=a.passage, ground=a.ground, origin=Origin.ADDED,
+            number=len(entries) + 1, ref=ref, kind=kind, person=a.person,
+            passage=a.passage, name=a.name, ground=a.ground, origin=Origin.ADDED,
             reason=a.decided.reason, decided=a.decided, lifted=a.lifted,
             added_number=a.number, locations=tuple(dict.fromkeys(locations)),
             occurrences=len(locations)))
     return entries
+
+
+def name_locations(name: str, texts: Iterable[tuple[str, str]], exclude: Iterable[str] = ()
+                   ) -> list[str]:
+    """Where a name without a person in the directory occurs in the texts, in every form
+    `find_names` knows (one location per occurrence)."""
+    who = {"name": NamedOnly(name=name)}
+    return [location for location, text in texts
+            for _ in find_names(text, who, exclude=exclude)]
 
 
 def in_force(entries: Iterable[RedactionEntry]) -> list[RedactionEntry]:
@@ -438,11 +527,12 @@ def inventory(entries: Sequence[RedactionEntry], published: Decision | None
     person_numbers: dict[str, int] = {}
     for e in in_force(entries):
         decided = e.decided or published
-        if e.person is not None:
-            person_numbers.setdefault(e.person, len(person_numbers) + 1)
+        who = e.person if e.person is not None else e.ref if e.name is not None else None
+        if who is not None:  # a name not in the directory is a person's name too
+            person_numbers.setdefault(who, len(person_numbers) + 1)
         out.append(InventoryEntry(
             number=len(out) + 1, kind=e.kind,
-            person_number=person_numbers[e.person] if e.person else None,
+            person_number=person_numbers[who] if who is not None else None,
             default=e.origin is Origin.DEFAULT, ground=e.ground,
             decided_by_role=decided.role if decided else None,
             decided_by_organisation=decided.organisation if decided else None,
@@ -458,11 +548,16 @@ class Redactor:
                  exclude: Iterable[str] = ()):
         active = in_force(entries)
         self.person_grounds: dict[str, list[WooGround]] = {}
+        names: dict[str, object] = {}
         for e in active:
             if e.person is not None:
                 self.person_grounds.setdefault(e.person, []).append(e.ground)
+            elif e.name is not None:  # matched as a person's name is, under its own key
+                names[e.ref] = NamedOnly(name=e.name)
+                self.person_grounds.setdefault(e.ref, []).append(e.ground)
         self.passages = [(e.passage, e.ground) for e in active if e.passage]
-        self.persons = persons
+        self.phones = {e.phone: e.ground for e in active if e.phone is not None}
+        self.persons: Mapping[str, object] = {**persons, **names} if names else persons
         self.exclude = set(exclude)
 
     def redacts(self, person: str) -> bool:
@@ -478,6 +573,9 @@ class Redactor:
             while start >= 0:
                 raw.append((start, start + len(passage), [ground]))
                 start = text.find(passage, start + 1)
+        if self.phones:
+            raw += [(start, end, [self.phones[digits]])
+                    for start, end, digits in find_phones(text) if digits in self.phones]
         for match in find_names(text, self.persons, exclude=self.exclude, given_alone=True):
             grounds = [g for p in match.persons for g in self.person_grounds.get(p, [])]
             if grounds:
@@ -513,6 +611,7 @@ class Publication(Aggregate):
     added: tuple[AddedRedaction, ...] = ()
     lifted_defaults: tuple[LiftedDefault, ...] = ()
     publications: tuple[PublicationRecord, ...] = ()
+    dismissed: tuple[DismissedName, ...] = ()  # suggested names left in clear
 
     # --- events -------------------------------------------------------------------
 
@@ -527,24 +626,41 @@ class Publication(Aggregate):
                                     meeting=self.meeting)
 
     class RedactionAdded(DomainEvent):
+        """Of a person (`person`), a literal passage (`passage`) or a name the directory
+        does not hold (`name`: a suggestion confirmed)."""
+
         TOPIC: ClassVar[str] = "lrt.Publication.RedactionAdded"
         number: int
         person: str | None = None
         passage: str | None = None
+        name: str | None = None
         ground: WooGround
         reason: str
 
         def apply(self, state: Publication) -> Publication:
             return state.with_(added=(*state.added, AddedRedaction(
                 number=self.number, person=self.person, passage=self.passage,
-                ground=self.ground, decided=_decision(self))))
+                name=self.name, ground=self.ground, decided=_decision(self))))
+
+    class SuggestionDismissed(DomainEvent):
+        """A suggested name left in clear: not suggested again."""
+
+        TOPIC: ClassVar[str] = "lrt.Publication.SuggestionDismissed"
+        name: str
+        reason: str
+
+        def apply(self, state: Publication) -> Publication:
+            return state.with_(dismissed=(*state.dismissed, DismissedName(
+                name=self.name, decided=_decision(self))))
 
     class RedactionLifted(DomainEvent):
-        """Of an added redaction (`number`) or of a default one (`person`)."""
+        """Of an added redaction (`number`) or of a default one (`person`, or `phone`: a
+        phone number's national digits)."""
 
         TOPIC: ClassVar[str] = "lrt.Publication.RedactionLifted"
         number: int | None = None
         person: str | None = None
+        phone: str | None = None
         reason: str
 
         def apply(self, state: Publication) -> Publication:
@@ -552,9 +668,9 @@ class Publication(Aggregate):
                 return state.with_(added=tuple(
                     a.model_copy(update={"lifted": _decision(self)})
                     if a.number == self.number else a for a in state.added))
-            assert self.person is not None
+            assert self.person is not None or self.phone is not None
             return state.with_(lifted_defaults=(*state.lifted_defaults, LiftedDefault(
-                person=self.person, decided=_decision(self))))
+                person=self.person, phone=self.phone, decided=_decision(self))))
 
     class Published(DomainEvent):
         TOPIC: ClassVar[str] = "lrt.Publication.Published"
@@ -584,15 +700,22 @@ class Publication(Aggregate):
 
     def add_redaction(self, ctx: Context, minutes: Minutes, meeting: Meeting, table: Table,
                       persons: Mapping[str, object], *, person: str | None,
-                      passage: str | None, ground: WooGround | str, reason: str) -> RedactionAdded:
-        """Redact a person (by key) or a literal passage on `ground`."""
-        if (person is None) == (passage is None):
-            raise InvalidInput("redaction: give either a person or a passage")
+                      passage: str | None, ground: WooGround | str, reason: str,
+                      name: str | None = None) -> RedactionAdded:
+        """Redact a person (by key), a literal passage, or a name the directory does not
+        hold (in all its forms, as a person's name is found) on `ground`."""
+        if sum(x is not None for x in (person, passage, name)) != 1:
+            raise InvalidInput("redaction: give one of a person, a passage or a name")
         ground = checks.choice("ground", WooGround, ground)
         reason = checks.line("reason", reason, max_length=2000)
         entries = redactions(minutes, meeting, table, persons, self)
         active = in_force(entries)
-        if person is not None:
+        if name is not None:
+            name = self._suggested_name(minutes, meeting, table, persons, name)
+            if any(e.name is not None and same_name(e.name, name) for e in active):
+                raise RuleViolation(f"name: {name!r} is already redacted in minutes "
+                                    f"{self.key}")
+        elif person is not None:
             if person not in persons:
                 raise NotFound(f"person: no person {person!r}")
             if any(e.person == person for e in active):
@@ -606,8 +729,39 @@ class Publication(Aggregate):
             if any(e.passage == passage for e in active):
                 raise RuleViolation(f"passage: already redacted in minutes {self.key}")
         return self.trigger(self.RedactionAdded, ctx, number=len(self.added) + 1,
-                            person=person, passage=passage, ground=ground, reason=reason,
+                            person=person, passage=passage, name=name, ground=ground,
+                            reason=reason, on_behalf_of=ctx.actor.organisation)
+
+    def dismiss(self, ctx: Context, minutes: Minutes, meeting: Meeting, table: Table,
+                persons: Mapping[str, object], name: str, reason: str
+                ) -> SuggestionDismissed:
+        """Leave a suggested name in clear (`lrt minutes redactions --suggest` proposes it
+        no more)."""
+        name = self._suggested_name(minutes, meeting, table, persons, name)
+        reason = checks.line("reason", reason, max_length=2000)
+        if self.is_dismissed(name):
+            raise RuleViolation(f"name: {name!r} was already dismissed in minutes {self.key}")
+        return self.trigger(self.SuggestionDismissed, ctx, name=name, reason=reason,
                             on_behalf_of=ctx.actor.organisation)
+
+    def is_dismissed(self, name: str) -> bool:
+        return any(same_name(d.name, name) for d in self.dismissed)
+
+    def _suggested_name(self, minutes: Minutes, meeting: Meeting, table: Table,
+                        persons: Mapping[str, object], name: str) -> str:
+        """A name as a suggestion gives it: a name that occurs in the minutes and is not a
+        person of the directory (those are redacted as persons, `--person`)."""
+        name = " ".join(checks.line("name", name, max_length=200).split())
+        if not any(c.isalpha() for c in name):
+            raise InvalidInput(f"name: {name!r} is not a name")
+        texts = minutes_texts(minutes, meeting)
+        if not name_locations(name, texts, organisation_codes(table)):
+            raise RuleViolation(f"name: {name!r} does not occur in minutes {self.key}")
+        known = [k for k, p in persons.items() if same_name(str(getattr(p, "name")), name)]
+        if known:
+            raise RuleViolation(f"name: {name!r} is person {known[0]} of the directory; "
+                                "redact it with --person")
+        return name
 
     def lift(self, ctx: Context, minutes: Minutes, meeting: Meeting, table: Table,
              persons: Mapping[str, object], number: int, reason: str) -> RedactionLifted:
@@ -623,6 +777,9 @@ class Publication(Aggregate):
         if entry.origin is Origin.ADDED:
             return self.trigger(self.RedactionLifted, ctx, number=entry.added_number,
                                 reason=reason, on_behalf_of=ctx.actor.organisation)
+        if entry.kind is TargetKind.PHONE:
+            return self.trigger(self.RedactionLifted, ctx, phone=entry.phone, reason=reason,
+                                on_behalf_of=ctx.actor.organisation)
         return self.trigger(self.RedactionLifted, ctx, person=entry.person, reason=reason,
                             on_behalf_of=ctx.actor.organisation)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from lrt_app.application import Lrt
 from lrt_domain import read_rules
@@ -35,6 +35,9 @@ from .shapes import (ActionRow, HistoryRow, OutboxRow, ActionView, AttendanceRow
                      MeetingView, MemberRow, MinutesDocument, MinutesListRow, MinutesView,
                      OrganisationRow, PersonRow, Punctuality, TableOverview, TableRow, UserRow)
 from .read_model import ReadModel, stamp
+
+if TYPE_CHECKING:
+    from lrt_app.woo import WooStates
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -513,6 +516,17 @@ class Views:
         self.require(View.REDACTIONS, f"the Woo redactions of meeting {key}", meeting=key,
                      actor=actor)
         return states.redactions()
+
+    @reads(View.REDACTIONS)
+    def woo_states(self, actor: Actor, key: str) -> WooStates:
+        """What the Woo redactions of the minutes are decided on (`lrt minutes redactions
+        --suggest` looks for names in it): for who reads the redactions."""
+        from .woo_states import woo_states_from
+
+        states = woo_states_from(self.model, key)
+        self.require(View.REDACTIONS, f"the Woo redactions of meeting {key}", meeting=key,
+                     actor=actor)
+        return states
 
     @reads(View.MINUTES)
     def minutes_document(self, actor: Actor, key: str) -> MinutesDocument:

@@ -27,7 +27,8 @@ def redaction_row(e: Any) -> dict[str, Any]:
     from lrt_domain.publication import GROUND_DESCRIPTIONS
 
     return {"number": e.number, "kind": e.kind.value, "person": e.person,
-            "passage": e.passage, "ground": e.ground.value,
+            "passage": e.passage, "name": e.name, "phone": e.phone,
+            "ground": e.ground.value,
             "ground_description": GROUND_DESCRIPTIONS[e.ground], "origin": e.origin.value,
             "in_force": e.in_force, "reason": e.reason, "decided": _decision(e.decided),
             "lifted": _decision(e.lifted), "occurrences": e.occurrences,
@@ -37,6 +38,10 @@ def redaction_row(e: Any) -> dict[str, Any]:
 def _target(row: dict[str, Any]) -> str:
     if row["person"]:
         return str(row["person"])
+    if row.get("name"):
+        return f'name "{row["name"]}"'
+    if row.get("phone"):
+        return f"phone {row['phone']}"
     text = " ".join(row["passage"].split())
     return f'"{text[:40]}..."' if len(text) > 43 else f'"{text}"'
 
@@ -57,33 +62,75 @@ def _table_text(rows: list[dict[str, Any]]) -> str:
 
 @click.command("redactions")
 @click.argument("meeting")
+@click.option("--suggest", is_flag=True,
+              help="Instead: names in the minutes that the directory does not hold, found "
+                   "by deduce (Dutch de-identification, offline), to confirm (redact "
+                   "--name) or dismiss (dismiss NAME). Its first use after an install "
+                   "builds deduce's lookup lists (1-2 minutes).")
 @view_options
 @pass_session
-def minutes_redactions(session: Session, meeting: str, as_json: bool) -> None:
+def minutes_redactions(session: Session, meeting: str, suggest: bool, as_json: bool) -> None:
     """The Woo redactions of the minutes: the defaults (civil servants named in the
     attendance or the text, under 5.1.2e), those added, and those lifted; with where each
     occurs. Numbers are those `unredact` takes. For the table's secretariat and chair, and
     auditors."""
+    if suggest:
+        show_suggestions(session, meeting, as_json)
+        return
     entries = session.views().redactions(session.actor(), meeting)
     show([redaction_row(e) for e in entries], as_json, text=_table_text)
+
+
+def show_suggestions(session: Session, meeting: str, as_json: bool) -> None:
+    """The names `deduce` finds that nobody decided on yet, then those dismissed."""
+    states = session.views().woo_states(session.actor(), meeting)
+    from lrt_app.name_suggestions import deduce_version, suggest
+
+    click.echo(f"looking for names with deduce {deduce_version()} ...", err=True)
+    rows: list[dict[str, Any]] = [
+        {"name": s.name, "status": "suggested", "occurrences": s.occurrences,
+         "where": list(dict.fromkeys(s.locations)), "dismissed": None}
+        for s in suggest(states)]
+    for d in states.publication.dismissed if states.publication else ():
+        rows.append({"name": d.name, "status": "dismissed", "occurrences": None,
+                     "where": [], "dismissed": _decision(d.decided)})
+
+    def text(rows: list[dict[str, Any]]) -> str:
+        from ..output import table
+
+        if not rows:
+            return "(none)"
+        for r in rows:
+            d = r["dismissed"]
+            r["by"] = f"{d['user']} ({d['role']}) {d['at']}: {d['reason']}" if d else ""
+        return table(rows, ["name", "status", "occurrences", "where", "by"])
+
+    show(rows, as_json, text=text)
+    if any(r["status"] == "suggested" for r in rows):
+        click.echo(f'confirm: lrt minutes redact {meeting} --name NAME --ground 5.1.2e '
+                   f'--reason R; dismiss: lrt minutes dismiss {meeting} NAME --reason R',
+                   err=True)
 
 
 @click.command("redact")
 @click.argument("meeting")
 @click.option("--person", metavar="PERSON", help="Redact this person's name (person id).")
 @click.option("--passage", metavar="TEXT", help="Redact this literal passage of the text.")
+@click.option("--name", metavar="NAME",
+              help="Redact this name, which the directory does not hold, in all its forms "
+                   "(a suggestion of `redactions --suggest` confirmed).")
 @click.option("--ground", type=click.Choice(GROUNDS), required=True,
               help="5.1.2e: personal data (civil servants' names); 5.2: personal policy "
                    "opinions.")
 @click.option("--reason", required=True, help="Why.")
 @pass_session
 def minutes_redact(session: Session, meeting: str, person: str | None, passage: str | None,
-                   ground: str, reason: str) -> None:
+                   name: str | None, ground: str, reason: str) -> None:
     """Add a redaction (secretariat of the table); prints its number."""
-    if (person is None) == (passage is None):
-        raise click.UsageError("give either --person or --passage")
+    if sum(x is not None for x in (person, passage, name)) != 1:
+        raise click.UsageError("give one of --person, --passage or --name")
     entry = session.app.add_redaction(session.user, meeting, person=person, passage=passage,
-                                      ground=ground, reason=reason)
+                                      name=name, ground=ground, reason=reason)
     click.echo(entry.number)
     click.echo(f"redaction {entry.number} of {meeting} recorded ({entry.ground.value}, "
                f"{count(entry.occurrences, 'occurrence')})", err=True)
@@ -99,6 +146,19 @@ def minutes_unredact(session: Session, meeting: str, number: int, reason: str) -
     entry = session.app.lift_redaction(session.user, meeting, number, reason)
     click.echo(f"redaction {number} of {meeting} lifted ({entry.kind.value}"
                + (f" {entry.person}" if entry.person else "") + ")")
+
+
+@click.command("dismiss")
+@click.argument("meeting")
+@click.argument("name")
+@click.option("--reason", required=True, help="Why it stays in clear (not a person's "
+                                               "name, an office holder, ...).")
+@pass_session
+def minutes_dismiss(session: Session, meeting: str, name: str, reason: str) -> None:
+    """Dismiss a name suggested by `redactions --suggest`: it stays in clear and is not
+    suggested again (recorded: who, when, why). Secretariat and chair of the table."""
+    session.app.dismiss_suggestion(session.user, meeting, name, reason)
+    click.echo(f"suggestion {name!r} of {meeting} dismissed")
 
 
 @click.command("publish")
@@ -181,5 +241,6 @@ def diwoo_metadata(app: Any, public: Any, file_name: str, pdf: bytes) -> bytes:
 def register(group: click.Group) -> None:
     minutes = group.commands["minutes"]
     assert isinstance(minutes, click.Group)
-    for command in (minutes_redactions, minutes_redact, minutes_unredact, minutes_publish):
+    for command in (minutes_redactions, minutes_redact, minutes_unredact, minutes_dismiss,
+                    minutes_publish):
         minutes.add_command(command)

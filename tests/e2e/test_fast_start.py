@@ -55,6 +55,15 @@ def test_a_command_imports_only_its_own_module() -> None:
     assert commands == {"cli.commands.actions"}
 
 
+def test_deduce_is_loaded_by_the_suggestions_only() -> None:
+    """`deduce` (numpy, rapidfuzz, 80 MB of lookup lists) is imported by `minutes
+    redactions --suggest` when it runs, never to start or to show help."""
+    out, modules = imported("minutes", "redactions", "--help")
+    assert "--suggest" in out
+    assert [m for m in modules
+            if m.split(".")[0] in ("deduce", "docdeid", "numpy", "rapidfuzz")] == []
+
+
 def test_the_table_of_commands_is_the_modules() -> None:
     """Every command is in `COMMANDS` with its module and its summary (a command added to a
     module must be added there too, or `lrt --help` does not list it)."""

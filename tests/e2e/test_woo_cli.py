@@ -25,7 +25,7 @@ MINUTES = f"""\
 """
 
 
-def setup(cli: Cli, tmp: Path, *, approve: bool = True) -> None:
+def setup(cli: Cli, tmp: Path, *, approve: bool = True, minutes: str = MINUTES) -> None:
     """A table with an office holder (Spies, VNG) and a civil servant (Morren, IPO), both
     at the meeting of 10 November and named in its minutes; approved on 1 December."""
     cli.at("2023-10-02 09:00")
@@ -53,7 +53,7 @@ def setup(cli: Cli, tmp: Path, *, approve: bool = True) -> None:
     cli.ok("attendance", "record", M1, "karin-morren", "remote")
     cli.at("2023-11-14 10:00")
     text = tmp / "verslag.md"
-    text.write_text(MINUTES, encoding="utf8")
+    text.write_text(minutes, encoding="utf8")
     cli.new("minutes", "draft", M1, "--from", str(text))
     cli.ok("minutes", "circulate", M1, "--deadline", "2023-11-21 12:00")
     if approve:
@@ -170,9 +170,9 @@ def test_unapproved_minutes_cannot_be_published(cli, tmp_path):
 
 @pytest.mark.parametrize("args, code, fragment", [
     (("minutes", "redact", M1, "--ground", "5.2", "--reason", "r"), 2,
-     "give either --person or --passage"),
+     "give one of --person, --passage or --name"),
     (("minutes", "redact", M1, "--person", "x", "--passage", "y", "--ground", "5.2",
-      "--reason", "r"), 2, "give either --person or --passage"),
+      "--reason", "r"), 2, "give one of --person, --passage or --name"),
     (("minutes", "redact", M1, "--passage", OPINION, "--ground", "5.1.1", "--reason", "r"),
      2, "'5.1.1' is not one of"),
     (("minutes", "redact", M1, "--passage", "Staat er niet", "--ground", "5.2",
@@ -236,3 +236,113 @@ def test_an_edited_read_model_never_reaches_a_publication(cli, tmp_path):
     md = (out / f"{M1}-openbaar.md").read_text(encoding="utf8")
     assert OPINION in md and "UITSTEKEND" not in md
     assert data["public_digest"] == hashlib.sha256(md.encode("utf8")).hexdigest()
+
+
+# --- names the directory does not hold: suggested by deduce, confirmed or dismissed ----------
+
+UNKNOWN = MINUTES.replace(
+    "- Actie: VNG", "- Dhr. Pieter de Groot (gemeente Utrecht) stuurt de cijfers; De Groot "
+    "belt daarna Karel Appel.\n- Actie: VNG")
+
+
+def test_names_not_in_the_directory_are_suggested_confirmed_or_dismissed(cli, tmp_path):
+    """The one test that runs deduce (its model is built once per process: the second
+    store reuses it). Asking records nothing; confirming redacts the name in every form;
+    dismissing leaves it in clear; neither is suggested again; each decision is an event
+    with who and in which role."""
+    from worlds.command_line import store_fingerprint
+
+    setup(cli, tmp_path, minutes=UNKNOWN)
+    before = store_fingerprint(cli.db)
+    rows = cli.json("minutes", "redactions", M1, "--suggest")
+    names = {r["name"]: r for r in rows}
+    assert {"Pieter de Groot", "Karel Appel"} <= set(names), rows
+    assert all(r["status"] == "suggested" for r in rows)
+    assert names["Karel Appel"]["where"] == ["agendapunt 2, punt 2"]
+    # the directory's persons are redacted (or named) as persons, never suggested
+    assert not any(w in n for n in names for w in ("Morren", "Spies", "VNG", "IPO"))
+    assert store_fingerprint(cli.db) == before  # asking records nothing
+
+    number = cli.new("minutes", "redact", M1, "--name", "Pieter de Groot", "--ground",
+                     "5.1.2e", "--reason", "ambtenaar gemeente (voorstel deduce)")
+    cli.ok("minutes", "dismiss", M1, "Karel Appel", "--reason", "kunstenaar, geen deelnemer")
+    left = {r["name"]: r for r in cli.json("minutes", "redactions", M1, "--suggest")}
+    assert "Pieter de Groot" not in left and "De Groot" not in left  # redacted: every form
+    assert left["Karel Appel"]["status"] == "dismissed"
+    assert left["Karel Appel"]["dismissed"]["user"] == SEC
+    assert left["Karel Appel"]["dismissed"]["role"] == "secretariat"
+    assert [r for r in left.values() if r["status"] == "suggested"] == []
+
+    (added,) = [r for r in cli.json("minutes", "redactions", M1) if r["kind"] == "name"]
+    assert (str(added["number"]), added["name"], added["occurrences"]) == (
+        number, "Pieter de Groot", 2)
+    assert added["decided"]["role"] == "secretariat"
+    out = tmp_path / "openbaar"
+    cli.ok("minutes", "publish", M1, "--out", str(out))
+    public = published_files(out)[f"{M1}-openbaar.md"]
+    assert "Groot" not in public and "Pieter" not in public
+    assert "[5.1.2e] (gemeente Utrecht)" in public and "[5.1.2e] belt" in public
+    assert "Karel Appel" in public
+    inventory = published_files(out)[f"{M1}-inventaris.md"]
+    assert "naam van persoon 2" in inventory and "Groot" not in inventory
+    history = cli.ok("history", M1)
+    assert "SuggestionDismissed" in history or "suggestion dismissed" in history.lower()
+
+
+@pytest.mark.parametrize("args, code, fragment", [
+    (("minutes", "redact", M1, "--name", "Karin Morren", "--ground", "5.1.2e", "--reason",
+      "r"), 1, "is person karin-morren of the directory; redact it with --person"),
+    (("minutes", "redact", M1, "--name", "Jan Jansen", "--ground", "5.1.2e", "--reason",
+      "r"), 1, "name: 'Jan Jansen' does not occur in minutes"),
+    (("minutes", "redact", M1, "--name", "Pieter de Groot", "--passage", "x", "--ground",
+      "5.2", "--reason", "r"), 2, "give one of --person, --passage or --name"),
+    (("minutes", "redact", M1, "--name", "...", "--ground", "5.1.2e", "--reason", "r"), 1,
+     "is not a name"),
+    (("minutes", "dismiss", M1, "Jan Jansen", "--reason", "r"), 1, "does not occur"),
+    (("minutes", "dismiss", M1, "Karel Appel"), 2, "Missing option '--reason'"),
+    (("minutes", "dismiss", M1, "Karel Appel", "--reason", "r"), 1, "may not",
+     ),
+])
+def test_names_refused_in_one_line_and_nothing_written(cli, tmp_path, args, code, fragment):
+    from worlds.command_line import store_fingerprint
+
+    setup(cli, tmp_path, minutes=UNKNOWN)
+    before = store_fingerprint(cli.db)
+    user = "spies" if fragment == "may not" else SEC
+    cli.refused(*args, code=code, user=user, fragments=(fragment,))
+    assert store_fingerprint(cli.db) == before
+
+
+def test_a_name_is_dismissed_or_redacted_once(woo_names):
+    woo_names.ok("minutes", "dismiss", M1, "Karel  Appel", "--reason", "geen deelnemer")
+    woo_names.refused("minutes", "dismiss", M1, "karel appel", "--reason", "r",
+                      fragments=("'karel appel' was already dismissed",))
+    woo_names.new("minutes", "redact", M1, "--name", "Pieter de Groot", "--ground", "5.1.2e",
+                  "--reason", "r")
+    woo_names.refused("minutes", "redact", M1, "--name", "PIETER DE GROOT", "--ground",
+                      "5.1.2e", "--reason", "r", fragments=("already redacted",))
+    # lifted like any added redaction, by its number: the name is public again
+    (added,) = [r for r in woo_names.json("minutes", "redactions", M1) if r["kind"] == "name"]
+    woo_names.ok("minutes", "unredact", M1, str(added["number"]), "--reason", "toestemming")
+
+
+@pytest.fixture
+def woo_names(cli: Cli, tmp_path: Path) -> Cli:
+    setup(cli, tmp_path, minutes=UNKNOWN)
+    return cli
+
+
+def test_a_phone_number_is_redacted_by_default_and_can_be_lifted(cli, tmp_path):
+    setup(cli, tmp_path, minutes=MINUTES.replace("vraagt om tempo.",
+                                                 "vraagt om tempo (bel 06-12345678)."))
+    (row,) = [r for r in cli.json("minutes", "redactions", M1) if r["kind"] == "phone"]
+    assert (row["phone"], row["origin"], row["where"]) == (
+        "0612345678", "default", ["agendapunt 2, punt 1"])
+    cli.ok("minutes", "publish", M1, "--out", str(tmp_path / "a"))
+    files = published_files(tmp_path / "a")
+    assert "(bel [5.1.2e])" in files[f"{M1}-openbaar.md"]
+    assert not any("12345678" in text for text in files.values())
+    assert "| telefoonnummer | 5.1.2e |" in files[f"{M1}-inventaris.md"]
+    cli.ok("minutes", "unredact", M1, str(row["number"]), "--reason", "algemeen nummer")
+    cli.ok("minutes", "publish", M1, "--out", str(tmp_path / "b"))
+    assert "(bel 06-12345678)" in published_files(tmp_path / "b")[f"{M1}-openbaar.md"]

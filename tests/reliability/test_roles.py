@@ -218,6 +218,12 @@ CASES: dict[str, tuple[set[str], Setup, Command]] = {
     "lift redaction": (WOO_PUBLISHERS, redacted,
                        lambda a, u: a.lift_redaction(u, M1, 1, "toch openbaar")),
     "publish minutes": (WOO_PUBLISHERS, approved, lambda a, u: a.publish_minutes(u, M1)),
+    # a name the directory does not hold (`redactions --suggest`), confirmed or dismissed:
+    # any capitalised word of the text stands for one here
+    "redact a name": (WOO_PUBLISHERS, none, lambda a, u: a.add_redaction(
+        u, M1, name="Huisvesting", ground="5.1.2e", reason="naam")),
+    "dismiss a suggested name": (WOO_PUBLISHERS, none, lambda a, u: a.dismiss_suggestion(
+        u, M1, "Huisvesting", "geen naam")),
     # mail (lrt notify): addresses and wishes; the outbox, as the notifier of the table's
     # organisation; its cursor, each organisation's own
     "change a person's address": (ADMINISTRATORS | {MEMBER}, none, lambda a, u:

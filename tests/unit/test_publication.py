@@ -277,8 +277,8 @@ def test_lifting_an_added_redaction_and_adding_a_lifted_person_again():
 
 
 @pytest.mark.parametrize("kwargs, error, message", [
-    ({}, InvalidInput, "redaction: give either a person or a passage"),
-    ({"person": "adviseur", "passage": "x"}, InvalidInput, "either a person or a passage"),
+    ({}, InvalidInput, "redaction: give one of a person, a passage or a name"),
+    ({"person": "adviseur", "passage": "x"}, InvalidInput, "give one of a person"),
     ({"person": "niemand"}, NotFound, "person: no person 'niemand'"),
     ({"person": "ongenoemd"}, RuleViolation, "ongenoemd is not named in minutes"),
     ({"person": "ambtenaar-ipo"}, RuleViolation, "ambtenaar-ipo is already redacted"),
@@ -562,3 +562,81 @@ def test_a_guest_who_holds_a_public_office_is_named():
     with pytest.raises(RuleViolation, match="already"):
         kolff.record_office(ctx(), "burgemeester")
     assert fold(kolff, kolff.record_office(ctx(), None)).office is None
+
+
+# --- a name the directory does not hold (a suggestion of deduce, confirmed) ----------------
+
+GROOT = ["Pieter de Groot", "P. de Groot", "dhr. De Groot", "De Groot", "DE GROOT",
+         "De Groots", "Pieter de Gr\u00f6\u00f6t", "Pieter\u00adde Groot"]
+
+
+@pytest.mark.parametrize("form", GROOT)
+def test_a_confirmed_name_is_redacted_in_every_form(form):
+    w = World()
+    text = f"Volgens {form} is de groot-schalige opvang voorbij."
+    w.minutes = fold(w.minutes, w.minutes.correct(ctx(at(2024, 1, 8, 12)), item=1, point=2,
+                                                  text="Dhr. Pieter de Groot belt. " + text,
+                                                  reason="probe"))
+    event = w.publication.add_redaction(ctx(DECIDED), *w.states, person=None, passage=None,
+                                        name="Pieter  de Groot", ground="5.1.2e",
+                                        reason="voorstel deduce")
+    assert event.name == "Pieter de Groot"  # spacing as one
+    w.publication = fold(w.publication, event)
+    (entry,) = [e for e in w.entries() if e.name]
+    assert entry.kind.value == "name" and entry.occurrences == 2
+    public = w.render()
+    assert ("- [5.1.2e] belt. Volgens [5.1.2e] is de groot-schalige opvang voorbij."
+            in public.markdown.splitlines()), public.markdown
+    assert "naam van persoon" in public.inventory_markdown
+
+
+def test_a_name_of_the_directory_or_not_in_the_text_is_refused():
+    w = World()
+    with pytest.raises(RuleViolation, match="is person ambtenaar-ipo of the directory"):
+        w.publication.add_redaction(ctx(DECIDED), *w.states, person=None, passage=None,
+                                    name="Karin Morren", ground="5.1.2e", reason="r")
+    with pytest.raises(RuleViolation, match="does not occur"):
+        w.publication.dismiss(ctx(DECIDED), *w.states, "Jan Jansen", "r")
+    with pytest.raises(InvalidInput, match="give one of"):
+        w.publication.add_redaction(ctx(DECIDED), *w.states, person=None, passage="x",
+                                    name="Jan", ground="5.1.2e", reason="r")
+
+
+# --- phone numbers: redacted by default, as a civil servant's name ---------------------------
+
+@pytest.mark.parametrize("number", [
+    "06-12345678", "06 1234 5678", "0612345678", "070-1234567", "070 123 4567",
+    "(070) 123 45 67", "+31 6 1234 5678", "+31 (0)70 123 4567", "0031 70 1234567",
+    "\uff10\uff16\uff0d\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18"])  # fullwidth
+def test_a_phone_number_is_redacted_by_default(number):
+    w = World()
+    w.minutes = fold(w.minutes, w.minutes.correct(
+        ctx(at(2024, 1, 8, 12)), item=1, point=2, reason="probe",
+        text=f"Bel {number} voor de cijfers van 2023-11-10 (LRT-2023-11-10, 1.234.567 euro)."))
+    (entry,) = [e for e in w.entries() if e.phone]
+    assert (entry.kind.value, entry.origin, entry.occurrences) == ("phone", Origin.DEFAULT, 1)
+    public = w.render()
+    assert ("- Bel [5.1.2e] voor de cijfers van 2023-11-10 (LRT-2023-11-10, 1.234.567 euro)."
+            in public.markdown.splitlines()), public.markdown
+    assert "telefoonnummer" in public.inventory_markdown
+
+
+def test_a_phone_number_redaction_is_lifted_like_a_default():
+    w = World()
+    w.minutes = fold(w.minutes, w.minutes.correct(
+        ctx(at(2024, 1, 8, 12)), item=1, point=2, reason="probe",
+        text="Het algemene nummer van het COA is 088-7157000 (ook 088 715 7000)."))
+    (entry,) = [e for e in w.entries() if e.phone]
+    assert (entry.phone, entry.occurrences) == ("0887157000", 2)
+    event = w.lift(entry.number, "algemeen nummer van een organisatie")
+    assert (event.phone, event.person, event.number) == ("0887157000", None, None)
+    assert not [e for e in w.entries() if e.phone and e.in_force]
+    assert "088-7157000 (ook 088 715 7000)" in w.render().markdown
+
+
+@pytest.mark.parametrize("text", ["Op 10-11-2023 om 09.15 uur", "Zaak 0123-45", "In 2023 "
+                                  "kwamen 12345678 aanvragen", "Versie 0.9.8 van DiWoo"])
+def test_numbers_that_are_no_phone_numbers_stay(text):
+    from lrt_domain.publication import find_phones
+
+    assert find_phones(text) == []
