@@ -123,6 +123,8 @@ class Portal:
                                      trim_blocks=True, lstrip_blocks=True)
         self.templates.filters["woorden"] = dutch.in_words
         self.templates.filters["status"] = dutch.status
+        self.templates.filters["gebeurtenis"] = dutch.event_name
+        self.templates.filters["wijziging"] = dutch.change_in_words
         self.templates.filters["url"] = lambda key: quote(str(key), safe="/")
 
     def close(self) -> None:

@@ -60,3 +60,140 @@ STATUS = {
 
 def status(value: str | None) -> str:
     return STATUS.get(value or "", value or "")
+
+
+# --- an object's history, as the portal's page writes it ----------------------------------
+
+EVENTS = {  # each event type (its topic without 'lrt.'): what happened, in Dutch
+    "Action.Agreed": "actie afgesproken", "Action.Cancelled": "actie vervallen",
+    "Action.CarriedOver": "actie doorgeschoven", "Action.Completed": "actie afgerond",
+    "Action.ProgressReported": "voortgang gemeld", "Action.Reworded": "actie herschreven",
+    "CommentRound.Closed": "commentaarronde gesloten",
+    "CommentRound.CommentSubmitted": "reactie gegeven",
+    "CommentRound.Opened": "commentaarronde geopend",
+    "Document.Added": "vergaderstuk toegevoegd", "Document.Revised": "vergaderstuk herzien",
+    "Document.Sent": "vergaderstuk verzonden",
+    "Mail.Decided": "bericht besloten", "Mail.Dropped": "bericht vervallen",
+    "Mail.Failed": "bericht niet afgeleverd", "Mail.Sent": "bericht verzonden",
+    "Meeting.AgendaItemAdded": "agendapunt toegevoegd",
+    "Meeting.AttendanceRecorded": "aanwezigheid vastgelegd",
+    "Meeting.Cancelled": "vergadering geannuleerd", "Meeting.Closed": "vergadering afgesloten",
+    "Meeting.GuestInvited": "gast uitgenodigd", "Meeting.Held": "vergadering gehouden",
+    "Meeting.Rescheduled": "vergadering verplaatst", "Meeting.Scheduled": "vergadering gepland",
+    "Minutes.AmendmentAccepted": "wijzigingsvoorstel aanvaard",
+    "Minutes.AmendmentProposed": "wijzigingsvoorstel ingediend",
+    "Minutes.AmendmentRejected": "wijzigingsvoorstel verworpen",
+    "Minutes.Approved": "verslag vastgesteld", "Minutes.Circulated": "verslag rondgestuurd",
+    "Minutes.Corrected": "verslag gecorrigeerd", "Minutes.Drafted": "verslag opgesteld",
+    "Minutes.ObjectionRaised": "bezwaar gemaakt", "Minutes.Revised": "verslag herzien",
+    "Minutes.WrittenProcedureStarted": "schriftelijke procedure gestart",
+    "Notifier.Advanced": "berichtendienst bijgewerkt",
+    "Notifier.Started": "berichtendienst gestart",
+    "Organisation.EmailChanged": "e-mailadres gewijzigd",
+    "Organisation.Registered": "organisatie ingeschreven",
+    "Organisation.TooiRecorded": "TOOI-identificatie vastgelegd",
+    "Person.EmailChanged": "e-mailadres gewijzigd", "Person.MailOptedIn": "berichten aangezet",
+    "Person.MailOptedOut": "berichten uitgezet", "Person.OfficeRecorded": "ambt vastgelegd",
+    "Person.Registered": "persoon ingeschreven",
+    "Publication.Opened": "openbaarmaking voorbereid",
+    "Publication.Published": "openbaar gemaakt", "Publication.RedactionAdded": "gelakt",
+    "Publication.RedactionLifted": "lakking opgeheven",
+    "Publication.SuggestionDismissed": "voorgestelde naam afgewezen",
+    "Store.ChainLinked": "hashketen gekoppeld", "Store.Initialised": "opslag aangemaakt",
+    "Table.ChairAppointed": "voorzitter benoemd", "Table.MemberJoined": "lid toegetreden",
+    "Table.MembershipEnded": "lidmaatschap beëindigd", "Table.Registered": "tafel ingesteld",
+    "Table.RhythmChanged": "vergaderritme gewijzigd",
+    "Table.RulesChanged": "werkafspraken gewijzigd",
+    "User.Deactivated": "gebruiker gedeactiveerd", "User.Registered": "gebruiker ingeschreven",
+}
+
+FIELDS = {  # the names of the events' data (and of the records they hold)
+    "abbreviation": "afkorting", "amendment": "wijzigingsvoorstel",
+    "amendments": "wijzigingsvoorstellen", "announced_deadline": "aangekondigde termijn",
+    "approval": "vaststelling", "approved_at": "vastgesteld op",
+    "approved_digest": "vingerafdruk vastgesteld", "approved_version": "vastgestelde versie",
+    "approval_procedure": "vaststelling", "action_notice_days": "dagen vooraankondiging actie",
+    "at_meeting": "in vergadering", "attendance": "aanwezigheid", "by": "door",
+    "chain_head": "hashketen", "chain_length": "lengte hashketen", "change": "wijziging",
+    "closed_at": "gesloten op", "code": "kenmerk", "comment": "reactie",
+    "comment_round_days": "dagen commentaarronde", "comments": "reacties",
+    "correction": "correctie", "deadline": "termijn", "decided_at": "besloten op",
+    "decided_by_organisation": "besloten door", "decided_by_role": "besloten als",
+    "default": "standaard", "documents_due_days": "dagen stukken vooraf", "due": "uiterlijk",
+    "effective_from": "geldig vanaf", "email": "e-mailadres", "facts": "gegevens",
+    "function": "functie", "ground": "grond", "html_digest": "vingerafdruk html",
+    "inventory": "inventaris", "item": "agendapunt", "items": "agendapunten",
+    "key": "kenmerk", "kind": "soort", "linked": "gekoppeld", "made_by": "door",
+    "meeting": "vergadering", "meetings_per_year": "vergaderingen per jaar",
+    "membership": "lidmaatschap", "message_id": "berichtkenmerk", "name": "naam",
+    "next_attempt": "volgende poging", "not_after": "uiterlijk", "note": "toelichting",
+    "number": "nummer", "objection": "bezwaar", "objections": "bezwaren",
+    "occurrences": "vindplaatsen", "of_version": "op versie", "office": "ambt",
+    "office_holder": "ambtsdrager", "opened_at": "geopend op", "organisation": "organisatie",
+    "owners": "eigenaren", "passage": "passage", "permanent": "blijvend",
+    "person": "persoon", "person_number": "persoonsnummer", "phone": "telefoonnummer",
+    "place": "plaats", "point": "punt", "points": "punten", "position": "stand",
+    "presence": "aanwezigheid", "procedure": "procedure", "progress": "voortgang",
+    "public_digest": "vingerafdruk openbaar", "reason": "reden",
+    "received_at": "ontvangen op", "recipient": "ontvanger",
+    "recipient_kind": "soort ontvanger", "ref": "verwijzing",
+    "reminder_hours": "uren herinnering", "reply": "antwoord", "reported_at": "gemeld op",
+    "round": "commentaarronde", "rules": "werkafspraken", "secretariat": "secretariaat",
+    "sent_at": "verzonden op", "simulated": "gesimuleerd", "since": "vanaf",
+    "started_at": "gestart op", "starts_at": "aanvang", "status": "status",
+    "subject": "onderwerp", "substitute_for": "vervangt", "table": "tafel",
+    "text": "tekst", "text_digest": "vingerafdruk tekst", "text_version": "tekstversie",
+    "title": "titel", "to": "aan", "to_meeting": "naar vergadering", "tooi": "TOOI",
+    "until": "tot", "user_role": "rol", "version": "versie",
+    "written_procedure_days": "dagen schriftelijke procedure",
+}
+
+WORDS = {  # values of the domain's choices
+    **STATUS, "point": "punt", "decision": "besluit", "action": "actie",
+    "meeting": "in de vergadering", "written": "schriftelijk", "national": "landelijk",
+    "regional": "regionaal", "preparatory": "voorbereidend",
+}
+
+
+def event_name(event: str) -> str:
+    """'Meeting.Scheduled' -> 'vergadering gepland'."""
+    return EVENTS.get(event, event)
+
+
+def change_in_words(change: str) -> str:
+    """An event's data (`projections.history.change`, JSON) as a reader takes it in:
+    'tafel LRT, aanvang dinsdag 10 november 2023, 9.15 uur, plaats Webex'. Times in words,
+    digests shortened, records in a list counted (a text change is shown as its diff)."""
+    import json
+
+    try:
+        data = json.loads("{" + change + "}")
+    except ValueError:
+        return change
+    if len(data) == 1 and isinstance(next(iter(data.values())), dict):
+        data = next(iter(data.values()))  # {"round": {...}}: the record itself
+    return _in_words(data)
+
+
+def _in_words(value: object, key: str = "") -> str:
+    import re
+
+    if isinstance(value, dict):
+        return ", ".join(f"{FIELDS.get(k, k.replace('_', ' '))} {_in_words(v, k)}"
+                         for k, v in value.items() if v not in (None, [], {}, ""))
+    if isinstance(value, list):
+        if value and all(isinstance(v, dict) for v in value):
+            return f"({len(value)})"
+        return ", ".join(_in_words(v, key) for v in value)
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, str):
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?",
+                        value):
+            return in_words(value.replace("Z", "+00:00"))
+        if re.fullmatch(r"[0-9a-f]{64}", value):
+            return value[:12] + "…"
+        if key in ("presence", "status", "kind", "user_role", "approval", "role"):
+            return WORDS.get(value, value)
+        return f"‘{value}’" if " " in value else value
+    return str(value)
