@@ -19,7 +19,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m mypy  # the types first: [tool.mypy] in pyproject.toml
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile  # a file stays on one worker (its module stores)
 
 # The portal's pages as docs/portal-*.png, taken by its browser test (needs /usr/bin/chromium
 # and .cache/axe-core, as .ci/run installs them)
