@@ -13,7 +13,6 @@ import os
 import secrets
 import threading
 import time
-from collections import deque
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -107,7 +106,7 @@ class Arrival:
 
 
 class Portal:
-    """What every request shares: the application, the templates, the login limits."""
+    """What every request shares: the application and the templates."""
 
     def __init__(self, config: PortalConfig, app: Lrt | None = None):
         from lrt_app.bootstrap import portal_application
@@ -117,7 +116,6 @@ class Portal:
                                              key_file=config.key_file)
         self.app.clock = ArrivalClock(self.app.clock)
         self.lock = threading.RLock()  # one request at a time in this process
-        self.failures: dict[str, deque[float]] = {}
         self.templates = Environment(loader=FileSystemLoader(HERE / "templates"),
                                      autoescape=select_autoescape(["html"]),
                                      trim_blocks=True, lstrip_blocks=True)
@@ -153,18 +151,16 @@ class Portal:
 
     # --- login attempts -----------------------------------------------------------------
 
-    def limited(self, address: str) -> bool:
-        recent = self.failures.setdefault(address, deque())
-        cutoff = time.monotonic() - self.config.login_window.total_seconds()
-        while recent and recent[0] < cutoff:
-            recent.popleft()
-        if not recent:
-            del self.failures[address]  # kept only while they count
-            return False
-        return len(recent) >= self.config.login_failures
+    def begin_attempt(self, address: str) -> str | None:
+        """A login attempt from `address`, noted in the store's table of attempts (shared
+        by every worker, `lrt_app.portal_store`); None when too many failed there lately.
+        It counts as failed unless `succeeded` is called."""
+        return self.app.portal_store.begin_attempt(
+            address, now=self.app.clock.now(), window=self.config.login_window,
+            limit=self.config.login_failures)
 
-    def failed(self, address: str) -> None:
-        self.failures.setdefault(address, deque()).append(time.monotonic())
+    def succeeded(self, attempt: str) -> None:
+        self.app.portal_store.end_attempt(attempt)
 
     # --- rendering ----------------------------------------------------------------------
 
@@ -334,13 +330,13 @@ def login(request: Request) -> Response:
     portal: Portal = request.app.state.portal
     address = request.client.host if request.client else "?"
     with portal.lock:
-        if portal.limited(address):
+        attempt = portal.begin_attempt(address)
+        if attempt is None:
             return portal.render(request, "fout.html", None, status=429,
                                  titel="Te veel pogingen",
                                  tekst="Er is te vaak geprobeerd in te loggen vanaf uw adres. "
                                        "Probeer het over een kwartier opnieuw.")
-        if not _csrf_ok(request):
-            portal.failed(address)
+        if not _csrf_ok(request):  # counts as a failed attempt
             return refused_csrf(portal, request, None)
         token = request.state.form.get("token")
         login_name = portal.app.portal_store.redeem_link(token, now=portal.app.clock.now()) \
@@ -349,12 +345,12 @@ def login(request: Request) -> Response:
             actor = portal.app.actor(login_name) if login_name else None
         except DomainError:
             actor = None
-        if actor is None:
-            portal.failed(address)
+        if actor is None:  # counts as a failed attempt
             return portal.render(request, "fout.html", None, status=403,
                                  titel="Inloglink ongeldig",
                                  tekst="Deze inloglink is ongeldig, al gebruikt of verlopen. "
                                        "Vraag het secretariaat om een nieuwe.")
+        portal.succeeded(attempt)
         session_id = portal.app.portal_store.start_session(actor.user,
                                                            now=portal.app.clock.now())
     request.session.clear()
