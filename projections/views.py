@@ -248,12 +248,11 @@ class Views:
                   include_closed: bool = False) -> list[DeadlineRow]:
         """Comment rounds, soonest deadline first: who commented and who did not yet."""
         clause, params = where(
-            ("number = (SELECT MAX(number) FROM view_rounds r2 "
-             "WHERE r2.subject = view_rounds.subject)", ()),
             None if include_closed else ("deadline >= ?", (stamp(now),)),
             matching("table_code = ?", table))
-        rows = self.model.query(f"SELECT * FROM view_rounds{clause} ORDER BY deadline",
-                                params)
+        # each subject's current round (read_model._round_tables): one index range
+        rows = self.model.query(f"SELECT * FROM view_current_rounds{clause} "
+                                "ORDER BY deadline", params)
         subjects = {(s.KIND, s.key): s for cls in (Minutes, Document)
                     for s in self.model.states(cls, [r["subject"] for r in rows
                                                      if r["subject_kind"] == cls.KIND])}
