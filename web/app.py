@@ -45,7 +45,7 @@ from lrt_domain.tables import Table
 from projections.views import Views
 
 from . import dutch
-from .messages import Refusal, dutch as dutch_refusal
+from .messages import Refusal, dutch as dutch_refusal, field_of
 
 HERE = Path(__file__).parent
 MAX_BODY = 1024 * 1024  # bytes of a POSTed form
@@ -521,8 +521,8 @@ def comment(portal: Portal, request: Request, actor: Actor) -> Response:
         else:
             portal.app.comment(actor.user, key, values.get("tekst", ""))
     except (InvalidInput, RuleViolation, Forbidden, NotFound, Conflict) as e:
-        if isinstance(e, NotFound) and not e.args[0].startswith(("person:", "organisation:")):
-            raise
+        if isinstance(e, NotFound) and field_of(e) not in ("person", "organisation"):
+            raise  # the page's own subject: not found (404), not a field of the form
         form.refuse(dutch_refusal(e))
         render = minutes_page if "/" not in key else document_page
         return render(portal, request, actor, forms={name: form}, status=_status(e))
@@ -545,8 +545,7 @@ def amendment(portal: Portal, request: Request, actor: Actor) -> Response:
                                      text=values.get("tekst", ""),
                                      on_behalf_of=values.get("organisatie") or None)
     except (InvalidInput, RuleViolation, Forbidden, NotFound, Conflict) as e:
-        if isinstance(e, NotFound) and not e.args[0].startswith(
-                ("point:", "item:", "organisation:")):
+        if isinstance(e, NotFound) and field_of(e) not in ("point", "item", "organisation"):
             raise
         form.refuse(dutch_refusal(e))
         return minutes_page(portal, request, actor, forms={"wijziging": form},
@@ -566,7 +565,7 @@ def decide_amendment(portal: Portal, request: Request, actor: Actor) -> Response
         else:
             portal.app.reject_amendment(actor.user, key, number, values.get("reden", ""))
     except (InvalidInput, RuleViolation, Forbidden, NotFound, Conflict) as e:
-        if isinstance(e, NotFound) and not e.args[0].startswith("amendment:"):
+        if isinstance(e, NotFound) and field_of(e) != "amendment":
             raise
         said = dutch_refusal(e, default_field="reden")
         form.refuse(Refusal("reden", said.text))  # the decision's one field
