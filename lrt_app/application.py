@@ -164,7 +164,8 @@ class Lrt(Application[UUID]):
                                               projector_func=cast(Any, project))
                 return then
             except AggregateNotFoundError:
-                raise NotFound(f"{cls.KIND}: no {cls.KIND} {key!r}") from None
+                raise NotFound(f"{cls.KIND}: no {cls.KIND} {key!r}", code="not_found",
+                               field=cls.KIND, key=key) from None
         try:
             known = cast("T | None", self._states.get(aggregate_id))
         except KeyError:
@@ -172,7 +173,8 @@ class Lrt(Application[UUID]):
         state = project(known, self.events.get(aggregate_id,  # type: ignore[arg-type]
                                                gt=known.version if known else None))
         if state is None:
-            raise NotFound(f"{cls.KIND}: no {cls.KIND} {key!r}")
+            raise NotFound(f"{cls.KIND}: no {cls.KIND} {key!r}", code="not_found",
+                           field=cls.KIND, key=key)
         if state is not known:
             self._states.put(aggregate_id, state)
         return state
@@ -198,7 +200,7 @@ class Lrt(Application[UUID]):
             raise NotFound(f"user: no user {login!r}; register one with 'lrt user add'") \
                 from None
         if not user.active:
-            raise Forbidden(f"user {login} was deactivated")
+            raise Forbidden(f"user {login} was deactivated", code="deactivated", user=login)
         return user.as_actor
 
     def _database_login(self) -> str:
@@ -232,7 +234,8 @@ class Lrt(Application[UUID]):
                 time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
                 continue
             return events
-        raise Conflict("someone else changed the same thing at the same time; try again")
+        raise Conflict("someone else changed the same thing at the same time; try again",
+                       code="gave_up")
 
     def _command(self, login: str | None, cls: type[Tabled], key: str, what: str,
                  command: Callable[[Tabled, Context], E], *, retry: bool = True) -> E:
@@ -376,7 +379,7 @@ class Lrt(Application[UUID]):
         permissions.require_administrator(actor, "issue login links")
         target = self.get(User, user)
         if not target.active:
-            raise Forbidden(f"user {user} was deactivated")
+            raise Forbidden(f"user {user} was deactivated", code="deactivated", user=user)
         ctx = Context(actor=actor, now=self.clock.now())
         self._require_user_registrar(ctx, target.role, target.organisation, target.person,
                                      "issue a login link for")

@@ -104,6 +104,7 @@ def portal_application(db: str | None, *, clock: Clock | None = None,
                 raise Forbidden("serve: the portal's database login must be a member of "
                                 "lrt_delegate (it records events in its users' names)") \
                     from None
+            app.portal_store.check()  # its tables, made by 'lrt init' (refused if missing)
     except BaseException:
         app.close()
         raise

@@ -1,6 +1,6 @@
 """The member portal's secrets, kept beside the store and never in the event log.
 
-Two small tables in the store's own database (the SQLite file; on PostgreSQL tables that
+Three small tables in the store's own database (the SQLite file; on PostgreSQL tables that
 `lrt init` grants to the writers, who issue links, and to the portal's delegate login):
 
 - `lrt_login_links`: one-time login links. Only the SHA-256 of a token is kept, with the
@@ -9,6 +9,10 @@ Two small tables in the store's own database (the SQLite file; on PostgreSQL tab
 - `lrt_portal_sessions`: the portal's sessions, by the SHA-256 of the id the signed cookie
   carries: whose it is, when it was last used (the idle timeout) and whether it ended
   (logging out ends it on the server, not only in the browser).
+- `lrt_login_attempts`: login attempts per connecting address that failed (or are under
+  way), for the limit on them: one table, so every worker of the portal counts the same
+  attempts. An attempt is noted before it is judged and forgotten when it succeeds; rows
+  older than the limit's window are deleted as new ones come.
 
 Times are the application's clock (the database server's on PostgreSQL), as UTC text.
 """
@@ -23,6 +27,8 @@ from typing import Any
 TOUCH = timedelta(minutes=1)  # a session's last use is written at most this often
 LINKS = "lrt_login_links"
 SESSIONS = "lrt_portal_sessions"
+ATTEMPTS = "lrt_login_attempts"
+TABLES = (LINKS, SESSIONS, ATTEMPTS)
 
 CREATE = (
     f"CREATE TABLE IF NOT EXISTS {LINKS} (token_hash TEXT PRIMARY KEY, login TEXT NOT NULL, "
@@ -30,16 +36,22 @@ CREATE = (
     "used_at TEXT)",
     f"CREATE TABLE IF NOT EXISTS {SESSIONS} (id_hash TEXT PRIMARY KEY, login TEXT NOT NULL, "
     "started_at TEXT NOT NULL, last_seen TEXT NOT NULL, ended_at TEXT)",
+    f"CREATE TABLE IF NOT EXISTS {ATTEMPTS} (attempt TEXT PRIMARY KEY, "
+    "address TEXT NOT NULL, attempted_at TEXT NOT NULL)",
+    f"CREATE INDEX IF NOT EXISTS {ATTEMPTS}_address ON {ATTEMPTS} (address, attempted_at)",
+    f"CREATE INDEX IF NOT EXISTS {ATTEMPTS}_time ON {ATTEMPTS} (attempted_at)",
 )
 
 
 def grants(writer: str, delegate: str) -> list[str]:
     """PostgreSQL (run by `lrt init`): writers issue links; the portal's delegate login
-    redeems them and keeps its sessions. Nobody else reads them."""
+    redeems them, keeps its sessions and counts the login attempts. Nobody else reads
+    them."""
     return [*CREATE,
-            f"REVOKE ALL ON {LINKS}, {SESSIONS} FROM PUBLIC",
+            f"REVOKE ALL ON {LINKS}, {SESSIONS}, {ATTEMPTS} FROM PUBLIC",
             f"GRANT INSERT ON {LINKS} TO {writer}",
-            f"GRANT SELECT, INSERT, UPDATE, DELETE ON {LINKS}, {SESSIONS} TO {delegate}"]
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON {LINKS}, {SESSIONS}, {ATTEMPTS} "
+            f"TO {delegate}"]
 
 
 def _hash(secret: str) -> str:
@@ -66,17 +78,35 @@ class PortalStore:
             return
         if self.postgres:
             with self.datastore.transaction(commit=False) as c:
-                c.execute(f"SELECT to_regclass('{LINKS}') IS NOT NULL AS made")
-                made = c.fetchone()["made"]
-            if not made:  # a store set up before the portal: its owner makes them
-                with self.datastore.transaction(commit=True) as c:
-                    for statement in CREATE:
-                        c.execute(statement)
+                c.execute("SELECT " + ", ".join(f"to_regclass('{t}') IS NOT NULL AS {t}"
+                                                for t in TABLES))
+                made = c.fetchone()
+            if not all(made[t] for t in TABLES):
+                # a store set up by an earlier lrt: its owner makes them (`lrt init`)
+                self._create_missing([t for t in TABLES if not made[t]])
         else:
             with self.datastore.transaction(commit=True) as c:
                 for statement in CREATE:
                     c.execute(statement)
         self._made = True
+
+    def _create_missing(self, missing: list[str]) -> None:
+        from psycopg.errors import InsufficientPrivilege
+
+        try:
+            with self.datastore.transaction(commit=True) as c:
+                for statement in CREATE:
+                    c.execute(statement)
+        except InsufficientPrivilege:
+            from lrt_domain.errors import RuleViolation
+
+            raise RuleViolation(f"portal: the table {missing[0]} is missing; run 'lrt init' "
+                                "as the store's owner to add it") from None
+
+    def check(self) -> None:
+        """Refuse (one line) a store whose portal tables are missing and cannot be made by
+        this login: `lrt serve` checks at its start, not at a member's first login."""
+        self._ensure()
 
     def _one(self, sql: str, params: tuple[Any, ...]) -> Any:
         """Run one statement in its own transaction; its RETURNING row, if it has one."""
@@ -101,6 +131,37 @@ class PortalStore:
                         "AND used_at IS NULL AND expires_at > ? RETURNING login",
                         (_text(now), _hash(token), _text(now)))
         return None if row is None else str(row["login"])
+
+    # --- login attempts ---------------------------------------------------------------
+
+    def begin_attempt(self, address: str, *, now: datetime, window: timedelta,
+                      limit: int) -> str | None:
+        """Note a login attempt from `address`; its id, or None (nothing kept) when `limit`
+        attempts from there failed or are under way within `window` before `now`.
+
+        The attempt is stored (committed) before the attempts are counted, so of two
+        workers counting at once the later sees both: the limit holds across workers, at
+        worst refusing an attempt too many while another is under way. Attempts older than
+        the window are deleted here (every address's: the table holds one window)."""
+        attempt = secrets.token_hex(16)
+        since = _text(now - window)
+        self._ensure()
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(self._sql(f"DELETE FROM {ATTEMPTS} WHERE attempted_at <= ?"), (since,))
+            c.execute(self._sql(f"INSERT INTO {ATTEMPTS} (attempt, address, attempted_at) "
+                                "VALUES (?, ?, ?)"), (attempt, address, _text(now)))
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(self._sql(f"SELECT COUNT(*) AS n FROM {ATTEMPTS} WHERE address = ? "
+                                "AND attempted_at > ?"), (address, since))
+            counted = int(c.fetchone()["n"])
+        if counted > limit:
+            self.end_attempt(attempt)
+            return None
+        return attempt
+
+    def end_attempt(self, attempt: str) -> None:
+        """Forget an attempt: it succeeded (or was refused before it was tried)."""
+        self._one(f"DELETE FROM {ATTEMPTS} WHERE attempt = ?", (attempt,))
 
     # --- sessions ---------------------------------------------------------------------
 

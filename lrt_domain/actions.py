@@ -160,4 +160,6 @@ class Action(Aggregate):
 
     def _require_outstanding(self, verb: str) -> None:
         if not self.status.outstanding:
-            raise RuleViolation(f"cannot {verb} action {self.key}: it is {self.status}")
+            raise RuleViolation(f"cannot {verb} action {self.key}: it is {self.status}",
+                                code="action_closed", action=self.key, verb=verb,
+                                status=self.status)

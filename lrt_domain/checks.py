@@ -21,9 +21,10 @@ NOT_IN_DOCUMENTS = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
 def text(field: str, value: str | None, *, max_length: int = MAX_TEXT) -> str:
     value = (value or "").replace("\r\n", "\n").strip()
     if not value:
-        raise InvalidInput(f"{field}: must not be empty")
+        raise InvalidInput(f"{field}: must not be empty", code="empty", field=field)
     if len(value) > max_length:
-        raise InvalidInput(f"{field}: longer than {max_length} characters")
+        raise InvalidInput(f"{field}: longer than {max_length} characters", code="too_long",
+                           field=field, max_length=max_length)
     return storable(field, value)
 
 
@@ -34,14 +35,16 @@ def storable(field: str, value: str) -> str:
         what = ("contains control characters" if ord(c) < 32 else
                 "contains a character that cannot be stored in a document")
         raise InvalidInput(f"{field}: {what} (U+{ord(c):04X} at character "
-                           f"{bad.start() + 1})")
+                           f"{bad.start() + 1})", code="bad_character", field=field,
+                           character=c, position=bad.start() + 1)
     return value
 
 
 def line(field: str, value: str | None, *, max_length: int = 500) -> str:
     value = text(field, value, max_length=max_length)
     if "\n" in value:
-        raise InvalidInput(f"{field}: must be a single line")
+        raise InvalidInput(f"{field}: must be a single line", code="not_one_line",
+                           field=field)
     return value
 
 
@@ -61,7 +64,8 @@ def in_future(field: str, value: datetime, now: datetime) -> datetime:
 def not_in_future(field: str, value: datetime, now: datetime) -> datetime:
     aware(field, value)
     if value > now:
-        raise InvalidInput(f"{field}: {value.isoformat()} is in the future")
+        raise InvalidInput(f"{field}: {value.isoformat()} is in the future",
+                           code="in_future", field=field, value=value)
     return value
 
 

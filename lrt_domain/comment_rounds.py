@@ -122,18 +122,24 @@ class Commentable(Aggregate):
             checks.not_in_future("received at", received_at, ctx.now)
         rnd = self.current_round
         if rnd is None:
-            raise RuleViolation(f"no comment round was opened on {self.key}")
+            raise RuleViolation(f"no comment round was opened on {self.key}", code="no_round",
+                                subject=self.key)
         if received_at < rnd.opened_at:
             raise InvalidInput(f"received at: {shown(received_at, seconds=True)} is before "
-                               f"the comment round on {self.key} opened")
+                               f"the comment round on {self.key} opened",
+                               code="received_before_round", field="received at",
+                               received_at=received_at, subject=self.key)
         if not rnd.is_open(received_at):
             raise RuleViolation(
                 f"the comment round on {self.key} closed at "
-                f"{shown(rnd.deadline, seconds=True)}; comments are no longer accepted")
+                f"{shown(rnd.deadline, seconds=True)}; comments are no longer accepted",
+                code="round_closed", subject=self.key, deadline=rnd.deadline)
         membership = table.membership_of(person, local_date(received_at))
         if membership is None and person not in meeting.guests:
             raise Forbidden(f"{person} is not a member of {table.key} nor a guest of "
-                            f"{meeting.key} on {local_date(received_at)}")
+                            f"{meeting.key} on {local_date(received_at)}",
+                            code="not_member_nor_guest", person=person, table=table.key,
+                            meeting=meeting.key, day=local_date(received_at))
         comment = Comment(number=len(rnd.comments) + 1, person=person,
                           organisation=membership.organisation if membership else None,
                           text=checks.text("text", text), received_at=received_at)

@@ -1,8 +1,22 @@
 """Why the domain refuses a command. Every message is written for the user."""
 
+from __future__ import annotations
+
+from typing import Any
+
 
 class DomainError(Exception):
-    """A command was refused; nothing was recorded."""
+    """A command was refused; nothing was recorded.
+
+    The message is the one English line the command line shows. A refusal that another
+    face says in its own words (the portal's Dutch, `web/messages.py`) also carries a
+    stable `code` and its `details` as values (a deadline as a datetime, a key, a field's
+    name), so that nobody reads them back out of the English text."""
+
+    def __init__(self, message: str = "", *, code: str | None = None, **details: Any):
+        super().__init__(message)
+        self.code = code
+        self.details = details
 
 
 class NotFound(DomainError):

@@ -256,7 +256,8 @@ class Minutes(Commentable):
                           point: int | None, text: str) -> AmendmentProposed:
         self._require_not_approved("amend")
         if self.status is MinutesStatus.DRAFT:
-            raise RuleViolation(f"minutes {self.key} were not circulated yet")
+            raise RuleViolation(f"minutes {self.key} were not circulated yet",
+                                code="not_circulated", minutes=self.key)
         self._check_target(item, point)
         amendment = Amendment(number=len(self.amendments) + 1, organisation=organisation,
                               item=item, point=point, text=checks.text("text", text))
@@ -361,13 +362,16 @@ class Minutes(Commentable):
         for a in self.amendments:
             if a.number == number:
                 return a
-        raise NotFound(f"amendment: minutes {self.key} have no amendment {number}")
+        raise NotFound(f"amendment: minutes {self.key} have no amendment {number}",
+                       code="no_amendment", field="amendment", minutes=self.key,
+                       number=number)
 
     def item(self, number: int) -> Item:
         for it in self.items:
             if it.number == number:
                 return it
-        raise NotFound(f"item: minutes {self.key} have no item {number}")
+        raise NotFound(f"item: minutes {self.key} have no item {number}", code="no_item",
+                       field="item", minutes=self.key, item=number)
 
     def _amendment_updated(self, number: int, **changes: object) -> tuple[Amendment, ...]:
         return tuple(a.model_copy(update=changes) if a.number == number else a
@@ -377,18 +381,23 @@ class Minutes(Commentable):
         self._require_not_approved("amend")
         a = self.amendment(number)
         if a.status is not AmendmentStatus.PENDING:
-            raise RuleViolation(f"amendment {number} of {self.key} was already {a.status}")
+            raise RuleViolation(f"amendment {number} of {self.key} was already {a.status}",
+                                code="amendment_decided", minutes=self.key, number=number,
+                                status=a.status)
         return a
 
     def _check_target(self, item: int, point: int | None) -> None:
         it = self.item(item)
         if point is not None and not 1 <= point <= len(it.points):
-            raise NotFound(f"point: item {item} of {self.key} has no point {point}")
+            raise NotFound(f"point: item {item} of {self.key} has no point {point}",
+                           code="no_point", field="point", minutes=self.key, item=item,
+                           point=point)
 
     def _require_not_approved(self, verb: str) -> None:
         if self.status is MinutesStatus.APPROVED:
             raise RuleViolation(f"minutes {self.key} are approved and final; cannot {verb} "
-                                "them (record a correction instead)")
+                                "them (record a correction instead)", code="minutes_final",
+                                minutes=self.key, verb=verb)
 
     def _require_circulated(self, verb: str) -> None:
         self._require_not_approved(verb)

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from .actions import Action
 from .base import Actor, Role
@@ -39,8 +40,11 @@ from .errors import Forbidden
 from .tables import Table
 
 
-def _refuse(actor: Actor, what: str) -> Forbidden:
-    return Forbidden(f"user {actor.user} ({actor.role}) may not {what}")
+def _refuse(actor: Actor, what: str, code: str = "may_not", /, **details: Any
+            ) -> Forbidden:
+    """`code` and `details` for those who say it in other words (`errors.DomainError`)."""
+    return Forbidden(f"user {actor.user} ({actor.role}) may not {what}", code=code,
+                     user=actor.user, role=actor.role, **details)
 
 
 def require_administrator(actor: Actor, what: str) -> None:
@@ -93,7 +97,8 @@ def manages(actor: Actor, table: Table) -> bool:
 def require_manager(actor: Actor, table: Table, what: str) -> None:
     """Meetings, agendas, documents, attendance, minutes, approvals and actions of a table."""
     if not manages(actor, table):
-        raise _refuse(actor, f"{what} (table {table.key} is run by {table.secretariat})")
+        raise _refuse(actor, f"{what} (table {table.key} is run by {table.secretariat})",
+                      "not_manager", what=what, table=table.key)
 
 
 def commenter(actor: Actor, table: Table, for_person: str | None) -> str:
@@ -101,12 +106,15 @@ def commenter(actor: Actor, table: Table, for_person: str | None) -> str:
     the chair record a comment received from a person."""
     if manages(actor, table):
         if not for_person:
-            raise Forbidden("for: the secretariat records a comment for a person; give --for")
+            raise Forbidden("for: the secretariat records a comment for a person; give --for",
+                            code="for_missing", field="for")
         return for_person
     if actor.role not in (Role.MEMBER, Role.GUEST) or actor.person is None:
-        raise _refuse(actor, f"comment at table {table.key}")
+        raise _refuse(actor, f"comment at table {table.key}", "may_not_comment",
+                      table=table.key)
     if for_person and for_person != actor.person:
-        raise _refuse(actor, f"comment for {for_person}")
+        raise _refuse(actor, f"comment for {for_person}", "may_not_comment_for",
+                      person=for_person)
     return actor.person
 
 
@@ -116,13 +124,16 @@ def amending_organisation(actor: Actor, table: Table, on_behalf_of: str | None,
     if manages(actor, table):
         if not on_behalf_of:
             raise Forbidden("on behalf of: the secretariat records an amendment for an "
-                            "organisation; give --on-behalf-of")
+                            "organisation; give --on-behalf-of", code="on_behalf_of_missing",
+                            field="on behalf of")
         return on_behalf_of
     membership = table.membership_of(actor.person, day) if actor.role is Role.MEMBER else None
     if membership is None:
-        raise _refuse(actor, f"propose amendments at table {table.key}")
+        raise _refuse(actor, f"propose amendments at table {table.key}", "may_not_amend",
+                      table=table.key)
     if on_behalf_of and on_behalf_of != membership.organisation:
-        raise _refuse(actor, f"propose amendments on behalf of {on_behalf_of}")
+        raise _refuse(actor, f"propose amendments on behalf of {on_behalf_of}",
+                      "may_not_amend_for", organisation=on_behalf_of)
     return membership.organisation
 
 
@@ -132,7 +143,8 @@ def require_progress_reporter(actor: Actor, table: Table, action: Action) -> Non
     if actor.role is Role.MEMBER and actor.organisation in action.owners:
         return
     raise _refuse(actor, f"report progress on action {action.key} "
-                         f"(owned by {', '.join(action.owners)})")
+                         f"(owned by {', '.join(action.owners)})", "not_owner",
+                  action=action.key, owners=tuple(action.owners))
 
 
 # --- Woo publication (issue 4) ----------------------------------------------------------

@@ -131,6 +131,24 @@ def may_read(actor: Actor, view: View, table: Table | None, *, day: date,
                                              approved_on=approved_on))
 
 
+def settled(actor: Actor, view: View, table: Table | None, *, day: date,
+            meeting: Meeting | None = None) -> bool | None:
+    """`may_read`'s answer when the state of the meeting's minutes cannot change it: the
+    actor reads `view` in every state, or in none, even as a member at approval; None when
+    it depends on the minutes (whose state a caller then reads, `may_read`)."""
+    who = readers(actor, table, day=day, meeting=meeting)
+    by_state = RULES[view].values()
+    if all(who & allowed for allowed in by_state):
+        return True
+    # a member at approval: a member of the table on some day (`readers`)
+    if table is not None and actor.role is Role.MEMBER and actor.person is not None \
+            and any(m.person == actor.person for m in table.memberships):
+        who = who | {Reader.MEMBER_AT_APPROVAL}
+    if not any(who & allowed for allowed in by_state):
+        return False
+    return None
+
+
 def require_reader(actor: Actor, view: View, table: Table | None, what: str, *, day: date,
                    meeting: Meeting | None = None, state: State = State.DRAFT,
                    approved_on: date | None = None) -> None:

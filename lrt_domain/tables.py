@@ -256,7 +256,10 @@ class Table(Aggregate):
         return [m for m in self.memberships if m.active_on(day)]
 
     def membership_of(self, person: str | None, day: date) -> Membership | None:
-        return next((m for m in self.members_on(day) if m.person == person), None)
+        # the person first: a table's memberships over the years are many (the read rules
+        # ask this for every row a member may see)
+        return next((m for m in self.memberships if m.person == person and m.active_on(day)),
+                    None)
 
 
 def _reminder_hours(hours: tuple[int, ...]) -> tuple[int, ...]:

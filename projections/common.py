@@ -86,21 +86,35 @@ def subject_of(model: ModelSource, key: str) -> Minutes | Document | None:
     return found
 
 
+PROBE = 8  # documents looked for per meeting and query (`documents_of`)
+FEW = 50  # meetings up to which their documents are looked up by key
+
+
 def documents_of(model: ModelSource, meetings: Iterable[str]) -> dict[str, list[Document]]:
     """The documents of these meetings, per meeting, in their order (a document's key names
-    its meeting: `<meeting>/D<n>`)."""
+    its meeting: `<meeting>/D<n>`, numbered from 1 without gaps, `Lrt.add_document`).
+
+    For a few meetings (a page's) they are looked up by key, D1 to D8 of each, then the
+    next eight of those that had eight, so that the cost does not grow with the documents
+    of other meetings; for many (a whole calendar) every document's key is read once."""
     wanted = set(meetings)
-    clause: str
-    params: tuple[str, ...]
-    if len(wanted) == 1:
-        [key] = wanted
-        clause, params = " AND key LIKE ?", (key + "/D%",)
+    found: list[Document] = []
+    if len(wanted) <= FEW:
+        probing, start = sorted(wanted), 1
+        while probing:
+            batch = model.states(Document, [f"{m}/D{n}" for m in probing
+                                            for n in range(start, start + PROBE)])
+            found += batch
+            counts: dict[str, int] = {}
+            for d in batch:
+                counts[d.meeting] = counts.get(d.meeting, 0) + 1
+            probing, start = [m for m in probing if counts.get(m) == PROBE], start + PROBE
     else:
-        clause, params = "", ()
-    keys = [r["key"] for r in model.query(
-        f"SELECT key FROM view_state WHERE kind = 'document'{clause}", params)]
+        keys = [r["key"] for r in model.query(
+            "SELECT key FROM view_state WHERE kind = 'document'")]
+        found = model.states(Document, [k for k in keys if k.rsplit("/", 1)[0] in wanted])
     out: dict[str, list[Document]] = {}
-    for d in model.states(Document, [k for k in keys if k.rsplit("/", 1)[0] in wanted]):
+    for d in found:
         if d.meeting in wanted:
             out.setdefault(d.meeting, []).append(d)
     for docs in out.values():

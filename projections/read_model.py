@@ -59,6 +59,9 @@ TABLES: dict[str, str] = {
                      "place TEXT, status TEXT",
     "view_rounds": "source TEXT, subject TEXT, subject_kind TEXT, number INTEGER, "
                    "table_code TEXT, meeting TEXT, opened_at TEXT, deadline TEXT",
+    # each subject's current round (its last opened) alone: what Views.deadlines lists
+    "view_current_rounds": "source TEXT, subject TEXT, subject_kind TEXT, number INTEGER, "
+                           "table_code TEXT, meeting TEXT, opened_at TEXT, deadline TEXT",
     "view_minutes": "source TEXT, key TEXT, table_code TEXT, meeting TEXT, status TEXT, "
                     "text_version INTEGER",
     "view_actions": "source TEXT, key TEXT, table_code TEXT, meeting TEXT, item INTEGER, "
@@ -82,8 +85,9 @@ VERSIONS = {
     "view_meta": "name TEXT PRIMARY KEY, value TEXT",
 }
 # Raise when what the read model keeps changes: an older read model is then rebuilt.
-SCHEMA = "4"  # 3: sealed values bound to their rows (lrt_app.persistence.BoundCipher)
-# 4: the outbox (view_mail)
+SCHEMA = "5"  # 3: sealed values bound to their rows (lrt_app.persistence.BoundCipher)
+# 4: the outbox (view_mail); 5: view_current_rounds (each subject's current round),
+# view_meetings by day
 SNAPSHOT_EVERY = 100
 # Every table of the read model besides the tracking table (grants, reset).
 VIEW_TABLES = ["view_state", *TABLES, *HISTORY, *VERSIONS]
@@ -92,7 +96,13 @@ INDEXES = [
     "CREATE UNIQUE INDEX IF NOT EXISTS view_state_key ON view_state (kind, key)",
     "CREATE INDEX IF NOT EXISTS view_meetings_table ON view_meetings (table_code, starts_at)",
     "CREATE INDEX IF NOT EXISTS view_meetings_key ON view_meetings (key)",
+    # the coming meetings (Views.calendar since a day) without reading the past ones
+    "CREATE INDEX IF NOT EXISTS view_meetings_day ON view_meetings (day)",
     "CREATE INDEX IF NOT EXISTS view_rounds_deadline ON view_rounds (deadline)",
+    # the current rounds by deadline (Views.deadlines): one range of this index, however
+    # many rounds the history holds
+    "CREATE INDEX IF NOT EXISTS view_current_rounds_deadline ON view_current_rounds "
+    "(deadline)",
     "CREATE INDEX IF NOT EXISTS view_actions_status ON view_actions (outstanding, due)",
     "CREATE INDEX IF NOT EXISTS view_action_owners_org ON view_action_owners (organisation)",
     "CREATE INDEX IF NOT EXISTS view_mail_status ON view_mail (status, next_attempt)",
@@ -110,18 +120,25 @@ def _rounds(s: Document | Minutes) -> list[tuple[Any, ...]]:
              stamp(r.deadline)) for r in s.rounds]
 
 
+def _round_tables(s: Document | Minutes) -> Rows:
+    """Every round of the subject, and its current one (the last opened) apart, so that the
+    current rounds are one index range, not a comparison of each subject's rounds."""
+    every = _rounds(s)
+    return {"view_rounds": every, "view_current_rounds": every[-1:]}
+
+
 def _meeting(m: Meeting) -> Rows:
     return {"view_meetings": [(m.key, m.table, stamp(m.starts_at),
                                local_date(m.starts_at).isoformat(), m.place, m.status)]}
 
 
 def _document(d: Document) -> Rows:
-    return {"view_rounds": _rounds(d)}
+    return _round_tables(d)
 
 
 def _minutes(m: Minutes) -> Rows:
     return {"view_minutes": [(m.key, m.table, m.meeting, m.status, m.text_version)],
-            "view_rounds": _rounds(m)}
+            **_round_tables(m)}
 
 
 def _action(a: Action) -> Rows:
@@ -425,9 +442,13 @@ class ReadModel:
             if not keys:
                 return []
             marks = ", ".join("?" * len(keys))
-            rows = self.query(f"SELECT id, version, state FROM view_state WHERE kind = ? "
-                              f"AND id IN ({marks}) ORDER BY key",
-                              (cls.KIND, *(cls.id_for(k).hex for k in keys)))
+            # by id alone, the kind checked and the rows sorted here: with `kind = ?` or
+            # ORDER BY key in the query SQLite walks every state of the kind in the (kind,
+            # key) index, which grows with the history, rather than look up each id
+            rows = sorted((r for r in self.query(
+                f"SELECT id, kind, key, version, state FROM view_state WHERE id IN ({marks})",
+                [cls.id_for(k).hex for k in keys]) if r["kind"] == cls.KIND),
+                key=lambda r: str(r["key"]))
         return [self.open_state(cls, r) for r in rows]
 
 

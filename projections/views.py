@@ -105,6 +105,10 @@ class Views:
         if m is not None:
             table = m.table
         t: Table | None = self._cached(Table, table) if table else None
+        day = local_date(self.now())
+        answer = read_rules.settled(actor, view, t, day=day, meeting=m)
+        if answer is not None:  # whatever the state of the minutes: not read
+            return answer
         state, approved_on = State.DRAFT, None
         minutes: Minutes | None = self._cached(Minutes, meeting) if meeting else None
         if minutes is not None and minutes.approval is not None \
@@ -112,8 +116,8 @@ class Views:
             state, approved_on = State.APPROVED, local_date(minutes.approval.approved_at)
             # (published minutes add no reader to these views: the public reads the Woo
             # text itself; a test holds RULES to it)
-        return read_rules.may_read(actor, view, t, day=local_date(self.now()), meeting=m,
-                                   state=state, approved_on=approved_on)
+        return read_rules.may_read(actor, view, t, day=day, meeting=m, state=state,
+                                   approved_on=approved_on)
 
     def require(self, view: View, what: str, *, meeting: str | None = None,
                 table: str | None = None, actor: Actor | None = None) -> None:
@@ -251,21 +255,24 @@ class Views:
                   include_closed: bool = False) -> list[DeadlineRow]:
         """Comment rounds, soonest deadline first: who commented and who did not yet."""
         clause, params = where(
-            ("number = (SELECT MAX(number) FROM view_rounds r2 "
-             "WHERE r2.subject = view_rounds.subject)", ()),
             None if include_closed else ("deadline >= ?", (stamp(now),)),
             matching("table_code = ?", table))
-        rows = self.model.query(f"SELECT * FROM view_rounds{clause} ORDER BY deadline",
-                                params)
-        subjects = {(s.KIND, s.key): s for cls in (Minutes, Document)
-                    for s in self.model.states(cls, [r["subject"] for r in rows
-                                                     if r["subject_kind"] == cls.KIND])}
-        tables = {t.key: t for t in self.model.states(Table, {r["table_code"] for r in rows})}
+        # each subject's current round (read_model._round_tables): one index range
+        rows = [r for r in self.model.query(f"SELECT * FROM view_current_rounds{clause} "
+                                            "ORDER BY deadline", params)
+                if self.visible(View.DEADLINES, r["subject"])]  # before reading subjects
+        # the minutes and tables the read rules just read (`may`), the documents at once
+        subjects: dict[tuple[str, str], Minutes | Document] = {
+            (d.KIND, d.key): d for d in self.model.states(
+                Document, [r["subject"] for r in rows if r["subject_kind"] == Document.KIND])}
+        for r in rows:
+            if r["subject_kind"] == Minutes.KIND:
+                subjects[Minutes.KIND, r["subject"]] = self._cached(Minutes, r["subject"])
+        tables: dict[str, Table] = {r["table_code"]: self._cached(Table, r["table_code"])
+                                    for r in rows}
         out = []
         for row in rows:
             cls = Minutes if row["subject_kind"] == Minutes.KIND else Document
-            if not self.visible(View.DEADLINES, row["subject"]):
-                continue
             subject = subjects[cls.KIND, row["subject"]]
             t = tables[row["table_code"]]
             rnd = subject.rounds[row["number"] - 1]
@@ -411,7 +418,10 @@ class Views:
     @reads(View.DIRECTORY)
     def table(self, key: str) -> TableRow:
         self.require(View.DIRECTORY, "the directory")
-        t: Table = self._get(Table, key)
+        return self._table_row(self._get(Table, key))
+
+    @staticmethod
+    def _table_row(t: Table) -> TableRow:
         return {"code": t.key, "name": t.name, "kind": t.kind.value,
                 "secretariat": t.secretariat, "chair": t.chair,
                 "meetings_per_year": t.meetings_per_year}
@@ -419,7 +429,10 @@ class Views:
     @reads(View.DIRECTORY)
     def tables(self) -> list[TableRow]:
         self.require(View.DIRECTORY, "the directory")
-        return [self.table(t.key) for t in self.model.states(Table)]
+        states = self.model.states(Table)
+        for t in states:  # each read once: the read rules asked next about them use these
+            self._states[Table, t.key] = t
+        return [self._table_row(t) for t in states]
 
     @reads(View.DIRECTORY, View.ADDRESSES)
     def organisations(self) -> list[OrganisationRow]:

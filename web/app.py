@@ -13,7 +13,6 @@ import os
 import secrets
 import threading
 import time
-from collections import deque
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -46,7 +45,7 @@ from lrt_domain.tables import Table
 from projections.views import Views
 
 from . import dutch
-from .messages import Refusal, dutch as dutch_refusal
+from .messages import Refusal, dutch as dutch_refusal, field_of
 
 HERE = Path(__file__).parent
 MAX_BODY = 1024 * 1024  # bytes of a POSTed form
@@ -107,7 +106,7 @@ class Arrival:
 
 
 class Portal:
-    """What every request shares: the application, the templates, the login limits."""
+    """What every request shares: the application and the templates."""
 
     def __init__(self, config: PortalConfig, app: Lrt | None = None):
         from lrt_app.bootstrap import portal_application
@@ -117,7 +116,6 @@ class Portal:
                                              key_file=config.key_file)
         self.app.clock = ArrivalClock(self.app.clock)
         self.lock = threading.RLock()  # one request at a time in this process
-        self.failures: dict[str, deque[float]] = {}
         self.templates = Environment(loader=FileSystemLoader(HERE / "templates"),
                                      autoescape=select_autoescape(["html"]),
                                      trim_blocks=True, lstrip_blocks=True)
@@ -155,18 +153,16 @@ class Portal:
 
     # --- login attempts -----------------------------------------------------------------
 
-    def limited(self, address: str) -> bool:
-        recent = self.failures.setdefault(address, deque())
-        cutoff = time.monotonic() - self.config.login_window.total_seconds()
-        while recent and recent[0] < cutoff:
-            recent.popleft()
-        if not recent:
-            del self.failures[address]  # kept only while they count
-            return False
-        return len(recent) >= self.config.login_failures
+    def begin_attempt(self, address: str) -> str | None:
+        """A login attempt from `address`, noted in the store's table of attempts (shared
+        by every worker, `lrt_app.portal_store`); None when too many failed there lately.
+        It counts as failed unless `succeeded` is called."""
+        return self.app.portal_store.begin_attempt(
+            address, now=self.app.clock.now(), window=self.config.login_window,
+            limit=self.config.login_failures)
 
-    def failed(self, address: str) -> None:
-        self.failures.setdefault(address, deque()).append(time.monotonic())
+    def succeeded(self, attempt: str) -> None:
+        self.app.portal_store.end_attempt(attempt)
 
     # --- rendering ----------------------------------------------------------------------
 
@@ -336,13 +332,13 @@ def login(request: Request) -> Response:
     portal: Portal = request.app.state.portal
     address = request.client.host if request.client else "?"
     with portal.lock:
-        if portal.limited(address):
+        attempt = portal.begin_attempt(address)
+        if attempt is None:
             return portal.render(request, "fout.html", None, status=429,
                                  titel="Te veel pogingen",
                                  tekst="Er is te vaak geprobeerd in te loggen vanaf uw adres. "
                                        "Probeer het over een kwartier opnieuw.")
-        if not _csrf_ok(request):
-            portal.failed(address)
+        if not _csrf_ok(request):  # counts as a failed attempt
             return refused_csrf(portal, request, None)
         token = request.state.form.get("token")
         login_name = portal.app.portal_store.redeem_link(token, now=portal.app.clock.now()) \
@@ -351,12 +347,12 @@ def login(request: Request) -> Response:
             actor = portal.app.actor(login_name) if login_name else None
         except DomainError:
             actor = None
-        if actor is None:
-            portal.failed(address)
+        if actor is None:  # counts as a failed attempt
             return portal.render(request, "fout.html", None, status=403,
                                  titel="Inloglink ongeldig",
                                  tekst="Deze inloglink is ongeldig, al gebruikt of verlopen. "
                                        "Vraag het secretariaat om een nieuwe.")
+        portal.succeeded(attempt)
         session_id = portal.app.portal_store.start_session(actor.user,
                                                            now=portal.app.clock.now())
     request.session.clear()
@@ -527,8 +523,8 @@ def comment(portal: Portal, request: Request, actor: Actor) -> Response:
         else:
             portal.app.comment(actor.user, key, values.get("tekst", ""))
     except (InvalidInput, RuleViolation, Forbidden, NotFound, Conflict) as e:
-        if isinstance(e, NotFound) and not e.args[0].startswith(("person:", "organisation:")):
-            raise
+        if isinstance(e, NotFound) and field_of(e) not in ("person", "organisation"):
+            raise  # the page's own subject: not found (404), not a field of the form
         form.refuse(dutch_refusal(e))
         render = minutes_page if "/" not in key else document_page
         return render(portal, request, actor, forms={name: form}, status=_status(e))
@@ -551,8 +547,7 @@ def amendment(portal: Portal, request: Request, actor: Actor) -> Response:
                                      text=values.get("tekst", ""),
                                      on_behalf_of=values.get("organisatie") or None)
     except (InvalidInput, RuleViolation, Forbidden, NotFound, Conflict) as e:
-        if isinstance(e, NotFound) and not e.args[0].startswith(
-                ("point:", "item:", "organisation:")):
+        if isinstance(e, NotFound) and field_of(e) not in ("point", "item", "organisation"):
             raise
         form.refuse(dutch_refusal(e))
         return minutes_page(portal, request, actor, forms={"wijziging": form},
@@ -572,7 +567,7 @@ def decide_amendment(portal: Portal, request: Request, actor: Actor) -> Response
         else:
             portal.app.reject_amendment(actor.user, key, number, values.get("reden", ""))
     except (InvalidInput, RuleViolation, Forbidden, NotFound, Conflict) as e:
-        if isinstance(e, NotFound) and not e.args[0].startswith("amendment:"):
+        if isinstance(e, NotFound) and field_of(e) != "amendment":
             raise
         said = dutch_refusal(e, default_field="reden")
         form.refuse(Refusal("reden", said.text))  # the decision's one field

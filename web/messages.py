@@ -1,127 +1,111 @@
-"""The one place where the application's refusals (English, one line, for the command line)
-become the portal's Dutch messages, each tied to the form field it is about.
+"""The one place where the application's refusals become the portal's Dutch messages, each
+tied to the form field it is about.
 
-A refusal is matched by its class and its message's pattern; a refusal no pattern knows
-gets its class's general Dutch sentence (never the English text). `tests/web/
-test_messages.py` triggers every refusal the portal's forms can meet and holds each to a
-pattern of its own here.
+A refusal is recognised by its stable code and said with its details (values: a deadline,
+a key, a field's name), both given where it is raised (`lrt_domain.errors.DomainError`);
+its English message, the command line's, is never read here. A refusal without a code
+known here gets its class's general Dutch sentence (never the English text).
+`tests/portal/test_messages.py` triggers every refusal the portal's forms can meet, holds
+each to a sentence of its own here, and to the very sentence the page shows.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from lrt_domain.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, \
     RuleViolation
 
 from .dutch import in_words
 
-# The fields of the portal's forms, by the English field name a message starts with.
+# The fields of the portal's forms, by the domain's name of the field a refusal is about.
 FIELDS = {"text": "tekst", "note": "tekst", "reason": "reden", "received at": "ontvangen",
           "for": "persoon", "on behalf of": "organisatie", "point": "punt", "item": "punt",
-          "amendment": "nummer"}
+          "amendment": "nummer", "person": "persoon", "organisation": "organisatie"}
 
 
 @dataclass(frozen=True)
 class Refusal:
     field: str  # the form field the message is tied to (aria-describedby)
     text: str  # Dutch, one sentence or two
-    known: bool = True  # False: the class's general sentence (no pattern matched)
-
-
-def _local_words(text: str) -> str:
-    from datetime import datetime
-
-    from lrt_domain.dutch_time import AMSTERDAM
-
-    return in_words(datetime.fromisoformat(text).replace(tzinfo=AMSTERDAM))
+    known: bool = True  # False: the class's general sentence (no code matched)
 
 
 STATUS_NL = {"accepted": "aanvaard", "rejected": "verworpen", "done": "afgerond",
              "cancelled": "geannuleerd", "carried over": "doorgeschoven"}
 
-Rule = tuple[type[DomainError], str, str, Callable[[re.Match[str]], str]]
 
-PATTERNS: list[Rule] = [
+def _status(value: Any) -> str:
+    text = str(getattr(value, "value", value))
+    return STATUS_NL.get(text, text)
+
+
+Details = Mapping[str, Any]
+# What a refusal's details say in Dutch; None: nothing of its own (the general sentence).
+Say = Callable[[Details], "str | None"]
+
+# By code: the form field ("": the field the refusal names, `FIELDS`) and the sentence.
+CODES: dict[str, tuple[str, Say]] = {
     # comment rounds
-    (RuleViolation, r"the comment round on (?P<s>.+) closed at "
-     r"(?P<t>\d{4}-\d\d-\d\d \d\d:\d\d(?::\d\d)?); comments are no longer accepted", "tekst",
-     lambda m: f"De reactieronde is gesloten op {_local_words(m['t'])}. Reacties worden niet "
-               "meer aangenomen; uw reactie is niet opgeslagen."),
-    (RuleViolation, r"no comment round was opened on ", "tekst",
-     lambda m: "Er is geen reactieronde geopend; u kunt (nog) niet reageren."),
-    (Forbidden, r"(?P<p>\S+) is not a member of (?P<t>\S+) nor a guest of (?P<m>\S+) on "
-     r"(?P<d>\S+)", "tekst",
-     lambda m: f"{m['p']} was op {in_words(m['d'])} geen lid van {m['t']} en geen gast van "
-               "deze vergadering; de reactie is niet opgeslagen."),
-    (Forbidden, r"user \S+ \(\w+\) may not comment at table (?P<t>\S+)", "tekst",
-     lambda m: f"U kunt niet reageren aan tafel {m['t']}."),
-    (Forbidden, r"user \S+ \(\w+\) may not comment for (?P<p>\S+)", "tekst",
-     lambda m: "U kunt alleen uw eigen reactie geven."),
-    (Forbidden, r"for: the secretariat records a comment for a person", "persoon",
-     lambda m: "Kies van wie de reactie is."),
-    (InvalidInput, r"received at: (?P<t>.+) is in the future", "ontvangen",
-     lambda m: "Het tijdstip van ontvangst ligt in de toekomst."),
-    (InvalidInput, r"received at: (?P<t>.+) is before the comment round on (?P<s>.+) opened",
-     "ontvangen",
-     lambda m: f"Het tijdstip van ontvangst ({_local_words(m['t'])}) ligt vóór de opening "
-               "van de reactieronde."),
+    "round_closed": ("tekst", lambda d: f"De reactieronde is gesloten op "
+                     f"{in_words(d['deadline'])}. Reacties worden niet meer aangenomen; uw "
+                     "reactie is niet opgeslagen."),
+    "no_round": ("tekst", lambda d: "Er is geen reactieronde geopend; u kunt (nog) niet "
+                 "reageren."),
+    "not_member_nor_guest": ("tekst", lambda d: f"{d['person']} was op {in_words(d['day'])} "
+                             f"geen lid van {d['table']} en geen gast van deze vergadering; "
+                             "de reactie is niet opgeslagen."),
+    "may_not_comment": ("tekst", lambda d: f"U kunt niet reageren aan tafel {d['table']}."),
+    "may_not_comment_for": ("tekst", lambda d: "U kunt alleen uw eigen reactie geven."),
+    "for_missing": ("persoon", lambda d: "Kies van wie de reactie is."),
+    "in_future": ("", lambda d: "Het tijdstip van ontvangst ligt in de toekomst."
+                  if d.get("field") == "received at" else None),
+    "received_before_round": ("ontvangen", lambda d: "Het tijdstip van ontvangst "
+                              f"({in_words(d['received_at'])}) ligt vóór de opening van de "
+                              "reactieronde."),
     # amendments
-    (Forbidden, r"user \S+ \(\w+\) may not propose amendments on behalf of (?P<o>\S+)",
-     "organisatie",
-     lambda m: f"U kunt geen wijziging voorstellen namens {m['o']}, alleen namens uw eigen "
-               "organisatie."),
-    (Forbidden, r"user \S+ \(\w+\) may not propose amendments at table (?P<t>\S+)", "tekst",
-     lambda m: f"U bent geen lid van {m['t']} en kunt geen wijziging voorstellen."),
-    (Forbidden, r"on behalf of: the secretariat records an amendment for an organisation",
-     "organisatie", lambda m: "Kies namens welke organisatie het voorstel wordt vastgelegd."),
-    (RuleViolation, r"minutes \S+ were not circulated yet", "tekst",
-     lambda m: "Het conceptverslag is nog niet rondgestuurd; wijzigingsvoorstellen kunnen "
-               "nog niet."),
-    (RuleViolation, r"minutes \S+ are approved and final", "tekst",
-     lambda m: "Het verslag is vastgesteld en kan niet meer worden gewijzigd."),
-    (NotFound, r"point: item (?P<i>\d+) of \S+ has no point (?P<k>\d+)", "punt",
-     lambda m: f"Agendapunt {m['i']} heeft geen punt {m['k']}."),
-    (NotFound, r"item: minutes \S+ have no item (?P<i>\d+)", "punt",
-     lambda m: f"Het verslag heeft geen agendapunt {m['i']}."),
-    (NotFound, r"amendment: minutes \S+ have no amendment (?P<n>\d+)", "nummer",
-     lambda m: f"Er is geen wijzigingsvoorstel {m['n']}."),
-    (RuleViolation, r"amendment (?P<n>\d+) of \S+ was already (?P<s>[\w ]+)", "nummer",
-     lambda m: f"Wijzigingsvoorstel {m['n']} is al {STATUS_NL.get(m['s'], m['s'])}."),
-    (Forbidden, r"user \S+ \(\w+\) may not decide on amendments", "nummer",
-     lambda m: "Alleen het secretariaat en de voorzitter van de tafel beslissen over "
-               "wijzigingsvoorstellen."),
+    "may_not_amend_for": ("organisatie", lambda d: "U kunt geen wijziging voorstellen namens "
+                          f"{d['organisation']}, alleen namens uw eigen organisatie."),
+    "may_not_amend": ("tekst", lambda d: f"U bent geen lid van {d['table']} en kunt geen "
+                      "wijziging voorstellen."),
+    "on_behalf_of_missing": ("organisatie", lambda d: "Kies namens welke organisatie het "
+                             "voorstel wordt vastgelegd."),
+    "not_circulated": ("tekst", lambda d: "Het conceptverslag is nog niet rondgestuurd; "
+                       "wijzigingsvoorstellen kunnen nog niet."),
+    "minutes_final": ("tekst", lambda d: "Het verslag is vastgesteld en kan niet meer worden "
+                      "gewijzigd."),
+    "no_point": ("punt", lambda d: f"Agendapunt {d['item']} heeft geen punt {d['point']}."),
+    "no_item": ("punt", lambda d: f"Het verslag heeft geen agendapunt {d['item']}."),
+    "no_amendment": ("nummer", lambda d: f"Er is geen wijzigingsvoorstel {d['number']}."),
+    "amendment_decided": ("nummer", lambda d: f"Wijzigingsvoorstel {d['number']} is al "
+                          f"{_status(d['status'])}."),
+    "not_manager": ("nummer", lambda d: "Alleen het secretariaat en de voorzitter van de "
+                    "tafel beslissen over wijzigingsvoorstellen."
+                    if d.get("what") == "decide on amendments" else None),
     # actions
-    (Forbidden, r"user \S+ \(\w+\) may not report progress on action (?P<a>\S+) "
-     r"\(owned by (?P<o>[^)]+)\)", "tekst",
-     lambda m: f"Alleen de eigenaren van deze actie ({m['o']}) melden voortgang."),
-    (RuleViolation, r"cannot report progress on action (?P<a>\S+): it is (?P<s>[\w ]+)",
-     "tekst",
-     lambda m: f"Deze actie is {STATUS_NL.get(m['s'], m['s'])}; voortgang melden kan niet "
-               "meer."),
+    "not_owner": ("tekst", lambda d: "Alleen de eigenaren van deze actie "
+                  f"({', '.join(d['owners'])}) melden voortgang."),
+    "action_closed": ("tekst", lambda d: f"Deze actie is {_status(d['status'])}; voortgang "
+                      "melden kan niet meer." if d.get("verb") == "report progress on"
+                      else None),
     # the directory
-    (NotFound, r"person: no person '(?P<p>.+)'", "persoon",
-     lambda m: "Deze persoon is niet bekend."),
-    (NotFound, r"organisation: no organisation '(?P<o>.+)'", "organisatie",
-     lambda m: f"De organisatie {m['o']} is niet bekend."),
-    (Forbidden, r"user (?P<u>\S+) was deactivated", "tekst",
-     lambda m: "Uw account is gedeactiveerd."),
+    "not_found": ("", lambda d: "Deze persoon is niet bekend." if d.get("field") == "person"
+                  else f"De organisatie {d['key']} is niet bekend."
+                  if d.get("field") == "organisation" else None),
+    "deactivated": ("tekst", lambda d: "Uw account is gedeactiveerd."),
     # many at once on the same thing: lrt decided again 10 times, then gave up
-    (Conflict, r"someone else changed the same thing at the same time", "tekst",
-     lambda m: "Veel anderen legden tegelijk iets vast op dit stuk; uw bijdrage is niet "
-               "opgeslagen. Verstuur het formulier opnieuw."),
+    "gave_up": ("tekst", lambda d: "Veel anderen legden tegelijk iets vast op dit stuk; uw "
+                "bijdrage is niet opgeslagen. Verstuur het formulier opnieuw."),
     # any field's value
-    (InvalidInput, r"(?P<f>[a-z ]+): must not be empty", "",
-     lambda m: "Vul dit veld in."),
-    (InvalidInput, r"(?P<f>[a-z ]+): longer than (?P<n>\d+) characters", "",
-     lambda m: f"Dit veld mag ten hoogste {m['n']} tekens bevatten."),
-    (InvalidInput, r"(?P<f>[a-z ]+): .* \(U\+[0-9A-F]{4,6} at character (?P<n>\d+)", "",
-     lambda m: f"Dit veld bevat een teken dat niet is toegestaan (teken {m['n']})."),
-    (InvalidInput, r"(?P<f>[a-z ]+): must be a single line", "",
-     lambda m: "Dit veld moet op één regel passen."),
-]
+    "empty": ("", lambda d: "Vul dit veld in."),
+    "too_long": ("", lambda d: f"Dit veld mag ten hoogste {d['max_length']} tekens "
+                 "bevatten."),
+    "bad_character": ("", lambda d: "Dit veld bevat een teken dat niet is toegestaan "
+                      f"(teken {d['position']})."),
+    "not_one_line": ("", lambda d: "Dit veld moet op één regel passen."),
+}
 
 GENERAL = {
     NotFound: "Dit is niet gevonden.",
@@ -132,18 +116,21 @@ GENERAL = {
     DomainError: "Dit is geweigerd.",
 }
 
-_COMPILED = [(cls, re.compile(pattern), field, say) for cls, pattern, field, say in PATTERNS]
+
+def field_of(error: DomainError) -> str | None:
+    """The domain's name of the field a refusal is about ("person", "point"), if any."""
+    field = getattr(error, "details", {}).get("field")
+    return field if isinstance(field, str) else None
 
 
 def dutch(error: DomainError, default_field: str = "tekst") -> Refusal:
     """The Dutch message for a refusal, and the field it belongs to."""
-    message = str(error)
-    for cls, pattern, field, say in _COMPILED:
-        if isinstance(error, cls):
-            m = pattern.match(message)
-            if m:
-                named = m.groupdict().get("f")
-                return Refusal(field or FIELDS.get(named or "", default_field), say(m))
+    code = getattr(error, "code", None)
+    if code in CODES:
+        field, say = CODES[code]
+        text = say(error.details)
+        if text is not None:
+            return Refusal(field or FIELDS.get(field_of(error) or "", default_field), text)
     for cls in type(error).__mro__:
         if cls in GENERAL:
             return Refusal(default_field, GENERAL[cls], known=False)

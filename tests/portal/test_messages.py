@@ -1,7 +1,8 @@
 """Every refusal the portal's forms can meet has a Dutch text of its own in
 `web/messages.py`: each is triggered here for real, through the application's commands
 (or, for a state the world does not hold, the domain's own command on that state), and its
-message must match a pattern there, not fall back to the general sentence."""
+code must be known there, not fall back to the general sentence; the sentence and the
+field are the ones below. The English message is never read: the command line's own."""
 
 from __future__ import annotations
 
@@ -30,6 +31,59 @@ def app(world: Cli) -> Iterator[Lrt]:
     application = build(world.store.url, clock=world.clock)
     yield application
     application.close()
+
+
+# What the page says for each case, and by which field: the sentences the portal showed
+# when it still read the English messages (by pattern), kept word for word since it reads
+# the refusals' codes.
+SAID = {
+    "round closed": ("tekst",
+        "De reactieronde is gesloten op vrijdag 10 november 2023, 12.00 uur. Reacties "
+        "worden niet meer aangenomen; uw reactie is niet opgeslagen."),
+    "no round": ("tekst", "Er is geen reactieronde geopend; u kunt (nog) niet reageren."),
+    "not a member nor a guest": ("tekst",
+        "kolff was op vrijdag 10 november 2023 geen lid van LRT en geen gast van deze "
+        "vergadering; de reactie is niet opgeslagen."),
+    "may not comment at table": ("tekst", "U kunt niet reageren aan tafel LRT."),
+    "may not comment for": ("tekst", "U kunt alleen uw eigen reactie geven."),
+    "for missing": ("persoon", "Kies van wie de reactie is."),
+    "received in the future": ("ontvangen", "Het tijdstip van ontvangst ligt in de toekomst."),
+    "received before the round": ("ontvangen",
+        "Het tijdstip van ontvangst (woensdag 1 november 2023, 10.00 uur) ligt vóór de "
+        "opening van de reactieronde."),
+    "unknown person": ("persoon", "Deze persoon is niet bekend."),
+    "empty text": ("tekst", "Vul dit veld in."),
+    "too long": ("tekst", "Dit veld mag ten hoogste 100000 tekens bevatten."),
+    "control character": ("tekst",
+        "Dit veld bevat een teken dat niet is toegestaan (teken 2)."),
+    "another organisation": ("organisatie",
+        "U kunt geen wijziging voorstellen namens IPO, alleen namens uw eigen "
+        "organisatie."),
+    "not a member of the table": ("tekst",
+        "U bent geen lid van LRT en kunt geen wijziging voorstellen."),
+    "secretariat without organisation": ("organisatie",
+        "Kies namens welke organisatie het voorstel wordt vastgelegd."),
+    "unknown organisation": ("organisatie", "De organisatie XYZ is niet bekend."),
+    "no such point": ("punt", "Agendapunt 1 heeft geen punt 9."),
+    "no such item": ("punt", "Het verslag heeft geen agendapunt 9."),
+    "not circulated": ("tekst",
+        "Het conceptverslag is nog niet rondgestuurd; wijzigingsvoorstellen kunnen nog "
+        "niet."),
+    "approved": ("tekst", "Het verslag is vastgesteld en kan niet meer worden gewijzigd."),
+    "amendment text empty": ("tekst", "Vul dit veld in."),
+    "no such amendment": ("nummer", "Er is geen wijzigingsvoorstel 99."),
+    "a member decides": ("nummer",
+        "Alleen het secretariaat en de voorzitter van de tafel beslissen over "
+        "wijzigingsvoorstellen."),
+    "already decided": ("nummer", "Wijzigingsvoorstel 1 is al aanvaard."),
+    "rejected without reason": ("reden", "Vul dit veld in."),
+    "not an owner": ("tekst", "Alleen de eigenaren van deze actie (VNG) melden voortgang."),
+    "action done": ("tekst", "Deze actie is afgerond; voortgang melden kan niet meer."),
+    "progress empty": ("tekst", "Vul dit veld in."),
+    "another table": ("tekst",
+        "liesbeth-spies was op vrijdag 10 november 2023 geen lid van HLRT en geen gast "
+        "van deze vergadering; de reactie is niet opgeslagen."),
+}
 
 
 def refusal(call: Callable[[], Any]) -> DomainError:
@@ -113,22 +167,34 @@ def test_every_refusal_of_the_forms_has_its_own_dutch_text(app: Lrt, world: Cli)
             unknown[name] = str(error)
         assert said.text and not any(word in said.text for word in (" the ", " may not ")), \
             (name, said.text)
+        assert (said.field, said.text) == SAID[name], name
+        # the message stays the command line's English: what the code replaced is unread
+        assert said == dutch(type(error)(f"{error} (reworded)", code=error.code,
+                                         **error.details))
     assert not unknown, unknown
 
 
 def test_the_field_a_refusal_is_tied_to() -> None:
+    from datetime import datetime, timezone
+
     from lrt_domain.errors import Forbidden, InvalidInput, RuleViolation
 
-    assert dutch(InvalidInput("received at: 2023-11-10T13:00:00+01:00 is in the future")
+    assert dutch(InvalidInput("in the future", code="in_future", field="received at",
+                              value=datetime(2023, 11, 10, 12, tzinfo=timezone.utc))
                  ).field == "ontvangen"
-    assert dutch(Forbidden("user spies (member) may not propose amendments on behalf of "
-                           "IPO")).field == "organisatie"
-    assert dutch(InvalidInput("reason: must not be empty"), "reden").field == "reden"
-    said = dutch(RuleViolation("the comment round on X/D1 closed at 2023-11-10 12:00; "
-                               "comments are no longer accepted"))
+    assert dutch(Forbidden("no", code="may_not_amend_for", organisation="IPO")
+                 ).field == "organisatie"
+    assert dutch(InvalidInput("empty", code="empty", field="reason"), "reden").field == "reden"
+    said = dutch(RuleViolation("closed", code="round_closed", subject="X/D1",
+                               deadline=datetime(2023, 11, 10, 11, tzinfo=timezone.utc)))
     assert said.text.startswith("De reactieronde is gesloten op vrijdag 10 november 2023, "
                                 "12.00 uur.")
     assert not dutch(RuleViolation("something new")).known
+    # the English text alone is not read: without its code, the general sentence
+    english = dutch(RuleViolation("the comment round on X/D1 closed at 2023-11-10 12:00; "
+                                  "comments are no longer accepted"))
+    assert not english.known and english.text == "Dit kan nu niet volgens de regels van de " \
+        "tafel."
 
 
 def test_giving_up_after_concurrent_writes_has_its_dutch_text(

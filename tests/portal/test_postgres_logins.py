@@ -1,7 +1,7 @@
 """The portal on PostgreSQL with the logins of the README, not the superuser: a writer of
 the secretariat issues login links; the portal's login (lrt_writer and lrt_delegate)
-redeems them and keeps its sessions; nobody else reads either table (a writer only inserts
-links); a portal login that is
+redeems them, keeps its sessions and counts the login attempts; nobody else reads those
+tables (a writer only inserts links); a portal login that is
 not a delegate is refused at start."""
 
 from __future__ import annotations
@@ -69,12 +69,16 @@ def test_the_portal_logins_and_their_grants(pg: stores.TestStore) -> None:
         assert client.post("/inloggen", data={"token": token, "csrf": csrf[1]}
                            ).status_code == 303
         assert client.get("/").status_code == 200  # the session, kept by the delegate
+        # a failed attempt, counted (and its old ones deleted) by the delegate
+        assert client.post("/inloggen", data={"token": "wrong", "csrf": csrf[1]}
+                           ).status_code == 403
+    assert pg.execute("SELECT COUNT(*) FROM lrt_login_attempts") == [(1,)]
 
     # neither table is anyone else's to read
     assert pg.server is not None
     for user in (SEC, "woo"):
         with psycopg.connect(host="127.0.0.1", port=pg.server.port, user=user,
                              dbname=pg.dbname, autocommit=True) as c:
-            for table in ("lrt_portal_sessions", "lrt_login_links"):
+            for table in ("lrt_portal_sessions", "lrt_login_links", "lrt_login_attempts"):
                 with pytest.raises(psycopg.errors.InsufficientPrivilege):
                     c.execute(f"SELECT * FROM {table}")

@@ -204,3 +204,29 @@ def test_a_former_member_keeps_the_minutes_approved_while_a_member():
                                    meeting=meeting(), state=State.APPROVED, approved_on=on)
 
     assert approved(date(2023, 11, 5)) and not approved(DAY)
+
+
+# --- the read rules decided without the minutes (read_rules.settled) ---------------------
+
+
+@pytest.mark.parametrize("actor", ALL, ids=lambda a: a.user)
+def test_a_settled_answer_is_the_answer_in_every_state_of_the_minutes(actor):
+    """`settled` lets the views skip reading a meeting's minutes; when it answers, it is
+    `may_read`'s answer whatever the minutes' state and day of approval."""
+    t, days = table(), [date(2023, 10, 1), DAY, date(2023, 11, 1), date(2024, 1, 1)]
+    for m in (None, meeting(), invited_meeting()):
+        for view in View:
+            for day in days:
+                answer = read_rules.settled(actor, view, t, day=day, meeting=m)
+                if answer is None:
+                    continue
+                for state in State:
+                    for approved_on in (None, *days):
+                        assert read_rules.may_read(
+                            actor, view, t, day=day, meeting=m, state=state,
+                            approved_on=approved_on) is answer, (view, day, state)
+    # a member of the table, or a stranger to it, is settled for the views of a meeting
+    assert read_rules.settled(MEMBER, View.MINUTES, t, day=DAY, meeting=meeting()) is True
+    assert read_rules.settled(OUTSIDER, View.MINUTES, t, day=DAY, meeting=meeting()) is False
+    # who was a member once depends on when the minutes were approved
+    assert read_rules.settled(IPO_MEMBER, View.MINUTES, t, day=DAY, meeting=meeting()) is None
