@@ -1,0 +1,98 @@
+"""Figure 7 (issue 16, point 5): the minutes as DOCX, and their text parsed, at 1k, 10k and
+100k bullets; the cost per bullet must not grow with the size (ratio of the largest to the
+smallest <= 1.5x).
+
+    .venv/bin/python -m bench.documents            # prints the figures
+    .venv/bin/python -m bench --only 7             # the rows in the suite's table
+
+The minutes: 20 bullets per agenda item, as `Views.minutes_document` gives them (plain
+data: no store); one bullet in ten with inline Markdown (bold and a link, each link to a
+target of its own), the others plain text of about 130 characters, as the seeds' points
+are. The cost per bullet is the time beyond that of the same document with one item of 20
+bullets (the fixed cost: python-docx's template, the house layout, the heading), divided
+by the bullets; for the parser, `minutes_text.parse` of the text `to_markdown` writes.
+"""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any
+
+SIZES = (1_000, 10_000, 100_000)
+PER_ITEM = 20
+NOW = datetime(2026, 12, 3, 9, 0, tzinfo=timezone.utc)
+
+
+def minutes(bullets: int) -> dict[str, Any]:
+    items = []
+    for i in range(max(1, bullets // PER_ITEM)):
+        points = []
+        for j in range(min(PER_ITEM, bullets) if bullets else PER_ITEM):
+            if j % 10 == 0:
+                text = (f"VNG levert **de notitie over punt {i}.{j}** aan; zie "
+                        f"[het overzicht](https://example.org/lrt/{i}/{j}).")
+            else:
+                text = (f"Punt {i}.{j}: de gemeenten melden de stand van de opvang; VNG en "
+                        "COA bespreken de verdeling en komen terug op de planning.")
+            points.append({"kind": ("point", "decision", "action")[j % 3], "text": text})
+        items.append({"number": i + 1, "title": f"Agendapunt {i + 1}", "points": points})
+    return {"table_name": "Landelijke Regietafel Migratie & Integratie", "table": "LRT",
+            "meeting": "LRT-2026-12-03", "starts_at_local": "2026-12-03T10:00:00+01:00",
+            "status": "draft", "version": 1, "place": "Den Haag", "present": ["Dhr. A (VNG)"],
+            "absent": [], "approval": None, "corrections": [], "items": items,
+            "secretariat_name": "Ministerie van JenV"}
+
+
+def _timed(work: Callable[[], object]) -> float:
+    began = time.perf_counter()
+    work()
+    return time.perf_counter() - began
+
+
+def per_bullet(repeat: int) -> dict[str, dict[int, float]]:
+    """Seconds per bullet beyond the fixed cost, for DOCX and for parsing, at each size."""
+    from lrt_app.minutes_render import to_docx, to_markdown
+    from lrt_app.minutes_text import parse
+
+    out: dict[str, dict[int, float]] = {"docx": {}, "parse": {}}
+    base = minutes(PER_ITEM)
+    base_text = to_markdown(base)
+    fixed_docx = statistics.median(_timed(lambda: to_docx(base, now=NOW)) for _ in range(5))
+    fixed_parse = statistics.median(_timed(lambda: parse(base_text)) for _ in range(5))
+    for size in SIZES:
+        times = max(1, repeat if size < 100_000 else min(repeat, 2))
+        text = to_markdown(minutes(size))  # parsed with only the text alive: the
+        gc.collect()  # collector's passes over a large heap are not the parser's cost
+        parsed = statistics.median(_timed(lambda: parse(text)) for _ in range(times))
+        del text
+        m = minutes(size)
+        gc.collect()
+        docx = statistics.median(_timed(lambda: to_docx(m, now=NOW)) for _ in range(times))
+        bullets = sum(len(it["points"]) for it in m["items"]) - PER_ITEM
+        del m
+        out["docx"][size] = max(docx - fixed_docx, 0) / bullets
+        out["parse"][size] = max(parsed - fixed_parse, 0) / bullets
+    return out
+
+
+def figures(repeat: int) -> list[tuple[str, str, float]]:
+    """Per format: its name, the cost per bullet at each size, and the ratio of the cost
+    per bullet at the largest size to that at the smallest."""
+    measured = per_bullet(repeat)
+    out = []
+    for name, label in (("docx", "DOCX (to_docx)"), ("parse", "Markdown parsing (parse)")):
+        per = measured[name]
+        small, large = per[SIZES[0]], per[SIZES[-1]]
+        out.append((label, " / ".join(f"{per[s] * 1e6:,.0f} us" for s in SIZES),
+                    large / small if small else float("inf")))
+    return out
+
+
+if __name__ == "__main__":
+    for name, figures in per_bullet(3).items():
+        print(name, ", ".join(f"{size:,}: {t * 1e6:,.1f} us/bullet"
+                              for size, t in figures.items()))
