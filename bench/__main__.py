@@ -305,7 +305,23 @@ def cli_start(small: Path, repeat: int) -> list[Row]:
     took, _ = process_median([LRT, "--db", str(small), "--as", USER, "action", "list"], repeat)
     rows.append(Row("5. lrt action list (1k store)", ms(took), f"{ms(imports)} import floor",
                     f"{took / imports:.2f}x", "<= 1.5x", verdict(took <= 1.5 * imports)))
+    # completing a meeting id, as bash asks it (`eval "$(_LRT_COMPLETE=bash_source lrt)"`)
+    line = f"lrt --db {small} --as {USER} minutes show LRT-20"
+    took = median(lambda: _completion(line), repeat)
+    rows.append(Row("5. completing a meeting id (1k store)", ms(took),
+                    f"{ms(imports)} import floor", f"{took / imports:.2f}x"))
     return rows
+
+
+def _completion(line: str) -> float:
+    env = {**ENV, "_LRT_COMPLETE": "bash_complete", "COMP_WORDS": line,
+           "COMP_CWORD": str(len(line.split()) - 1)}
+    began = time.perf_counter()
+    done = subprocess.run([LRT], env=env, capture_output=True, text=True)
+    took = time.perf_counter() - began
+    if done.returncode or "plain,LRT-" not in done.stdout:
+        raise SystemExit(f"completion gave no meeting: {done.stdout}{done.stderr}")
+    return took
 
 
 # --- 6. contention ------------------------------------------------------------------------

@@ -30,7 +30,6 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from lrt_domain.directory import Person
 from lrt_domain.dutch_time import local
@@ -573,6 +572,16 @@ def _style(doc: Any, name: str, fallback: str = "Normal") -> Any:
         return doc.styles[name]
     except KeyError:
         return doc.styles[fallback]
+
+
+def escape(text: str) -> str:
+    """Text for XML content (`xml.sax.saxutils` would import urllib, http and ssl)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(text: str) -> str:
+    """An XML attribute value, quoted."""
+    return '"' + escape(text).replace('"', "&quot;") + '"'
 
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
