@@ -338,7 +338,7 @@ class ReadModel:
             raise Unbound(f"read model: the state of {sid} has an unknown kind; rebuild "
                           "with 'lrt projections rebuild'")
         known = self._known().get(sid)
-        if known is not None and known[0] == row["state"]:
+        if known is not None and known[0] == row["state"] and known[1].KIND == row["kind"]:
             self._known().move_to_end(sid)
             return known[1]
         state = self.open_state(AGGREGATES[row["kind"]], dict(row))
