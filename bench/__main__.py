@@ -24,6 +24,8 @@ Figures (medians of several repetitions; ratios of figures measured in this same
 6. contention (`bench.concurrency`): 16 writers commenting in one round against 16
    writers on independent aggregates, commands/s, on SQLite and PostgreSQL: target >= 80%;
    and 50 writers in one round: 0 lost, 0 "try again".
+7. documents (`bench.documents`): the minutes as DOCX, and their text parsed, at 1k, 10k
+   and 100k bullets; the cost per bullet at 100k against that at 1k: target <= 1.5x.
 Also the peak memory (max RSS) of the processes of 2 and 4. The machine and its load
 (before and after) head the table: figures on a loaded machine are worth less.
 
@@ -49,7 +51,7 @@ from uuid import UUID
 
 import click
 
-from . import history, raw
+from . import documents, history, raw
 
 PYTHON = sys.executable
 LRT = str(Path(PYTHON).with_name("lrt"))
@@ -303,7 +305,23 @@ def cli_start(small: Path, repeat: int) -> list[Row]:
     took, _ = process_median([LRT, "--db", str(small), "--as", USER, "action", "list"], repeat)
     rows.append(Row("5. lrt action list (1k store)", ms(took), f"{ms(imports)} import floor",
                     f"{took / imports:.2f}x", "<= 1.5x", verdict(took <= 1.5 * imports)))
+    # completing a meeting id, as bash asks it (`eval "$(_LRT_COMPLETE=bash_source lrt)"`)
+    line = f"lrt --db {small} --as {USER} minutes show LRT-20"
+    took = median(lambda: _completion(line), repeat)
+    rows.append(Row("5. completing a meeting id (1k store)", ms(took),
+                    f"{ms(imports)} import floor", f"{took / imports:.2f}x"))
     return rows
+
+
+def _completion(line: str) -> float:
+    env = {**ENV, "_LRT_COMPLETE": "bash_complete", "COMP_WORDS": line,
+           "COMP_CWORD": str(len(line.split()) - 1)}
+    began = time.perf_counter()
+    done = subprocess.run([LRT], env=env, capture_output=True, text=True)
+    took = time.perf_counter() - began
+    if done.returncode or "plain,LRT-" not in done.stdout:
+        raise SystemExit(f"completion gave no meeting: {done.stdout}{done.stderr}")
+    return took
 
 
 # --- 6. contention ------------------------------------------------------------------------
@@ -360,6 +378,17 @@ def _batches(app: object, topic: str) -> list[list[object]]:
     return out
 
 
+# --- 7. documents ------------------------------------------------------------------------
+
+def documents_rows(repeat: int) -> list[Row]:
+    """The target on the code's own cost (the garbage collector paused); with it running,
+    shown below (`bench.documents._paused`)."""
+    return [Row(f"7. {label}, per bullet at 1k / 10k / 100k", value, "1k bullets",
+                f"{ratio:.2f}x", "<= 1.5x", verdict(ratio <= 1.5)) if not collector else
+            Row(f"   {label}, the collector on", value, "1k bullets", f"{ratio:.2f}x")
+            for label, value, ratio, collector in documents.figures(repeat)]
+
+
 # --- the table ----------------------------------------------------------------------------
 
 def render(rows: list[Row]) -> str:
@@ -394,7 +423,7 @@ def load() -> str:
 @click.option("--repeat", type=int, help="Repetitions per figure [7; --quick 3].")
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--only", multiple=True,
-              type=click.Choice(["1", "2", "3", "4", "5", "6", "audit"]),
+              type=click.Choice(["1", "2", "3", "4", "5", "6", "7", "audit"]),
               help="Measure only these figures (repeat the option).")
 @click.option("--stores", "contended", multiple=True,
               type=click.Choice(["sqlite", "postgres"]), help="Stores of figure 6 [both].")
@@ -403,7 +432,7 @@ def main(quick: bool, large: int | None, repeat: int | None, seed: int,
     """Measure every figure and print one table."""
     large = large or (100_000 if quick else 1_000_000)
     repeat = repeat or (3 if quick else 7)
-    wanted = set(only) or {"1", "2", "3", "4", "5", "6", "audit"}
+    wanted = set(only) or {"1", "2", "3", "4", "5", "6", "7", "audit"}
     began = time.perf_counter()
     load_before = load()
     small_store = history.cached(1_000, seed)
@@ -421,6 +450,7 @@ def main(quick: bool, large: int | None, repeat: int | None, seed: int,
             ("5", lambda: cli_start(small_store, max(repeat, 10))),
             ("6", lambda: contention(12 if quick else 40, 50,
                                      contended or ("sqlite", "postgres"))),
+            ("7", lambda: documents_rows(repeat)),
         ]
         prepare(small_store)
         if "4" not in wanted:  # else the rebuild, measured first, brings it up to date

@@ -91,6 +91,11 @@ def attendance(meeting: Meeting, label: Callable[[str], str]) -> tuple[list[str]
 
 # --- inline Markdown ---------------------------------------------------------------------
 
+# The characters with which the rules enabled below can begin anything but text (and the
+# line breaks and NUL that markdown-it normalises): a text without them is read as itself.
+MARKUP = re.compile(r"[*_\[\]`\\&\r\n\0]")
+
+
 @cache
 def _inline_parser() -> Any:
     from markdown_it import MarkdownIt
@@ -103,6 +108,8 @@ def inline_html(text: str) -> str:
     """A text's inline Markdown as HTML: <strong>, <em>, <code>, <a href>; everything else,
     raw HTML included, escaped. Links only to http(s) and mailto (markdown-it refuses
     javascript: and the like)."""
+    if not MARKUP.search(text):  # plain text (most points): what markdown-it would give
+        return text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     html: str = _inline_parser().renderInline(text)
     return html.replace("\n", " ")
 
@@ -120,6 +127,13 @@ class Span:
 
 def spans(text: str) -> list[Span]:
     """A text's inline Markdown as runs (for DOCX)."""
+    if not MARKUP.search(text):  # plain text (most points): what markdown-it would give
+        return [Span(text)] if text else []
+    return markdown_spans(text)
+
+
+def markdown_spans(text: str) -> list[Span]:
+    """`spans`, always through markdown-it."""
     out: list[Span] = []
     bold = italic = 0
     href: str | None = None
@@ -560,26 +574,110 @@ def _style(doc: Any, name: str, fallback: str = "Normal") -> Any:
         return doc.styles[fallback]
 
 
-def _add_spans(paragraph: Any, text: str) -> None:
-    """Inline Markdown as runs: bold, italic, code; a link as a Word hyperlink."""
-    from docx.opc.constants import RELATIONSHIP_TYPE
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
+def escape(text: str) -> str:
+    """Text for XML content (`xml.sax.saxutils` would import urllib, http and ssl)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
+
+def quoteattr(text: str) -> str:
+    """An XML attribute value, quoted."""
+    return '"' + escape(text).replace('"', "&quot;") + '"'
+
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+CHUNK = 500  # paragraphs parsed into the document at a time
+
+
+class _Body:
+    """The minutes' paragraphs written as WordprocessingML text, parsed by lxml in chunks
+    and put before the body's section settings: each paragraph costs the same however long
+    the document (python-docx's `add_paragraph` looks for the section settings among all
+    the body's children, `paragraph.style = ...` goes through every style for the
+    default one, and `relate_to` through every relationship for a link and a free id:
+    each quadratic over a long document, 25 s for 10k bullets). The XML is what
+    python-docx writes for the same calls (a run's bold, italic, underline, font)."""
+
+    def __init__(self, doc: Any) -> None:
+        from docx.enum.style import WD_STYLE_TYPE
+        from docx.opc.constants import RELATIONSHIP_TYPE
+
+        self.doc = doc
+        self.body = doc.element.body
+        self.end = self.body.sectPr  # found once: looking for it is a walk over the body
+        self.paragraphs: list[str] = []
+        self._type = WD_STYLE_TYPE.PARAGRAPH
+        self._rels = doc.part.rels
+        self._link = RELATIONSHIP_TYPE.HYPERLINK
+        self._links: dict[str, str] = {
+            str(rel.target_ref): str(rid) for rid, rel in self._rels.items()
+            if rel.is_external and rel.reltype == self._link}
+        self._next = 1
+
+    def style(self, style: Any) -> str:
+        """A paragraph style's properties, as each paragraph in it starts."""
+        style_id = self.doc.part.get_style_id(style, self._type)  # None: the default
+        return (f"<w:pPr><w:pStyle w:val={quoteattr(style_id)}/></w:pPr>"
+                if style_id is not None else "")
+
+    def paragraph(self, properties: str, runs: list[str]) -> None:
+        self.paragraphs.append(f"<w:p>{properties}{''.join(runs)}</w:p>")
+        if len(self.paragraphs) >= CHUNK:
+            self.flush()
+
+    def link(self, href: str) -> str:
+        """The id of the document's relationship to `href` (one per distinct target)."""
+        if href not in self._links:
+            while f"rId{self._next}" in self._rels:
+                self._next += 1
+            self._rels.add_relationship(self._link, href, f"rId{self._next}",
+                                        is_external=True)
+            self._links[href] = f"rId{self._next}"
+        return self._links[href]
+
+    def flush(self) -> None:
+        from docx.oxml import parse_xml
+
+        if not self.paragraphs:
+            return
+        chunk = parse_xml(f'<w:body xmlns:w="{W_NS}" xmlns:r="{R_NS}">'
+                          f"{''.join(self.paragraphs)}</w:body>")
+        self.paragraphs.clear()
+        for p in list(chunk):
+            if self.end is None:
+                self.body.append(p)
+            else:
+                self.end.addprevious(p)
+
+
+def _run(text: str, *, bold: bool = False, italic: bool = False, underline: bool = False,
+         font: str | None = None) -> str:
+    """A run as python-docx writes `add_run(text)` with these properties: a tab as
+    <w:tab/>, a line break as <w:br/>."""
+    properties = "".join([
+        f"<w:rFonts w:ascii={quoteattr(font)} w:hAnsi={quoteattr(font)}/>" if font else "",
+        "<w:b/>" if bold else "", "<w:i/>" if italic else "",
+        '<w:u w:val="single"/>' if underline else ""])
+    content = []
+    for part in re.split(r"(\t|\r\n|\n|\r)", text):
+        if part == "\t":
+            content.append("<w:tab/>")
+        elif part in ("\n", "\r", "\r\n"):
+            content.append("<w:br/>")
+        elif part:
+            content.append(f'<w:t xml:space="preserve">{escape(part)}</w:t>')
+    return f"<w:r>{f'<w:rPr>{properties}</w:rPr>' if properties else ''}{''.join(content)}</w:r>"
+
+
+def _spans_xml(text: str, body: _Body) -> list[str]:
+    """Inline Markdown as runs: bold, italic, code; a link as a Word hyperlink."""
+    out = []
     for span in spans(text):
-        run = paragraph.add_run(span.text)
-        run.bold = span.bold or None
-        run.italic = span.italic or None
-        if span.code:
-            run.font.name = "DejaVu Sans Mono"
-        if span.href:
-            rel = paragraph.part.relate_to(span.href, RELATIONSHIP_TYPE.HYPERLINK,
-                                           is_external=True)
-            link = OxmlElement("w:hyperlink")
-            link.set(qn("r:id"), rel)
-            run._r.addprevious(link)
-            link.append(run._r)
-            run.underline = True
+        run = _run(span.text, bold=span.bold, italic=span.italic, underline=bool(span.href),
+                   font="DejaVu Sans Mono" if span.code else None)
+        out.append(f"<w:hyperlink r:id={quoteattr(body.link(span.href))}>{run}</w:hyperlink>"
+                   if span.href else run)
+    return out
 
 
 def _body(doc: Any, m: Mapping[str, Any]) -> None:
@@ -599,15 +697,14 @@ def _body(doc: Any, m: Mapping[str, Any]) -> None:
         row.cells[1].text = value
         for cell, width in zip(row.cells, widths):
             cell.width = width
+    body = _Body(doc)
+    bullet_style = _style(doc, "List Bullet")
+    heading, bullet = body.style(_style(doc, "Heading 1")), body.style(bullet_style)
+    # a template without bullets: a bullet sign
+    sign = [_run("• ")] if bullet_style.name != "List Bullet" else []
     for item in m["items"]:
-        heading = doc.add_paragraph(style=_style(doc, "Heading 1"))
-        heading.add_run(f"{item['number']}. ")
-        _add_spans(heading, item["title"])
-        bullet = _style(doc, "List Bullet")
+        body.paragraph(heading, [_run(f"{item['number']}. "), *_spans_xml(item["title"], body)])
         for p in item["points"]:
-            para = doc.add_paragraph(style=bullet)
-            if bullet.name != "List Bullet":  # a template without bullets: a bullet sign
-                para.add_run("• ")
-            if prefix := _prefix(p):
-                para.add_run(prefix + " ").bold = True
-            _add_spans(para, p["text"])
+            prefix = [_run(_prefix(p) + " ", bold=True)] if _prefix(p) else []
+            body.paragraph(bullet, [*sign, *prefix, *_spans_xml(p["text"], body)])
+    body.flush()

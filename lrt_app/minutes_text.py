@@ -20,17 +20,20 @@ from __future__ import annotations
 
 import re
 
+from lrt_domain.checks import MAX_TEXT
 from lrt_domain.errors import InvalidInput
 from lrt_domain.minutes import Item, Point, PointKind
 
-MAX_LINE = 20_000  # characters; a point's whole text is bounded by `checks.MAX_TEXT`
+MAX_LINE = MAX_TEXT  # characters: a line may hold a whole point, and no more
 HEADING = re.compile(r"#+\s*(\d{1,4})(?!\d)[.)]?(.*)")
 BULLET = re.compile(r"[-*•]\s+(.*)")
 KINDS = {"besluit:": PointKind.DECISION, "actie:": PointKind.ACTION}
 
 
 def parse(text: str) -> list[Item]:
-    items: list[tuple[int, str, list[Point]]] = []
+    """The items of `text`; linear in its size: a point's lines are gathered and joined
+    once at the end (not copied into the point at each continuation line)."""
+    items: list[tuple[int, str, list[tuple[PointKind, list[str]]]]] = []
     comment = False  # within a comment before the first item
     for number, raw in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
         if len(raw) > MAX_LINE:
@@ -55,13 +58,12 @@ def parse(text: str) -> list[Item]:
         elif bullet := BULLET.match(line):
             items[-1][2].append(_point(bullet[1]))
         elif items[-1][2] and raw[:1].isspace():
-            last = items[-1][2][-1]
-            text = f"{last.text} {_unescape(line)}"
-            items[-1][2][-1] = last.model_copy(update={"text": text})
+            items[-1][2][-1][1].append(_unescape(line))
         else:
             raise InvalidInput(f"text line {number}: expected a bullet ('- ...') or an "
                                "indented continuation")
-    return [Item(number=n, title=title or f"Agendapunt {n}", points=tuple(points))
+    return [Item(number=n, title=title or f"Agendapunt {n}",
+                 points=tuple(Point(kind=kind, text=" ".join(lines)) for kind, lines in points))
             for n, title, points in items]
 
 
@@ -70,12 +72,14 @@ def _unescape(text: str) -> str:
     return text.replace("\\<", "<")
 
 
-def _point(text: str) -> Point:
+def _point(text: str) -> tuple[PointKind, list[str]]:
+    """A bullet's kind and its first line (a prefix looked for in its first characters,
+    not in a lowered copy of the whole line)."""
     text = _unescape(text)
     for prefix, kind in KINDS.items():
-        if text.lower().startswith(prefix):
-            return Point(kind=kind, text=text[len(prefix):].strip())
-    return Point(text=text)
+        if text[:len(prefix)].lower() == prefix:
+            return kind, [text[len(prefix):].strip()]
+    return PointKind.POINT, [text]
 
 
 def render(items: list[Item] | tuple[Item, ...]) -> str:

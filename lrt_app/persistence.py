@@ -141,14 +141,13 @@ class JSONTranscoder(Transcoder):
         return json.loads(data)
 
 
+STORED_APART = {"originator_id", "originator_version"}  # columns of their own
+
+
 class PydanticMapper(Mapper[UUID]):
     def to_stored_event(self, domain_event: DomainEvent) -> StoredEvent:  # type: ignore[override]
         cls = type(domain_event)
-        state = domain_event.model_dump(mode="json", exclude={"originator_id",
-                                                              "originator_version"})
-        if cls.class_version > 1:
-            state["class_version"] = cls.class_version
-        stored = self.transcoder.encode(state)
+        stored = self.encode(domain_event)
         if self.compressor:
             stored = self.compressor.compress(stored)
         if self.cipher:
@@ -158,6 +157,22 @@ class PydanticMapper(Mapper[UUID]):
         return StoredEvent(originator_id=domain_event.originator_id,
                            originator_version=domain_event.originator_version,
                            topic=cls.TOPIC, state=stored)
+
+    def encode(self, domain_event: DomainEvent) -> bytes:
+        """The event's JSON: pydantic's own serialiser, compact, UTF-8 (what `json.dumps`
+        with `JSONTranscoder`'s settings makes of `model_dump(mode="json")`, byte for
+        byte, at a third of the cost: tests/integration/test_quick_decoding.py holds the
+        two equal), with "class_version" last when the class is past its first."""
+        cls = type(domain_event)
+        if not isinstance(self.transcoder, JSONTranscoder):
+            state = domain_event.model_dump(mode="json", exclude=STORED_APART)
+            if cls.class_version > 1:
+                state["class_version"] = cls.class_version
+            return self.transcoder.encode(state)
+        stored = domain_event.model_dump_json(exclude=STORED_APART).encode("utf8")
+        if cls.class_version > 1:
+            stored = stored[:-1] + b',"class_version":%d}' % cls.class_version
+        return stored
 
     def _bound_cipher(self) -> BoundCipher:
         # the cipher lrt_app.settings selects (CIPHER_TOPIC), whatever the environment says

@@ -21,7 +21,7 @@ Versions, for the views as they stood at an earlier moment (`projections.as_of`)
 from __future__ import annotations
 
 import json
-
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -89,6 +89,7 @@ SCHEMA = "5"  # 3: sealed values bound to their rows (lrt_app.persistence.BoundC
 # 4: the outbox (view_mail); 5: view_current_rounds (each subject's current round),
 # view_meetings by day
 SNAPSHOT_EVERY = 100
+KNOWN_STATES = 256  # states kept in memory by the process that writes the views
 # Every table of the read model besides the tracking table (grants, reset).
 VIEW_TABLES = ["view_state", *TABLES, *HISTORY, *VERSIONS]
 
@@ -353,7 +354,33 @@ class ReadModel:
         if row["kind"] not in AGGREGATES:
             raise Unbound(f"read model: the state of {sid} has an unknown kind; rebuild "
                           "with 'lrt projections rebuild'")
-        return self.open_state(AGGREGATES[row["kind"]], dict(row))
+        known = self._known().get(sid)
+        if known is not None and known[0] == row["state"] and known[1].KIND == row["kind"]:
+            self._known().move_to_end(sid)
+            return known[1]
+        state = self.open_state(AGGREGATES[row["kind"]], dict(row))
+        self._remember(sid, row["state"], state)
+        return state
+
+    def _known(self) -> OrderedDict[str, tuple[str | None, Aggregate]]:
+        """The states this process last read or wrote, by id, with their text exactly as
+        stored: an event on an aggregate with a large state (10k agenda items) is applied
+        to the state in memory, not to the state parsed again from its JSON (which grew
+        with the state, 120 ms at 10k items: appending item by item was quadratic). Used
+        only when the stored text is still exactly the one remembered (another process
+        may have written since; a transaction may have been rolled back)."""
+        known: OrderedDict[str, tuple[str | None, Aggregate]] | None = \
+            self.__dict__.get("_known_states")
+        if known is None:
+            known = self.__dict__["_known_states"] = OrderedDict()
+        return known
+
+    def _remember(self, sid: str, text: str | None, state: Aggregate) -> None:
+        known = self._known()
+        known[sid] = (text, state)
+        known.move_to_end(sid)
+        while len(known) > KNOWN_STATES:
+            known.popitem(last=False)
 
     def _sealed(self, table: str, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         """The rows as stored: an action's text sealed on an encrypted store."""
@@ -376,10 +403,12 @@ class ReadModel:
         """Each state, and its query rows in the tables its events changed."""
         ids = [(sid,) for sid in states]
         self._executemany(c, "DELETE FROM view_state WHERE id = ?", ids)
-        self._executemany(c, "INSERT INTO view_state VALUES (?, ?, ?, ?, ?)", [
-            (sid, state.KIND, state.key, state.version,
-             self.seal(state.model_dump_json(), self.state_place(sid, state.version)))
-            for sid, state in states.items()])
+        written = [(sid, state.KIND, state.key, state.version,
+                    self.seal(state.model_dump_json(), self.state_place(sid, state.version)))
+                   for sid, state in states.items()]
+        self._executemany(c, "INSERT INTO view_state VALUES (?, ?, ?, ?, ?)", written)
+        for (sid, _, _, _, text), state in zip(written, states.values()):
+            self._remember(sid, text, state)
         by_table: dict[str, list[str]] = {}
         for sid, tables in changed.items():
             for table in tables:

@@ -288,11 +288,15 @@ def test_malformed_minutes_text_is_refused(store: Cli, tmp_path: Path) -> None:
     bad.write_text("## 1. Ope\x07ning\n- Welkom.\n", encoding="utf8")
     store.refused("minutes", "revise", M, "--from", str(bad), fragments=(
         "item 1 title: contains control characters (U+0007 at character 4)",))
-    # bounded: a line of more than MAX_LINE characters (the repro's heading of spaces
-    # spun 35 s in a backtracking pattern; now refused by its length, the pattern linear)
+    # the repro's heading of spaces (it spun 35 s in a backtracking pattern) is read, in
+    # linear time, and its title refused by the domain for its length; a line longer than
+    # a point may be (MAX_LINE) is refused by the parser
     bad.write_text("## 1. a" + " " * 60_000 + "b\n", encoding="utf8")
     store.refused("minutes", "revise", M, "--from", str(bad), fragments=(
-        "text line 1: longer than 20000 characters",))
+        "item 1 title: longer than 500 characters",))
+    bad.write_text("## 1. a\n- " + "x" * 100_001 + "\n", encoding="utf8")
+    store.refused("minutes", "revise", M, "--from", str(bad), fragments=(
+        "text line 2: longer than 100000 characters",))
     bad.write_bytes(b"## 1. Caf\xe9\n")  # Latin-1, not UTF-8
     store.refused("minutes", "revise", M, "--from", str(bad), code=2,
                   fragments=("'--from'", "cannot read"))
@@ -417,7 +421,7 @@ def test_the_minutes_parser_on_hostile_lines() -> None:
     wide = "## 1. a" + " " * (MAX_LINE - 8) + "b"
     assert [(it.number, it.title[0], it.title[-1]) for it in parse(wide)] == [(1, "a", "b")]
     assert parse("## " + "1" * 5000) == []  # a title line, not item 111...
-    with pytest.raises(InvalidInput, match=r"^text line 2: longer than 20000 characters"):
+    with pytest.raises(InvalidInput, match=r"^text line 2: longer than 100000 characters"):
         parse("## 1. Opening\n- " + "x" * MAX_LINE)
     assert parse("\ufeff# T\n<!-- a\n  b -->\n| x | y |\n## 2) Twee\n- Besluit: ja") == [
         Item(number=2, title="Twee", points=(Point(kind=PointKind.DECISION, text="ja"),))]
