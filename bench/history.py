@@ -391,6 +391,10 @@ def generate(path: Path, events: int, seed: int,
     # the views caught up once at the end (a million events: faster than on each save)
     app = build(str(path), clock=clock, initialising=True, project_on_save=False)
     _without_fsync(app)
+    # the keys of comments (and proposals) in their own streams from the seed: a seed and a
+    # size give the same store
+    tokens = random.Random(f"tokens {seed}")
+    app.new_token = lambda: f"{tokens.getrandbits(128):032x}"  # type: ignore[method-assign]
     try:
         sim = Simulation(app, clock, seed, events)
         if batched:
@@ -435,6 +439,7 @@ class Batched:
         get, events_of = app.get, app.events_of
         recorder = app.recorder
         chain_head, select = recorder.chain_head, recorder.select_notifications
+        first_events, count_first = recorder.first_events, recorder.count_first_events
 
         def batched_get(cls: Any, key: str, *, version: int | None = None) -> Any:
             if version is not None:
@@ -464,6 +469,9 @@ class Batched:
         setattr(app, "events_of", first(events_of))
         setattr(recorder, "chain_head", first(chain_head))
         setattr(recorder, "select_notifications", first(select))
+        # the streams of a round or of a set of minutes (comments, proposals: issue 16)
+        setattr(recorder, "first_events", first(first_events))
+        setattr(recorder, "count_first_events", first(count_first))
 
     def flush(self) -> None:
         """Store the pending events in one transaction: straight to the recorder (the

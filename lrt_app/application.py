@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar, cast
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application, LRUCache
 from eventsourcing.persistence import IntegrityError, Transcoder
@@ -22,7 +22,10 @@ from eventsourcing.persistence import IntegrityError, Transcoder
 from lrt_domain import permissions
 from lrt_domain.actions import Action
 from lrt_domain.base import Actor, Aggregate, Context, DomainEvent, Role, project
-from lrt_domain.comment_rounds import Commentable, CommentSubmitted, RoundClosed, RoundOpened
+from lrt_domain.comment_rounds import Comment as RoundComment
+from lrt_domain.comment_rounds import Commentable, RoundClosed, RoundOpened
+from lrt_domain.comments import Comment as CommentStream
+from lrt_domain.comments import round_range
 from lrt_domain.directory import Organisation, Person, Store, User
 from lrt_domain.documents import Document
 from lrt_domain.dutch_time import local_date
@@ -34,6 +37,7 @@ from lrt_domain.minutes_actions import ActionLine, action_lines
 from lrt_domain.minutes_actions import plan as plan_actions
 from lrt_domain.tables import ApprovalProcedure, Table, TableKind
 
+from .chain import Guard, InTransaction
 from .clock import Clock, default_clock
 from .persistence import JSONTranscoder, PydanticMapper
 
@@ -210,7 +214,7 @@ class Lrt(Application[UUID]):
         return self.exists(Store, "store") and self.get(Store, "store").simulated
 
     def _run(self, login: str | None, decide: Callable[[Context], E | list[E]], *,
-             retry: bool = True) -> list[E]:
+             retry: bool = True, guard: Callable[[], Guard | None] | None = None) -> list[E]:
         """Decide and save; on a concurrent write, decide again on the fresh state.
 
         Without `retry` (a whole new text, decided on what the user last saw), a concurrent
@@ -218,20 +222,31 @@ class Lrt(Application[UUID]):
 
         The time of receipt is read once, before the first decision, and kept for every
         attempt: the command was received then, whatever the retries cost. (Read again, a
-        comment received a moment before its deadline would be refused after a retry.)"""
+        comment received a moment before its deadline would be refused after a retry.)
+
+        `guard`, asked after each decision: what must still hold when the events are
+        written, checked in their transaction (`lrt_app.chain.Guard`); a refusal is a
+        concurrent write like any other."""
+        return self._run_recorded(login, decide, retry=retry, guard=guard)[0]
+
+    def _run_recorded(self, login: str | None, decide: Callable[[Context], E | list[E]], *,
+                      retry: bool = True, guard: Callable[[], Guard | None] | None = None
+                      ) -> tuple[list[E], list[Any]]:
+        """`_run`, also giving the recordings (the events' positions in the log)."""
         ctx = Context(actor=self.actor(login), now=self.clock.now())
         for attempt in range(RETRIES if retry else 1):
             decided = decide(ctx)
             events = decided if isinstance(decided, list) else [decided]
             if not events:
-                return events  # nothing decided: nothing to save
+                return events, []  # nothing decided: nothing to save
+            check = guard() if guard is not None else None
             try:
-                self.save(*events)
+                recordings = self.save(*events, **({"guard": check} if check else {}))
             except IntegrityError:
                 # Back off a little, at random, so that many writers on one thing spread out.
                 time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
                 continue
-            return events
+            return events, recordings
         raise Conflict("someone else changed the same thing at the same time; try again")
 
     def _command(self, login: str | None, cls: type[Tabled], key: str, what: str,
@@ -692,13 +707,46 @@ class Lrt(Application[UUID]):
     def close_comment_round(self, login: str | None, key: str,
                             cls: type[Document] | type[Minutes]) -> RoundClosed:
         """Close the open comment round on a document or minutes (`key`) before its
-        deadline; those who run the table decide it."""
-        def decide(ctx: Context) -> RoundClosed:
+        deadline; those who run the table decide it.
+
+        The rule for the race with comments (issue 16): a comment is on time when it was
+        received at or before the deadline and at or before the closing's recorded time.
+        A comment decided before the closing and saved after it is checked again on save
+        (`comment`). The other way round: a comment received after the closing's time but
+        saved before the closing would be late; the closing's save finds it (in its
+        transaction, under the store's write lock) and the closing is decided again, at a
+        later time of its own. So no stored comment is ever later than its round."""
+        actor = self.actor(login)
+        for attempt in range(RETRIES):
+            after = self.recorder.max_notification_id() or 0  # before the time is read
+            ctx = Context(actor=actor, now=self.clock.now())
             target: Commentable = self.get(cls, key)
             self._manager(ctx, target.table, "close comment rounds")
-            return target.close_round(ctx)
+            closed = target.close_round(ctx)
+            try:
+                self.save(closed, guard=self._no_comment_after(
+                    target.key, closed.number, after, closed.closed_at))
+            except IntegrityError:
+                time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
+                continue
+            return closed
+        raise Conflict("someone else changed the same thing at the same time; try again")
 
-        return self._run(login, decide)[0]
+    def _no_comment_after(self, subject: str, number: int, after: int, moment: datetime
+                          ) -> Guard:
+        """Refuses the write if a comment of the round, saved after position `after`, was
+        received after `moment`."""
+        lo, hi = round_range(subject, number)
+
+        def check(tx: InTransaction) -> None:
+            for _, stored in tx.first_events(lo, hi, after=after):
+                received = cast(CommentStream.Submitted,
+                                self.mapper.to_domain_event(stored)).received_at
+                if received > moment:
+                    raise IntegrityError(f"a comment on {subject} was received at {received}, "
+                                         f"after {moment}")
+
+        return check
 
     # --- comments (on minutes and documents) ----------------------------------------
 
@@ -710,18 +758,65 @@ class Lrt(Application[UUID]):
 
     def comment(self, login: str | None, on: str, text: str, *, for_person: str | None = None,
                 received_at: datetime | None = None) -> int:
-        def decide(ctx: Context) -> CommentSubmitted:
+        """A comment in its own stream (`lrt_domain.comments`): concurrent commenters write
+        different streams. It is decided on the round as the command read it and saved
+        only if its subject is still at that version (else decided again, with the same
+        time of receipt). Returns its number in the round: its place in the log among the
+        round's comments."""
+        read: list[Commentable] = []
+
+        def decide(ctx: Context) -> CommentStream.Submitted:
             target = self.commentable(on)
+            read[:] = [target]
             table = self.get(Table, target.table)
             person = permissions.commenter(ctx.actor, table, for_person)
             self._person(person)
-            return target.submit_comment(ctx, table=table,
-                                         meeting=self.get(Meeting, target.meeting),
-                                         person=person, text=text,
-                                         received_at=received_at
-                                         if permissions.manages(ctx.actor, table) else None)
+            return target.comment_in_stream(
+                ctx, self.new_token(), table=table, meeting=self.get(Meeting, target.meeting),
+                person=person, text=text,
+                received_at=received_at if permissions.manages(ctx.actor, table) else None)
 
-        return self._run(login, decide)[0].comment.number
+        def unchanged() -> Guard:
+            return self._unchanged(read[0])
+
+        events, recordings = self._run_recorded(login, decide, guard=unchanged)
+        event = events[0]
+        embedded = len(read[0].rounds[event.round - 1].comments)
+        lo, hi = round_range(event.subject, event.round)
+        # (a writer that stores later, the benchmark's generator, gives no position: all)
+        counted: int = self.recorder.count_first_events(  # type: ignore[attr-defined]
+            lo, hi, upto=recordings[0].notification.id if recordings else None)
+        return embedded + counted
+
+    def new_token(self) -> str:
+        """What makes the key of a new comment (or proposal) unique: random."""
+        return uuid4().hex
+
+    def _unchanged(self, state: Aggregate) -> Guard:
+        """Refuses the write if `state`'s aggregate has events after the version read."""
+        def check(tx: InTransaction) -> None:
+            if tx.version(state.id) != state.version:
+                raise IntegrityError(f"{state.KIND} {state.key} changed meanwhile")
+
+        return check
+
+    def round_comments(self, subject: Commentable, number: int) -> list[RoundComment]:
+        """The comments of round `number` on `subject`, numbered in the order recorded:
+        those recorded on the subject (stores from before issue 16), then those in their
+        own streams."""
+        out = list(subject.rounds[number - 1].comments)
+        for e in self.comment_events(subject.key, number):
+            out.append(RoundComment(number=len(out) + 1, person=e.person,
+                                    organisation=e.organisation, text=e.text,
+                                    received_at=e.received_at))
+        return out
+
+    def comment_events(self, subject: str, number: int) -> list[CommentStream.Submitted]:
+        """The comments in their own streams of one round, in log order."""
+        lo, hi = round_range(subject, number)
+        return [cast(CommentStream.Submitted, self.mapper.to_domain_event(stored))
+                for _, stored in self.recorder.first_events(  # type: ignore[attr-defined]
+                    lo, hi)]
 
     # --- minutes ------------------------------------------------------------------
 

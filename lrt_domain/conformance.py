@@ -28,6 +28,7 @@ from . import permissions
 from .actions import Action
 from .base import Actor, Aggregate, Context, DomainEvent, Role
 from .comment_rounds import Commentable, CommentSubmitted, RoundClosed, RoundOpened
+from .comments import Comment
 from .directory import Organisation, Person, Store, User
 from .documents import Document
 from .dutch_time import local_date
@@ -70,7 +71,7 @@ class Finding:
 CREATIONS: set[type[DomainEvent]] = {
     Store.Initialised, Organisation.Registered, Person.Registered, User.Registered,
     Table.Registered, Meeting.Scheduled, Document.Added, Minutes.Drafted, Action.Agreed,
-    Publication.Opened, Mail.Decided, Notifier.Started}
+    Publication.Opened, Mail.Decided, Notifier.Started, Comment.Submitted}
 
 
 def check(event: DomainEvent, state: Aggregate | None, world: World, position: int
@@ -289,6 +290,26 @@ def _comment(e: CommentSubmitted, s: Commentable, world: World, ctx: Context
                             received_at=e.comment.received_at if manages else None)
 
 
+def _comment_stream(e: Comment.Submitted, s: None, world: World, ctx: Context
+                    ) -> DomainEvent:
+    """A comment in its own stream: decided on its subject as it stood at this point of
+    the log. (A comment received before a closing may be recorded after it: it is judged
+    by its time of receipt, as the command judged it.)"""
+    subject: Commentable = _need(world, Document if e.subject_kind == Document.KIND
+                                 else Minutes, e.subject)
+    if subject.current_round is None or subject.current_round.number != e.round:
+        raise RuleViolation(f"comment {e.key}: round {e.round} is not the current round "
+                            f"of {e.subject}")
+    table = _need(world, Table, subject.table)
+    person = permissions.commenter(ctx.actor, table, e.person)
+    _need(world, Person, person)
+    manages = permissions.manages(ctx.actor, table)
+    return subject.comment_in_stream(ctx, e.key.rpartition("/")[2], table=table,
+                                     meeting=_need(world, Meeting, subject.meeting),
+                                     person=person, text=e.text,
+                                     received_at=e.received_at if manages else None)
+
+
 def _minutes_drafted(e: Minutes.Drafted, s: None, world: World, ctx: Context
                      ) -> DomainEvent:
     meeting = _need(world, Meeting, e.meeting)
@@ -446,6 +467,7 @@ RULES: dict[type[DomainEvent], Rule] = {
     Document.Sent: _managed("send documents", lambda e, s, w, ctx: s.send(ctx, e.sent_at)),
     RoundOpened: _round_opened,
     CommentSubmitted: _comment,
+    Comment.Submitted: _comment_stream,
     RoundClosed: _managed("close comment rounds", lambda e, s, w, ctx: s.close_round(ctx)),
     Minutes.Drafted: _minutes_drafted,
     Minutes.Revised: _managed("revise minutes", lambda e, s, w, ctx: s.revise(

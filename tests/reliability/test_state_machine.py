@@ -38,6 +38,7 @@ from lrt_app.application import Lrt
 from lrt_app.clock import SettableClock
 from lrt_domain.base import project
 from lrt_domain.directory import User
+from lrt_domain.documents import Document
 from lrt_domain.errors import DomainError
 from lrt_domain.meetings import Meeting
 from lrt_domain.minutes import Item, Minutes, Point, PointKind, text_digest
@@ -147,7 +148,8 @@ def make_machine(new_store: Callable[[], dict[str, str]], tally: Counter[str]
                              self.clock.now() + timedelta(days=3))
             elif m.status in ("circulated", "revised"):
                 pending = [a.number for a in m.amendments if a.status == "pending"]
-                if m.round_open(self.clock.now()) and not m.current_round.comments:
+                if m.round_open(self.clock.now()) and not self.app.round_comments(
+                        m, m.current_round.number):
                     self.attempt(MEMBER, self.app.comment, key, "Geen opmerkingen.")
                 elif not m.amendments and m.round_open(self.clock.now()):
                     self.attempt(MEMBER, self.app.propose_amendment, key, item=1, point=1,
@@ -349,6 +351,16 @@ def make_machine(new_store: Callable[[], dict[str, str]], tally: Counter[str]
                         assert rnd is not None
                         assert rnd.opened_at <= e.comment.received_at <= rnd.deadline, e
                         assert e.comment.received_at <= e.timestamp
+            # a comment in its own stream (issue 16): within its round as the round stands
+            # at the end (closed early or not), and never after it was recorded
+            for history in events.values():
+                e = history[0]
+                if type(e).TOPIC == "lrt.Comment.Submitted":
+                    subject = project(None, events[(Document if e.subject_kind == "document"
+                                                    else Minutes).id_for(e.subject)])
+                    rnd = subject.rounds[e.round - 1]
+                    assert rnd.opened_at <= e.received_at <= rnd.deadline, e
+                    assert e.received_at <= e.timestamp
 
         def check_minutes(self, history: list[Any], topics: list[str]) -> None:
             final: Minutes = project(None, history)
