@@ -156,6 +156,10 @@ class InTransaction(Protocol):
         """The first events of the streams whose ids lie from `lo` to `hi`, recorded after
         position `after`, in log order, with their positions."""
 
+    def streams_begun(self, lo: UUID, hi: UUID) -> int:
+        """How many streams with ids from `lo` to `hi` have begun, those this transaction
+        begins included."""
+
 
 # Checked in the transaction that writes a command's events (`Lrt.save(..., guard=)`); it
 # raises the library's IntegrityError to refuse the write (the command is then decided
@@ -164,8 +168,14 @@ Guard = Callable[[InTransaction], None]
 
 
 class _SQLiteReads:
+    """`InTransaction` on SQLite: read after the insert (which took the write lock), so the
+    transaction's own events are among what it reads."""
+
     def __init__(self, table: str, c: SQLiteCursor):
         self.table, self.c = table, c
+
+    def streams_begun(self, lo: UUID, hi: UUID) -> int:
+        return self.count_first_events(lo, hi, upto=None)
 
     def version(self, originator_id: UUID) -> int:
         self.c.execute(f"SELECT MAX(originator_version) FROM {self.table} "

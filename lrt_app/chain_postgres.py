@@ -233,7 +233,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         if guard is not None:
             for statement in self.lock_table_statements:
                 curs.execute(statement)
-            guard(_PostgresReads(self, curs))
+            guard(_PostgresReads(self, curs, stored_events))
 
     def _id(self, originator_id: UUID) -> Any:
         return originator_id if self.datastore.originator_id_type == "uuid" \
@@ -389,8 +389,20 @@ class _PostgresReads:
     """`lrt_app.chain.InTransaction` on PostgreSQL: the guard's reads, on the cursor of the
     transaction that holds the table lock."""
 
-    def __init__(self, recorder: ChainedPostgresApplicationRecorder, curs: Cursor[DictRow]):
+    def __init__(self, recorder: ChainedPostgresApplicationRecorder, curs: Cursor[DictRow],
+                 own: Sequence[StoredEvent] = ()):
         self.recorder, self.curs = recorder, curs
+        self.own = own  # the transaction's events, inserted after the guard (not yet read)
+
+    def streams_begun(self, lo: UUID, hi: UUID) -> int:
+        self.curs.execute(SQL("SELECT COUNT(*) AS n FROM {} WHERE originator_id BETWEEN %s "
+                              "AND %s AND originator_version = 1")
+                          .format(self.recorder._events),
+                          (self.recorder._id(lo), self.recorder._id(hi)))
+        row = self.curs.fetchone()
+        mine = sum(1 for s in self.own if s.originator_version == 1
+                   and lo <= UUID(str(s.originator_id)) <= hi)
+        return int(row["n"] if row else 0) + mine
 
     def version(self, originator_id: UUID) -> int:
         self.curs.execute(SQL("SELECT MAX(originator_version) AS v FROM {} "
