@@ -26,6 +26,7 @@ from lrt_domain.comment_rounds import Comment as RoundComment
 from lrt_domain.comment_rounds import Commentable, RoundClosed, RoundOpened
 from lrt_domain.comments import Comment as CommentStream
 from lrt_domain.comments import round_range
+from lrt_domain.proposals import Proposal, proposals_range
 from lrt_domain.directory import Organisation, Person, Store, User
 from lrt_domain.documents import Document
 from lrt_domain.dutch_time import local_date
@@ -859,24 +860,57 @@ class Lrt(Application[UUID]):
 
     def propose_amendment(self, login: str | None, meeting: str, *, item: int, point: int | None,
                           text: str, on_behalf_of: str | None = None) -> int:
-        def decide(ctx: Context) -> Minutes.AmendmentProposed:
+        """A proposal in its own stream (`lrt_domain.proposals`): members proposing at once
+        never conflict. Decided on the minutes as read, saved only if they are still at that
+        version. Returns its number: after those proposed on the minutes (stores from
+        before issue 16), its place in the log among the minutes' proposals."""
+        read: list[Minutes] = []
+
+        def decide(ctx: Context) -> Proposal.Proposed:
             m = self.get(Minutes, meeting)
+            read[:] = [m]
             table = self.get(Table, m.table)
             organisation = permissions.amending_organisation(
                 ctx.actor, table, on_behalf_of, local_date(ctx.now))
             self._organisation(organisation)
-            return m.propose_amendment(ctx, organisation=organisation, item=item,
+            return m.propose_in_stream(ctx, self.new_token(), organisation=organisation, item=item,
                                        point=point, text=text)
 
-        return self._run(login, decide)[0].amendment.number
+        _, recordings = self._run_recorded(login, decide,
+                                           guard=lambda: self._unchanged(read[0]))
+        lo, hi = proposals_range(meeting)
+        # (a writer that stores later, the benchmark's generator, gives no position: all)
+        counted: int = self.recorder.count_first_events(  # type: ignore[attr-defined]
+            lo, hi, upto=recordings[0].notification.id if recordings else None)
+        return len(read[0].amendments) + counted
+
+    def proposals(self, minutes: Minutes) -> dict[int, Proposal]:
+        """The amendments proposed in their own streams on `minutes`, by number."""
+        lo, hi = proposals_range(minutes.key)
+        events = [cast(Proposal.Proposed, self.mapper.to_domain_event(stored))
+                  for _, stored in self.recorder.first_events(lo, hi)]  # type: ignore[attr-defined]
+        return {len(minutes.amendments) + i: cast(Proposal, e.mutate(None))
+                for i, e in enumerate(events, start=1)}
+
+    def _decide_amendment(self, login: str | None, meeting: str, number: int,
+                          accept: bool, reason: str = "") -> None:
+        def command(m: Minutes, ctx: Context) -> DomainEvent:
+            if number <= len(m.amendments):  # proposed on the minutes (before issue 16)
+                return m.accept_amendment(ctx, number) if accept \
+                    else m.reject_amendment(ctx, number, reason)
+            proposal = self.proposals(m).get(number)
+            if proposal is None:
+                raise NotFound(f"amendment: minutes {meeting} have no amendment {number}")
+            return m.accept_proposal(ctx, number, proposal) if accept \
+                else m.reject_proposal(ctx, number, proposal, reason)
+
+        self._command(login, Minutes, meeting, "decide on amendments", command)
 
     def accept_amendment(self, login: str | None, meeting: str, number: int) -> None:
-        self._command(login, Minutes, meeting, "decide on amendments",
-                      lambda m, ctx: m.accept_amendment(ctx, number))
+        self._decide_amendment(login, meeting, number, True)
 
     def reject_amendment(self, login: str | None, meeting: str, number: int, reason: str) -> None:
-        self._command(login, Minutes, meeting, "decide on amendments",
-                      lambda m, ctx: m.reject_amendment(ctx, number, reason))
+        self._decide_amendment(login, meeting, number, False, reason)
 
     def start_written_procedure(self, login: str | None, meeting: str,
                                 deadline: datetime | None = None) -> datetime:
@@ -907,20 +941,36 @@ class Lrt(Application[UUID]):
                         written_procedure: bool = False) -> None:
         if (at_meeting is None) == (not written_procedure):
             raise InvalidInput("approve: give either --at-meeting or --written-procedure")
+        after: list[int] = []
 
-        def command(m: Minutes, ctx: Context) -> DomainEvent:
+        def decide(ctx: Context) -> DomainEvent:
+            # the proposals saved after this position are checked on save (`guard`)
+            after[:] = [self.recorder.max_notification_id() or 0]
+            m = self.get(Minutes, meeting)
+            self._manager(ctx, m.table, "approve minutes")
+            decided = {a.number for a in m.decided}
+            pending = tuple(n for n in self.proposals(m) if n not in decided)
             # The approval records the hash-chain head as it stands (read on each attempt)
             head = self.recorder.chain_head()  # type: ignore[attr-defined]
             chain = (head.length, head.digest)
             if written_procedure:
-                return m.approve_by_written_procedure(ctx, chain=chain)
+                return m.approve_by_written_procedure(ctx, chain=chain, pending=pending)
             assert at_meeting is not None
             return m.approve_at_meeting(ctx, self.get(Meeting, meeting),
                                         self.get(Meeting, at_meeting),
                                         rules=self.get(Table, m.table).rules_at(ctx.now),
-                                        chain=chain)
+                                        chain=chain, pending=pending)
 
-        self._command(login, Minutes, meeting, "approve minutes", command)
+        def no_new_proposal() -> Guard:
+            lo, hi = proposals_range(meeting)
+
+            def check(tx: InTransaction) -> None:
+                if tx.first_events(lo, hi, after=after[0]):
+                    raise IntegrityError(f"an amendment to {meeting} was proposed meanwhile")
+
+            return check
+
+        self._run(login, decide, guard=no_new_proposal)
 
     def correct_minutes(self, login: str | None, meeting: str, *, item: int, point: int | None,
                         text: str, reason: str) -> int:

@@ -12,9 +12,10 @@ from typing import Any, Protocol, TypeVar, overload
 from lrt_domain.base import Aggregate
 from lrt_domain.comment_rounds import Commentable
 from lrt_domain.comments import Comment
+from lrt_domain.proposals import SEPARATOR, Proposal
 from lrt_domain.documents import Document
 from lrt_domain.dutch_time import local
-from lrt_domain.minutes import Minutes
+from lrt_domain.minutes import Amendment, Minutes
 
 
 A = TypeVar("A", bound=Aggregate)
@@ -163,3 +164,24 @@ def text_of(said: Said, texts: dict[str, str]) -> str:
         assert said.text is not None
         return said.text
     return texts[said.key]
+
+
+def amendments_of(model: ModelSource, minutes: Minutes) -> list[Amendment]:
+    """Every amendment of the minutes, by number: those proposed on the minutes (before
+    issue 16), then those in their own streams in the order recorded, each with the
+    decision on it if there is one."""
+    prefix = f"{minutes.key}{SEPARATOR}"
+    keys = [r["key"] for r in model.query(
+        "SELECT s.key FROM view_state s JOIN view_versions v ON v.id = s.id "
+        "AND v.version = 1 WHERE s.kind = ? AND s.key >= ? AND s.key < ? "
+        "ORDER BY v.position", (Proposal.KIND, prefix, prefix[:-1] + "0"))]
+    states = {p.key: p for p in model.states(Proposal, keys)} if keys else {}
+    decided = {a.number: a for a in minutes.decided}
+    out = list(minutes.amendments)
+    for key in keys:
+        p = states[key]
+        number = len(out) + 1
+        out.append(decided.get(number) or Amendment(
+            number=number, organisation=p.organisation, item=p.item, point=p.point,
+            text=p.text))
+    return out

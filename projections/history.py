@@ -15,6 +15,7 @@ from typing import Any
 from lrt_domain.base import Aggregate, DomainEvent, project
 from lrt_domain.catalogue import AGGREGATES
 from lrt_domain.comments import Comment
+from lrt_domain.proposals import Proposal, proposals_range
 from lrt_domain.documents import Document
 from lrt_domain.dutch_time import local
 from lrt_domain.errors import NotFound
@@ -77,6 +78,12 @@ def history(app: Lrt, key: str, *, until: datetime | None = None) -> list[Histor
             events += [(Comment.KIND, e, None) for r in subject.rounds
                        for e in app.comment_events(key, r.number)
                        if until is None or e.timestamp <= until]
+            if isinstance(subject, Minutes):  # and its amendments' proposals
+                lo, hi = proposals_range(key)
+                events += [(Proposal.KIND, e, None) for _, stored in
+                           app.recorder.first_events(lo, hi)
+                           if (e := app.mapper.to_domain_event(stored)) and (
+                               until is None or e.timestamp <= until)]
     if not events:
         by = f" by {local(until).isoformat(timespec='minutes')}" if until else ""
         raise NotFound(f"id: nothing is recorded under {key!r}{by}")

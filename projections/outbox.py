@@ -53,7 +53,8 @@ MAX_AGE = timedelta(days=7)
 TRIGGERS: tuple[type[DomainEvent], ...] = (
     Meeting.Scheduled, Meeting.Rescheduled, Meeting.Cancelled, Meeting.GuestInvited,
     Document.Sent, RoundOpened, Minutes.Circulated, Minutes.AmendmentAccepted,
-    Minutes.AmendmentRejected, Minutes.Approved)
+    Minutes.AmendmentRejected, Minutes.ProposalAccepted, Minutes.ProposalRejected,
+    Minutes.Approved)
 BATCH = 500
 DECIDED_TOGETHER = 200  # decisions recorded in one transaction
 

@@ -17,6 +17,7 @@ from lrt_domain import read_rules
 from lrt_domain.actions import Action
 from lrt_domain.base import Actor, Aggregate
 from lrt_domain.comments import Comment
+from lrt_domain.proposals import Proposal
 from lrt_domain.directory import Organisation, Person, User
 from lrt_domain.documents import Document
 from lrt_domain.dutch_time import local_date
@@ -29,7 +30,8 @@ from lrt_domain.tables import Table
 from . import planning
 from .as_of import AsOfModel, position_at
 from .catch_up import bring_up_to_date, open_read_model
-from .common import (ModelSource, comment_texts, documents_of, matching, round_comments,
+from .common import (ModelSource, amendments_of, comment_texts, documents_of, matching,
+                     round_comments,
                      subject_of, text_of, title_of, when, where)
 from .history import history
 from .shapes import (ActionRow, HistoryRow, OutboxRow, ActionView, AttendanceRow, CalendarEntries, CommentRow,
@@ -168,7 +170,7 @@ class Views:
             "amendments": [{"number": a.number, "organisation": a.organisation,
                             "item": a.item, "point": a.point, "text": a.text,
                             "status": a.status.value, "reason": a.reason,
-                            "version": a.version} for a in m.amendments],
+                            "version": a.version} for a in amendments_of(self.model, m)],
             "comment_rounds": [{"number": r.number, "deadline": when(r.deadline),
                                 "comments": len(said.get(r.number, []))} for r in m.rounds],
             "approval": None if m.approval is None else {
@@ -547,6 +549,9 @@ class Views:
         rows = history(self.app, key, until=self.moment)  # an unknown id: not found
         document = self.model.state(Document, key)
         action = self.model.state(Action, key)
+        proposal = self.model.state(Proposal, key)
+        if proposal is not None:  # an amendment's proposal: as its minutes
+            key = proposal.meeting
         comment = self.model.state(Comment, key)
         if comment is not None:  # a comment in its own stream: as its subject
             if comment.subject_kind == Document.KIND:

@@ -277,15 +277,15 @@ def test_history_names_who_did_what_in_which_role(cycle: Cycle) -> None:
     assert [r["recorded_at"] for r in rows] == sorted(r["recorded_at"] for r in rows)
     # the minutes' comments are in the meeting's history, each in its own stream (issue 16)
     events = [(r["object"], r["event"], r["user"], r["role"], r["on_behalf_of"])
-              for r in rows if r["object"] in ("minutes", "comment")]
+              for r in rows if r["object"] in ("minutes", "comment", "amendment")]
     assert events == [
         ("minutes", "Minutes.Drafted", SEC, "secretariat", None),
         ("minutes", "Minutes.Circulated", SEC, "secretariat", None),
         ("comment", "Comment.Submitted", "de-reus", "member", "IPO"),
-        ("minutes", "Minutes.AmendmentProposed", "spies", "member", "VNG"),
-        ("minutes", "Minutes.AmendmentProposed", "de-reus", "member", "IPO"),
-        ("minutes", "Minutes.AmendmentAccepted", SEC, "secretariat", "VNG"),
-        ("minutes", "Minutes.AmendmentRejected", SEC, "secretariat", "IPO"),
+        ("amendment", "Amendment.Proposed", "spies", "member", "VNG"),
+        ("amendment", "Amendment.Proposed", "de-reus", "member", "IPO"),
+        ("minutes", "Minutes.ProposalAccepted", SEC, "secretariat", "VNG"),
+        ("minutes", "Minutes.ProposalRejected", SEC, "secretariat", "IPO"),
         ("minutes", "Minutes.Approved", SEC, "secretariat", None),
         ("minutes", "Minutes.Corrected", SEC, "secretariat", None),
     ]

@@ -118,13 +118,14 @@ def test_alternating_comments_from_two_processes(world, make_app, circulated):
 def test_a_comment_is_decided_again_when_its_subject_changed(world, make_app, monkeypatch,
                                                             circulated):
     """The comment is saved only if the minutes are still as it read them: an amendment
-    proposed meanwhile (an event of the minutes) makes it decide again, and it is kept."""
+    accepted meanwhile (an event of the minutes) makes it decide again, and it is kept."""
     first, second = world.app, make_app()
     world.clock.set(DEADLINE - timedelta(days=2))
     outcomes = interleave(
         monkeypatch, first,
-        lambda: second.propose_amendment(ADMIN, circulated, item=1, point=None,
-                                         text="Welkom.", on_behalf_of="IPO"), times=1)
+        lambda: second.accept_amendment(ADMIN, circulated, second.propose_amendment(
+            ADMIN, circulated, item=1, point=None, text="Welkom.", on_behalf_of="IPO")),
+        times=1)
     assert first.comment(MEMBER, circulated, "Eerste proces") == 1
     assert outcomes == ["conflict", "saved"]
 
@@ -135,8 +136,8 @@ def test_when_the_subject_keeps_changing_the_command_gives_up_clearly(
     world.clock.set(DEADLINE - timedelta(days=2))
     outcomes = interleave(
         monkeypatch, first,
-        lambda: second.propose_amendment(ADMIN, circulated, item=1, point=None,
-                                         text="Welkom.", on_behalf_of="IPO"),
+        lambda: second.accept_amendment(ADMIN, circulated, second.propose_amendment(
+            ADMIN, circulated, item=1, point=None, text="Welkom.", on_behalf_of="IPO")),
         times=application.RETRIES)
     with pytest.raises(Conflict, match="someone else changed the same thing at the same time; "
                                        "try again"):

@@ -126,7 +126,9 @@ def test_every_event_type_round_trips_through_the_store_unchanged(world, saved):
     # reads: test_frozen_store, tests/unit/test_documents_and_comments.py)
     assert topics == set(EVENT_TYPES) - {t for t, c in EVENT_TYPES.items()
                                          if not c.__module__.startswith("lrt_domain.")} \
-        - {"lrt.Store.ChainLinked", "lrt.CommentRound.CommentSubmitted"}
+        - {"lrt.Store.ChainLinked", "lrt.CommentRound.CommentSubmitted",
+           "lrt.Minutes.AmendmentProposed", "lrt.Minutes.AmendmentAccepted",
+           "lrt.Minutes.AmendmentRejected"}
 
 
 def test_every_stored_event_names_a_user_and_the_role_they_acted_in(world, saved):
@@ -143,9 +145,9 @@ def test_events_involving_an_organisation_name_it(world, saved):
     by_type: dict[str, list[DomainEvent]] = {}
     for event in all_stored_events(world.app):
         by_type.setdefault(event.TOPIC, []).append(event)
-    assert [e.on_behalf_of for e in by_type["lrt.Minutes.AmendmentProposed"]] == ["VNG", "IPO"]
-    assert [e.on_behalf_of for e in by_type["lrt.Minutes.AmendmentAccepted"]] == ["VNG"]
-    assert [e.on_behalf_of for e in by_type["lrt.Minutes.AmendmentRejected"]] == ["IPO"]
+    assert [e.on_behalf_of for e in by_type["lrt.Amendment.Proposed"]] == ["VNG", "IPO"]
+    assert [e.on_behalf_of for e in by_type["lrt.Minutes.ProposalAccepted"]] == ["VNG"]
+    assert [e.on_behalf_of for e in by_type["lrt.Minutes.ProposalRejected"]] == ["IPO"]
     assert [e.on_behalf_of for e in by_type["lrt.Minutes.ObjectionRaised"]] == ["VNG"]
     assert [e.on_behalf_of for e in by_type["lrt.Table.MemberJoined"]] == ["VNG", "IPO"]
     assert [e.on_behalf_of for e in by_type["lrt.Table.MembershipEnded"]] == ["IPO"]

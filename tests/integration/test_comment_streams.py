@@ -13,6 +13,8 @@ from datetime import timedelta
 
 import pytest
 
+from lrt_domain.errors import NotFound, RuleViolation
+
 from lrt_app.audit import Replay, verify
 from lrt_domain.base import Context
 from lrt_domain.comments import Comment, round_range
@@ -121,3 +123,67 @@ def test_a_document_round_reads_both_forms(world, meetings):
     assert [r["event"] for r in views.history(app.actor(AUDITOR), stream.key)] == [
         "Comment.Submitted"]
     assert isinstance(views.get(Comment, stream.key), Comment)
+
+
+# --- amendments: the proposal in its own stream, the decision on the minutes ---------------
+
+def test_proposals_of_both_forms_are_numbered_decided_and_shown(world, circulated, meetings):
+    """An amendment proposed on the minutes (as lrt did before issue 16) keeps number 1;
+    one proposed now, in its own stream, is number 2; both are decided by their numbers,
+    shown by the views, and the log with both follows the rules."""
+    from lrt_domain.minutes import AmendmentStatus
+
+    app = world.app
+    world.clock.set(DEADLINE - timedelta(days=3))
+    m = app.get(Minutes, circulated)
+    ctx = Context(actor=app.get(User, MEMBER).as_actor, now=app.clock.now())
+    app.save(m.propose_amendment(ctx, organisation="VNG", item=1, point=None, text="Oud."))
+    assert app.propose_amendment(MEMBER, circulated, item=1, point=1, text="Nieuw.") == 2
+    assert app.get(Minutes, circulated).version == m.version + 1  # the old one only
+    # not approvable while the proposal in its stream is pending
+    world.clock.set(DEADLINE + timedelta(days=1))
+    _, m2 = meetings
+    world.hold(m2)
+    with pytest.raises(RuleViolation, match="amendment 1 of .* is still pending"):
+        app.approve_minutes(ADMIN, circulated, at_meeting=m2)
+    app.reject_amendment(ADMIN, circulated, 1, "Niet nodig.")
+    with pytest.raises(RuleViolation, match="amendment 2 of .* is still pending"):
+        app.approve_minutes(ADMIN, circulated, at_meeting=m2)
+    app.accept_amendment(ADMIN, circulated, 2)
+    with pytest.raises(RuleViolation, match="amendment 2 of .* was already accepted"):
+        app.accept_amendment(ADMIN, circulated, 2)
+    with pytest.raises(NotFound, match="have no amendment 3"):
+        app.accept_amendment(ADMIN, circulated, 3)
+    mins = app.get(Minutes, circulated)
+    assert mins.item(1).points[0].text == "Nieuw."
+    shown = Views.open(app).minutes(app.actor(AUDITOR), circulated)["amendments"]
+    assert [(a["number"], a["text"], a["status"]) for a in shown] == [
+        (1, "Oud.", AmendmentStatus.REJECTED.value), (2, "Nieuw.", "accepted")]
+    app.approve_minutes(ADMIN, circulated, at_meeting=m2)
+    assert app.get(Minutes, circulated).approval.amendments == (2,)
+    report = verify(app.recorder, replay=Replay(app))
+    assert report.ok, report.broken
+
+
+def test_proposing_at_once_never_conflicts(world, make_app, monkeypatch, circulated):
+    from eventsourcing.persistence import IntegrityError
+
+    first, second = world.app, make_app()
+    world.clock.set(DEADLINE - timedelta(days=2))
+    real, outcomes = first.save, []
+
+    def save(*events, **kwargs):
+        if not outcomes:
+            second.propose_amendment(ADMIN, circulated, item=1, point=None, text="Tweede.",
+                                     on_behalf_of="IPO")
+        try:
+            result = real(*events, **kwargs)
+        except IntegrityError:
+            outcomes.append("conflict")
+            raise
+        outcomes.append("saved")
+        return result
+
+    monkeypatch.setattr(first, "save", save)
+    assert first.propose_amendment(MEMBER, circulated, item=1, point=None, text="Eerste.") == 2
+    assert outcomes == ["saved"]

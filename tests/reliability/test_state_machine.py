@@ -67,6 +67,7 @@ ITEM_SETS = [
     [],
 ]
 TEXT_CHANGING = {"lrt.Minutes.Drafted", "lrt.Minutes.Revised", "lrt.Minutes.AmendmentAccepted",
+                 "lrt.Minutes.ProposalAccepted",
                  "lrt.Minutes.Approved"}
 
 
@@ -147,11 +148,14 @@ def make_machine(new_store: Callable[[], dict[str, str]], tally: Counter[str]
                 self.attempt(user, self.app.circulate_minutes, key,
                              self.clock.now() + timedelta(days=3))
             elif m.status in ("circulated", "revised"):
-                pending = [a.number for a in m.amendments if a.status == "pending"]
+                decided = {a.number for a in m.decided}
+                proposals = self.app.proposals(m)  # in their own streams (issue 16)
+                pending = [a.number for a in m.amendments if a.status == "pending"] + [
+                    n for n in proposals if n not in decided]
                 if m.round_open(self.clock.now()) and not self.app.round_comments(
                         m, m.current_round.number):
                     self.attempt(MEMBER, self.app.comment, key, "Geen opmerkingen.")
-                elif not m.amendments and m.round_open(self.clock.now()):
+                elif not m.amendments and not proposals and m.round_open(self.clock.now()):
                     self.attempt(MEMBER, self.app.propose_amendment, key, item=1, point=1,
                                  text="De voorzitter opent de vergadering om 10 uur.")
                 elif pending:
@@ -388,9 +392,12 @@ def make_machine(new_store: Callable[[], dict[str, str]], tally: Counter[str]
                 assert final.text_version == approved.text_version + len(final.corrections)
             else:
                 assert final.approval is None and not final.corrections
-            # amendment numbers are unique (and numbered 1, 2, ...)
+            # amendment numbers are unique (and numbered 1, 2, ...); a decision on a
+            # proposal in its own stream names a number after those on the minutes, once
             numbers = [a.number for a in final.amendments]
             assert numbers == list(range(1, len(numbers) + 1)), numbers
+            later = [a.number for a in final.decided]
+            assert len(set(later)) == len(later) and all(n > len(numbers) for n in later)
             proposed = Counter(e.amendment.number for e in history
                                if type(e).TOPIC == "lrt.Minutes.AmendmentProposed")
             assert all(c == 1 for c in proposed.values()), proposed
