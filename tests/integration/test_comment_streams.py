@@ -187,3 +187,28 @@ def test_proposing_at_once_never_conflicts(world, make_app, monkeypatch, circula
     monkeypatch.setattr(first, "save", save)
     assert first.propose_amendment(MEMBER, circulated, item=1, point=None, text="Eerste.") == 2
     assert outcomes == ["saved"]
+
+
+def test_an_approval_never_passes_a_proposal_saved_meanwhile(world, make_app, monkeypatch,
+                                                            circulated, meetings):
+    """The approval read no pending proposal; another process saves one before the
+    approval is saved: the approval's save finds it (in its transaction) and the approval
+    is decided again, and refused."""
+    first, second = world.app, make_app()
+    _, m2 = meetings
+    world.clock.set(DEADLINE + timedelta(days=1))
+    world.hold(m2)
+    real, proposed = first.save, []
+
+    def save(*events, **kwargs):
+        if not proposed:
+            # (proposed by the secretariat, after the round: proposals follow no deadline)
+            proposed.append(second.propose_amendment(ADMIN, circulated, item=1, point=None,
+                                                     text="Te laat?", on_behalf_of="IPO"))
+        return real(*events, **kwargs)
+
+    monkeypatch.setattr(first, "save", save)
+    with pytest.raises(RuleViolation, match="amendment 1 of .* is still pending"):
+        first.approve_minutes(ADMIN, circulated, at_meeting=m2)
+    assert proposed == [1]
+    assert first.get(Minutes, circulated).approval is None
