@@ -361,10 +361,12 @@ def _comments(env: dict[str, str]) -> int:
     """The comments stored in the store of `env`."""
     from lrt_app.bootstrap import application
     from lrt_domain.comment_rounds import CommentSubmitted
+    from lrt_domain.comments import Comment
 
     app = application(env, project_on_save=False)
-    try:
-        return sum(len(batch) for batch in _batches(app, CommentSubmitted.TOPIC))
+    try:  # both forms: on the subject (before issue 16), in their own streams
+        return sum(len(batch) for topic in (CommentSubmitted.TOPIC, Comment.Submitted.TOPIC)
+                   for batch in _batches(app, topic))
     finally:
         app.close()
 

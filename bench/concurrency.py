@@ -7,8 +7,9 @@ For each store and each number of writers (default 1, 4, 16), that many processe
 each with its own `Lrt` and connection, as separate `lrt` users would be) are released at
 once by a barrier and each runs a fixed number of commands of one workload:
 
-- `comment`:  members comment on one open comment round (one hot aggregate: concurrent
-              writes collide and are decided again, up to lrt's 10 attempts);
+- `comment`:  members comment on one open comment round (since issue 16 each comment is
+              a stream of its own: commenters no longer collide; before, the round's
+              minutes were one hot aggregate, decided again up to lrt's 10 attempts);
 - `register`: the secretariat registers persons (a new aggregate each: no collisions, but
               every write still waits for the store's lock).
 

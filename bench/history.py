@@ -393,6 +393,10 @@ def generate(path: Path, events: int, seed: int,
     # the views caught up once at the end (a million events: faster than on each save)
     app = build(str(path), clock=clock, initialising=True, project_on_save=False)
     _without_fsync(app)
+    # the keys of comments (and proposals) in their own streams from the seed: a seed and a
+    # size give the same store
+    tokens = random.Random(f"tokens {seed}")
+    app.new_token = lambda: f"{tokens.getrandbits(128):032x}"  # type: ignore[method-assign]
     # Without the cyclic garbage collector: the simulation makes no garbage cycles to speak
     # of (the same peak memory at 200k events), and its passes over a heap that holds every
     # state were a fifth of the time at 200k events, more at a million.
@@ -456,6 +460,7 @@ class Batched:
         self.hashed = 0
         select = recorder.select_notifications
         to_stored = app.mapper.to_stored_event
+        first_events, count_first = recorder.first_events, recorder.count_first_events
 
         def batched_get(cls: Any, key: str, *, version: int | None = None) -> Any:
             if version is not None:
@@ -485,6 +490,9 @@ class Batched:
         setattr(app, "events_of", first(events_of))
         setattr(recorder, "chain_head", self.chain_head)
         setattr(recorder, "select_notifications", first(select))
+        # the streams of a round or of a set of minutes (comments, proposals: issue 16)
+        setattr(recorder, "first_events", first(first_events))
+        setattr(recorder, "count_first_events", first(count_first))
 
     def chain_head(self) -> Any:
         """The head the chain will have once the pending events are stored (SQLite's

@@ -198,7 +198,8 @@ def stored(db: str, document: str) -> list[Any]:
 
     app = build(db)
     try:
-        return list(app.get(Document, document).rounds[-1].comments)
+        d = app.get(Document, document)
+        return list(app.round_comments(d, d.rounds[-1].number))
     finally:
         app.close()
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar, cast
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application, LRUCache
 from eventsourcing.persistence import IntegrityError, Transcoder
@@ -22,7 +22,11 @@ from eventsourcing.persistence import IntegrityError, Transcoder
 from lrt_domain import permissions
 from lrt_domain.actions import Action
 from lrt_domain.base import Actor, Aggregate, Context, DomainEvent, Role, project
-from lrt_domain.comment_rounds import Commentable, CommentSubmitted, RoundClosed, RoundOpened
+from lrt_domain.comment_rounds import Comment as RoundComment
+from lrt_domain.comment_rounds import Commentable, RoundClosed, RoundOpened
+from lrt_domain.comments import Comment as CommentStream
+from lrt_domain.comments import round_range
+from lrt_domain.proposals import Proposal, proposals_range
 from lrt_domain.directory import Organisation, Person, Store, User
 from lrt_domain.documents import Document
 from lrt_domain.dutch_time import local_date
@@ -34,6 +38,7 @@ from lrt_domain.minutes_actions import ActionLine, action_lines
 from lrt_domain.minutes_actions import plan as plan_actions
 from lrt_domain.tables import ApprovalProcedure, Table, TableKind
 
+from .chain import Guard, InTransaction
 from .clock import Clock, default_clock
 from .persistence import JSONTranscoder, PydanticMapper
 
@@ -212,7 +217,7 @@ class Lrt(Application[UUID]):
         return self.exists(Store, "store") and self.get(Store, "store").simulated
 
     def _run(self, login: str | None, decide: Callable[[Context], E | list[E]], *,
-             retry: bool = True) -> list[E]:
+             retry: bool = True, guard: Callable[[], Guard | None] | None = None) -> list[E]:
         """Decide and save; on a concurrent write, decide again on the fresh state.
 
         Without `retry` (a whole new text, decided on what the user last saw), a concurrent
@@ -220,20 +225,31 @@ class Lrt(Application[UUID]):
 
         The time of receipt is read once, before the first decision, and kept for every
         attempt: the command was received then, whatever the retries cost. (Read again, a
-        comment received a moment before its deadline would be refused after a retry.)"""
+        comment received a moment before its deadline would be refused after a retry.)
+
+        `guard`, asked after each decision: what must still hold when the events are
+        written, checked in their transaction (`lrt_app.chain.Guard`); a refusal is a
+        concurrent write like any other."""
+        return self._run_recorded(login, decide, retry=retry, guard=guard)[0]
+
+    def _run_recorded(self, login: str | None, decide: Callable[[Context], E | list[E]], *,
+                      retry: bool = True, guard: Callable[[], Guard | None] | None = None
+                      ) -> tuple[list[E], list[Any]]:
+        """`_run`, also giving the recordings (the events' positions in the log)."""
         ctx = Context(actor=self.actor(login), now=self.clock.now())
         for attempt in range(RETRIES if retry else 1):
             decided = decide(ctx)
             events = decided if isinstance(decided, list) else [decided]
             if not events:
-                return events  # nothing decided: nothing to save
+                return events, []  # nothing decided: nothing to save
+            check = guard() if guard is not None else None
             try:
-                self.save(*events)
+                recordings = self.save(*events, **({"guard": check} if check else {}))
             except IntegrityError:
                 # Back off a little, at random, so that many writers on one thing spread out.
                 time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
                 continue
-            return events
+            return events, recordings
         raise Conflict("someone else changed the same thing at the same time; try again",
                        code="gave_up")
 
@@ -695,36 +711,132 @@ class Lrt(Application[UUID]):
     def close_comment_round(self, login: str | None, key: str,
                             cls: type[Document] | type[Minutes]) -> RoundClosed:
         """Close the open comment round on a document or minutes (`key`) before its
-        deadline; those who run the table decide it."""
-        def decide(ctx: Context) -> RoundClosed:
+        deadline; those who run the table decide it.
+
+        The rule for the race with comments (issue 16): a comment is on time when it was
+        received at or before the deadline and at or before the closing's recorded time.
+        A comment decided before the closing and saved after it is checked again on save
+        (`comment`). The other way round: a comment received after the closing's time but
+        saved before the closing would be late; the closing's save finds it (in its
+        transaction, under the store's write lock) and the closing is decided again, at a
+        later time of its own. So no stored comment is ever later than its round."""
+        actor = self.actor(login)
+        for attempt in range(RETRIES):
+            after = self.recorder.max_notification_id() or 0  # before the time is read
+            ctx = Context(actor=actor, now=self.clock.now())
             target: Commentable = self.get(cls, key)
             self._manager(ctx, target.table, "close comment rounds")
-            return target.close_round(ctx)
+            closed = target.close_round(ctx)
+            try:
+                self.save(closed, guard=self._no_comment_after(
+                    target.key, closed.number, after, closed.closed_at))
+            except IntegrityError:
+                time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
+                continue
+            return closed
+        raise Conflict("someone else changed the same thing at the same time; try again")
 
-        return self._run(login, decide)[0]
+    def _no_comment_after(self, subject: str, number: int, after: int, moment: datetime
+                          ) -> Guard:
+        """Refuses the write if a comment of the round, saved after position `after`, was
+        received after `moment`."""
+        lo, hi = round_range(subject, number)
+
+        def check(tx: InTransaction) -> None:
+            for _, stored in tx.first_events(lo, hi, after=after):
+                received = cast(CommentStream.Submitted,
+                                self.mapper.to_domain_event(stored)).received_at
+                if received > moment:
+                    raise IntegrityError(f"a comment on {subject} was received at {received}, "
+                                         f"after {moment}")
+
+        return check
 
     # --- comments (on minutes and documents) ----------------------------------------
 
     def commentable(self, key: str) -> Commentable:
-        for cls in (Document, Minutes):
-            if self.exists(cls, key):
-                return self.get(cls, key)
+        _id_for(Document, key)  # a key that is not text: named as before
+        # a document's key names its meeting ('LRT-2023-11-10/D1'); minutes are a meeting's
+        for cls in ((Document, Minutes) if "/" in key else (Minutes, Document)):
+            try:
+                found: Commentable = self.get(cls, key)
+                return found
+            except NotFound:
+                continue
         raise NotFound(f"id: no minutes or document {key!r}")
 
     def comment(self, login: str | None, on: str, text: str, *, for_person: str | None = None,
                 received_at: datetime | None = None) -> int:
-        def decide(ctx: Context) -> CommentSubmitted:
+        """A comment in its own stream (`lrt_domain.comments`): concurrent commenters write
+        different streams. It is decided on the round as the command read it and saved
+        only if its subject is still at that version (else decided again, with the same
+        time of receipt). Returns its number in the round: its place in the log among the
+        round's comments."""
+        read: list[Commentable] = []
+
+        def decide(ctx: Context) -> CommentStream.Submitted:
             target = self.commentable(on)
+            read[:] = [target]
             table = self.get(Table, target.table)
             person = permissions.commenter(ctx.actor, table, for_person)
             self._person(person)
-            return target.submit_comment(ctx, table=table,
-                                         meeting=self.get(Meeting, target.meeting),
-                                         person=person, text=text,
-                                         received_at=received_at
-                                         if permissions.manages(ctx.actor, table) else None)
+            return target.comment_in_stream(
+                ctx, self.new_token(), table=table, meeting=self.get(Meeting, target.meeting),
+                person=person, text=text,
+                received_at=received_at if permissions.manages(ctx.actor, table) else None)
 
-        return self._run(login, decide)[0].comment.number
+        counted: list[int] = []
+
+        def unchanged() -> Guard:
+            subject = read[0]
+            lo, hi = round_range(subject.key, subject.current_round.number
+                                 if subject.current_round else 0)
+
+            def check(tx: InTransaction) -> None:
+                self._unchanged(subject)(tx)
+                # its number, counted under the write lock: the round's comments so far
+                counted[:] = [tx.streams_begun(lo, hi)]
+
+            return check
+
+        events, _ = self._run_recorded(login, decide, guard=unchanged)
+        event = events[0]
+        embedded = len(read[0].rounds[event.round - 1].comments)
+        if not counted:  # a writer that stores later (the benchmark's generator): all
+            lo, hi = round_range(event.subject, event.round)
+            counted[:] = [self.recorder.count_first_events(  # type: ignore[attr-defined]
+                lo, hi, upto=None)]
+        return embedded + counted[0]
+
+    def new_token(self) -> str:
+        """What makes the key of a new comment (or proposal) unique: random."""
+        return uuid4().hex
+
+    def _unchanged(self, state: Aggregate) -> Guard:
+        """Refuses the write if `state`'s aggregate has events after the version read."""
+        def check(tx: InTransaction) -> None:
+            if tx.version(state.id) != state.version:
+                raise IntegrityError(f"{state.KIND} {state.key} changed meanwhile")
+
+        return check
+
+    def round_comments(self, subject: Commentable, number: int) -> list[RoundComment]:
+        """The comments of round `number` on `subject`, numbered in the order recorded:
+        those recorded on the subject (stores from before issue 16), then those in their
+        own streams."""
+        out = list(subject.rounds[number - 1].comments)
+        for e in self.comment_events(subject.key, number):
+            out.append(RoundComment(number=len(out) + 1, person=e.person,
+                                    organisation=e.organisation, text=e.text,
+                                    received_at=e.received_at))
+        return out
+
+    def comment_events(self, subject: str, number: int) -> list[CommentStream.Submitted]:
+        """The comments in their own streams of one round, in log order."""
+        lo, hi = round_range(subject, number)
+        return [cast(CommentStream.Submitted, self.mapper.to_domain_event(stored))
+                for _, stored in self.recorder.first_events(  # type: ignore[attr-defined]
+                    lo, hi)]
 
     # --- minutes ------------------------------------------------------------------
 
@@ -751,24 +863,57 @@ class Lrt(Application[UUID]):
 
     def propose_amendment(self, login: str | None, meeting: str, *, item: int, point: int | None,
                           text: str, on_behalf_of: str | None = None) -> int:
-        def decide(ctx: Context) -> Minutes.AmendmentProposed:
+        """A proposal in its own stream (`lrt_domain.proposals`): members proposing at once
+        never conflict. Decided on the minutes as read, saved only if they are still at that
+        version. Returns its number: after those proposed on the minutes (stores from
+        before issue 16), its place in the log among the minutes' proposals."""
+        read: list[Minutes] = []
+
+        def decide(ctx: Context) -> Proposal.Proposed:
             m = self.get(Minutes, meeting)
+            read[:] = [m]
             table = self.get(Table, m.table)
             organisation = permissions.amending_organisation(
                 ctx.actor, table, on_behalf_of, local_date(ctx.now))
             self._organisation(organisation)
-            return m.propose_amendment(ctx, organisation=organisation, item=item,
+            return m.propose_in_stream(ctx, self.new_token(), organisation=organisation, item=item,
                                        point=point, text=text)
 
-        return self._run(login, decide)[0].amendment.number
+        _, recordings = self._run_recorded(login, decide,
+                                           guard=lambda: self._unchanged(read[0]))
+        lo, hi = proposals_range(meeting)
+        # (a writer that stores later, the benchmark's generator, gives no position: all)
+        counted: int = self.recorder.count_first_events(  # type: ignore[attr-defined]
+            lo, hi, upto=recordings[0].notification.id if recordings else None)
+        return len(read[0].amendments) + counted
+
+    def proposals(self, minutes: Minutes) -> dict[int, Proposal]:
+        """The amendments proposed in their own streams on `minutes`, by number."""
+        lo, hi = proposals_range(minutes.key)
+        events = [cast(Proposal.Proposed, self.mapper.to_domain_event(stored))
+                  for _, stored in self.recorder.first_events(lo, hi)]  # type: ignore[attr-defined]
+        return {len(minutes.amendments) + i: cast(Proposal, e.mutate(None))
+                for i, e in enumerate(events, start=1)}
+
+    def _decide_amendment(self, login: str | None, meeting: str, number: int,
+                          accept: bool, reason: str = "") -> None:
+        def command(m: Minutes, ctx: Context) -> DomainEvent:
+            if number <= len(m.amendments):  # proposed on the minutes (before issue 16)
+                return m.accept_amendment(ctx, number) if accept \
+                    else m.reject_amendment(ctx, number, reason)
+            proposal = self.proposals(m).get(number)
+            if proposal is None:
+                raise NotFound(f"amendment: minutes {meeting} have no amendment {number}")
+            return m.accept_proposal(ctx, number, proposal) if accept \
+                else m.reject_proposal(ctx, number, proposal, reason)
+
+        self._command(login, Minutes, meeting, "decide on amendments", command)
 
     def accept_amendment(self, login: str | None, meeting: str, number: int) -> None:
-        self._command(login, Minutes, meeting, "decide on amendments",
-                      lambda m, ctx: m.accept_amendment(ctx, number))
+        self._decide_amendment(login, meeting, number, True)
 
     def reject_amendment(self, login: str | None, meeting: str, number: int, reason: str) -> None:
-        self._command(login, Minutes, meeting, "decide on amendments",
-                      lambda m, ctx: m.reject_amendment(ctx, number, reason))
+        self._decide_amendment(login, meeting, number, False, reason)
 
     def start_written_procedure(self, login: str | None, meeting: str,
                                 deadline: datetime | None = None) -> datetime:
@@ -799,20 +944,36 @@ class Lrt(Application[UUID]):
                         written_procedure: bool = False) -> None:
         if (at_meeting is None) == (not written_procedure):
             raise InvalidInput("approve: give either --at-meeting or --written-procedure")
+        after: list[int] = []
 
-        def command(m: Minutes, ctx: Context) -> DomainEvent:
+        def decide(ctx: Context) -> DomainEvent:
+            # the proposals saved after this position are checked on save (`guard`)
+            after[:] = [self.recorder.max_notification_id() or 0]
+            m = self.get(Minutes, meeting)
+            self._manager(ctx, m.table, "approve minutes")
+            decided = {a.number for a in m.decided}
+            pending = tuple(n for n in self.proposals(m) if n not in decided)
             # The approval records the hash-chain head as it stands (read on each attempt)
             head = self.recorder.chain_head()  # type: ignore[attr-defined]
             chain = (head.length, head.digest)
             if written_procedure:
-                return m.approve_by_written_procedure(ctx, chain=chain)
+                return m.approve_by_written_procedure(ctx, chain=chain, pending=pending)
             assert at_meeting is not None
             return m.approve_at_meeting(ctx, self.get(Meeting, meeting),
                                         self.get(Meeting, at_meeting),
                                         rules=self.get(Table, m.table).rules_at(ctx.now),
-                                        chain=chain)
+                                        chain=chain, pending=pending)
 
-        self._command(login, Minutes, meeting, "approve minutes", command)
+        def no_new_proposal() -> Guard:
+            lo, hi = proposals_range(meeting)
+
+            def check(tx: InTransaction) -> None:
+                if tx.first_events(lo, hi, after=after[0]):
+                    raise IntegrityError(f"an amendment to {meeting} was proposed meanwhile")
+
+            return check
+
+        self._run(login, decide, guard=no_new_proposal)
 
     def correct_minutes(self, login: str | None, meeting: str, *, item: int, point: int | None,
                         text: str, reason: str) -> int:

@@ -298,6 +298,7 @@ class Replay:
         self._secretariats: set[str] = set()
         self._person_tables: dict[str, set[str]] = {}
         self._codes: dict[str, str] = {}  # organisation codes, casefolded
+        self._proposals: dict[str, list[str]] = {}  # per minutes, in log order
         self.why_not = skip or _why_not(app)  # not None: the rules are not checked
 
     # conformance.World
@@ -333,12 +334,18 @@ class Replay:
     def organisation_like(self, code: str) -> str | None:
         return self._codes.get(code.casefold())
 
+    def proposals(self, meeting: str) -> list[str]:
+        return list(self._proposals.get(meeting, ()))
+
     def _index(self, event: DomainEvent, state: Any) -> None:
         from lrt_domain.base import Role
         from lrt_domain.directory import Organisation, User
+        from lrt_domain.proposals import Proposal
         from lrt_domain.tables import Table
 
-        if isinstance(event, Organisation.Registered):
+        if isinstance(event, Proposal.Proposed):
+            self._proposals.setdefault(event.meeting, []).append(event.key)
+        elif isinstance(event, Organisation.Registered):
             self._codes.setdefault(event.key.casefold(), event.key)
         elif isinstance(event, User.Registered):
             if self._host is None:

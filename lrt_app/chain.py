@@ -143,6 +143,64 @@ def new_links(head: Head, events: Iterable[tuple[int, str, int, str, bytes]]
     return rows
 
 
+class InTransaction(Protocol):
+    """What a guard (`Guard`) may read in the transaction that writes the events, after the
+    store's write lock was taken: every other writer's events are committed, none can be
+    added until this transaction ends."""
+
+    def version(self, originator_id: UUID) -> int:
+        """The stream's last version (0: none)."""
+
+    def first_events(self, lo: UUID, hi: UUID, *, after: int = 0
+                     ) -> list[tuple[int, StoredEvent]]:
+        """The first events of the streams whose ids lie from `lo` to `hi`, recorded after
+        position `after`, in log order, with their positions."""
+
+    def streams_begun(self, lo: UUID, hi: UUID) -> int:
+        """How many streams with ids from `lo` to `hi` have begun, those this transaction
+        begins included."""
+
+
+# Checked in the transaction that writes a command's events (`Lrt.save(..., guard=)`); it
+# raises the library's IntegrityError to refuse the write (the command is then decided
+# again, as on any concurrent write).
+Guard = Callable[[InTransaction], None]
+
+
+class _SQLiteReads:
+    """`InTransaction` on SQLite: read after the insert (which took the write lock), so the
+    transaction's own events are among what it reads."""
+
+    def __init__(self, table: str, c: SQLiteCursor):
+        self.table, self.c = table, c
+
+    def streams_begun(self, lo: UUID, hi: UUID) -> int:
+        return self.count_first_events(lo, hi, upto=None)
+
+    def version(self, originator_id: UUID) -> int:
+        self.c.execute(f"SELECT MAX(originator_version) FROM {self.table} "
+                       "WHERE originator_id = ?", (originator_id.hex,))
+        row = self.c.fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def first_events(self, lo: UUID, hi: UUID, *, after: int = 0, upto: int | None = None
+                     ) -> list[tuple[int, StoredEvent]]:
+        self.c.execute(f"SELECT rowid, originator_id, originator_version, topic, state "
+                       f"FROM {self.table} WHERE originator_id BETWEEN ? AND ? "
+                       "AND originator_version = 1 AND rowid > ? AND rowid <= ? "
+                       "ORDER BY rowid", (lo.hex, hi.hex, after,
+                                          upto if upto is not None else 2 ** 62))
+        return [(r[0], StoredEvent(originator_id=UUID(r[1]), originator_version=r[2],
+                                   topic=r[3], state=bytes(r[4])))
+                for r in self.c.fetchall()]
+
+    def count_first_events(self, lo: UUID, hi: UUID, *, upto: int | None) -> int:
+        self.c.execute(f"SELECT COUNT(*) FROM {self.table} WHERE originator_id BETWEEN ? "
+                       "AND ? AND originator_version = 1 AND rowid <= ?",
+                       (lo.hex, hi.hex, upto if upto is not None else 2 ** 62))
+        return int(self.c.fetchone()[0])
+
+
 class ChainRecorder(Protocol):
     """What both of lrt's application recorders (SQLite's below, PostgreSQL's in
     `chain_postgres`) add to the library's: the settings always install one of them."""
@@ -190,12 +248,15 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         return super().select_events(*args, **kwargs)
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent],
-                       **kwargs: Any) -> Sequence[int] | None:
+                       guard: Guard | None = None, **kwargs: Any) -> Sequence[int] | None:
         self._guard()
         ids = super()._insert_events(c, stored_events, **kwargs)
         # The insert above took the database's write lock: no other writer is between
-        # reading the head and appending to it.
+        # reading the head and appending to it, nor between the guard's reads and the
+        # commit.
         assert ids is not None
+        if guard is not None:
+            guard(_SQLiteReads(self.events_table_name, c))
         if self._linking:
             self._link_existing(c, before=min(ids))
         self._append(c, [(i, oid_text(s.originator_id), s.originator_version, s.topic,
@@ -268,6 +329,23 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         c.execute(f"SELECT rowid, originator_id, originator_version, topic, state "
                   f"FROM {self.events_table_name} WHERE rowid < ? ORDER BY rowid", (before,))
         self._append(c, [tuple(r) for r in c.fetchall()])
+
+    # --- reading streams by a range of ids (lrt_domain.comments) --------------------
+
+    def first_events(self, lo: UUID, hi: UUID, *, after: int = 0, upto: int | None = None
+                     ) -> list[tuple[int, StoredEvent]]:
+        """`InTransaction.first_events`, now; up to position `upto` if given."""
+        self._guard()
+        with self.datastore.transaction(commit=False) as c:
+            return _SQLiteReads(self.events_table_name, c).first_events(
+                lo, hi, after=after, upto=upto)
+
+    def count_first_events(self, lo: UUID, hi: UUID, *, upto: int | None) -> int:
+        """How many streams with ids from `lo` to `hi` began at or before position
+        `upto` (None: at all)."""
+        with self.datastore.transaction(commit=False) as c:
+            return _SQLiteReads(self.events_table_name, c).count_first_events(
+                lo, hi, upto=upto)
 
     # --- reading, for the audit ---------------------------------------------------
 

@@ -42,7 +42,8 @@ from psycopg.sql import SQL, Composed, Identifier, Literal
 
 from lrt_domain.errors import DomainError
 
-from .chain import GENESIS, Head, Link, RawEvent, chain_table_for, new_links, oid_text
+from .chain import (GENESIS, Guard, Head, Link, RawEvent, chain_table_for, new_links,
+                    oid_text)
 from .postgres import DELEGATE_ROLE as DELEGATE
 
 # How far an event's own time may lie from the server's stamp before `audit verify` reports
@@ -222,6 +223,35 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                           [name for name, _ in self._triggers()]))
         return int(rows[0]["n"]) == len(self._triggers())
 
+    def _insert_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent],
+                       guard: Guard | None = None, **kwargs: Any) -> None:
+        """Before the events are inserted, in their transaction: with a guard, take the
+        library's table lock first (the insert takes it again: a no-op), so that the
+        guard reads every other writer's events, and none can commit until this
+        transaction ends. A guard's refusal leaves the transaction here, rolled back."""
+        super()._insert_events(curs, stored_events, **kwargs)
+        if guard is not None:
+            for statement in self.lock_table_statements:
+                curs.execute(statement)
+            guard(_PostgresReads(self, curs, stored_events))
+
+    def _id(self, originator_id: UUID) -> Any:
+        return originator_id if self.datastore.originator_id_type == "uuid" \
+            else str(originator_id)
+
+    def first_events(self, lo: UUID, hi: UUID, *, after: int = 0, upto: int | None = None
+                     ) -> list[tuple[int, StoredEvent]]:
+        """`lrt_app.chain.InTransaction.first_events`, now; up to position `upto`."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            return _PostgresReads(self, curs).first_events(lo, hi, after=after, upto=upto)
+
+    def count_first_events(self, lo: UUID, hi: UUID, *, upto: int | None) -> int:
+        rows = self._all(SQL("SELECT COUNT(*) AS n FROM {} WHERE originator_id BETWEEN %s "
+                             "AND %s AND originator_version = 1 AND notification_id <= %s")
+                         .format(self._events), (self._id(lo), self._id(hi),
+                                                 upto if upto is not None else 2 ** 62))
+        return int(rows[0]["n"])
+
     def _fetch_ids_after_insert_events(self, curs: Cursor[DictRow],
                                        stored_events: Sequence[StoredEvent], **kwargs: Any
                                        ) -> Sequence[int] | None:
@@ -353,6 +383,46 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                              "AND originator_version = %s").format(self._events),
                          (str(_uuid_text(originator_id)), version))
         return bool(rows)
+
+
+class _PostgresReads:
+    """`lrt_app.chain.InTransaction` on PostgreSQL: the guard's reads, on the cursor of the
+    transaction that holds the table lock."""
+
+    def __init__(self, recorder: ChainedPostgresApplicationRecorder, curs: Cursor[DictRow],
+                 own: Sequence[StoredEvent] = ()):
+        self.recorder, self.curs = recorder, curs
+        self.own = own  # the transaction's events, inserted after the guard (not yet read)
+
+    def streams_begun(self, lo: UUID, hi: UUID) -> int:
+        self.curs.execute(SQL("SELECT COUNT(*) AS n FROM {} WHERE originator_id BETWEEN %s "
+                              "AND %s AND originator_version = 1")
+                          .format(self.recorder._events),
+                          (self.recorder._id(lo), self.recorder._id(hi)))
+        row = self.curs.fetchone()
+        mine = sum(1 for s in self.own if s.originator_version == 1
+                   and lo <= UUID(str(s.originator_id)) <= hi)
+        return int(row["n"] if row else 0) + mine
+
+    def version(self, originator_id: UUID) -> int:
+        self.curs.execute(SQL("SELECT MAX(originator_version) AS v FROM {} "
+                              "WHERE originator_id = %s").format(self.recorder._events),
+                          (self.recorder._id(originator_id),))
+        row = self.curs.fetchone()
+        return int(row["v"]) if row and row["v"] is not None else 0
+
+    def first_events(self, lo: UUID, hi: UUID, *, after: int = 0, upto: int | None = None
+                     ) -> list[tuple[int, StoredEvent]]:
+        r = self.recorder
+        self.curs.execute(SQL("SELECT * FROM {} WHERE originator_id BETWEEN %s AND %s "
+                              "AND originator_version = 1 AND notification_id > %s "
+                              "AND notification_id <= %s ORDER BY notification_id")
+                          .format(r._events), (r._id(lo), r._id(hi), after,
+                                               upto if upto is not None else 2 ** 62))
+        return [(row["notification_id"], StampedStoredEvent(
+            originator_id=row["originator_id"], originator_version=row["originator_version"],
+            topic=row["topic"], state=bytes(row["state"]), stamp=_stamp(row)))
+            for row in self.curs.fetchall()]
 
 
 def _uuid_text(hex_id: str) -> str:

@@ -149,7 +149,8 @@ def _document(minutes: Minutes, meeting: Meeting, table: Table,
                      "amendments": list(approval.amendments)},
         "approval_date": local_date(approving_meeting.starts_at).isoformat()
         if approving_meeting is not None else None,
-        "amended_by": list(dict.fromkeys(a.organisation for a in minutes.amendments
+        "amended_by": list(dict.fromkeys(a.organisation for a in (*minutes.amendments,
+                                                                   *minutes.decided)
                                          if a.number in accepted)),
         "corrections": [{"number": c.number, "item": c.item, "point": c.point,
                          "reason": r(c.reason), "of_version": c.of_version}

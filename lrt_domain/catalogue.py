@@ -2,6 +2,8 @@
 
 from .actions import Action
 from .base import Aggregate
+from .comments import Comment
+from .proposals import Proposal
 from .directory import Organisation, Person, Store, User
 from .documents import Document
 from .mail import Mail, Notifier
@@ -13,5 +15,5 @@ from .tables import Table
 AGGREGATES: dict[str, type[Aggregate]] = {
     cls.KIND: cls
     for cls in (Store, Organisation, Person, User, Table, Meeting, Document, Minutes, Action,
-                Publication, Mail, Notifier)
+                Publication, Mail, Notifier, Comment, Proposal)
 }

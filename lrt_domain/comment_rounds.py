@@ -6,6 +6,14 @@ reached it on a member's behalf, with the time it was received. After the deadli
 comment is refused. One round is open at a time. The secretariat (or the chair) may close
 the open round before its deadline: from then on it counts as closed, its deadline is the
 moment it was closed, and the deadline first announced is kept beside it.
+
+Since issue 16 a comment is its own small aggregate (`lrt_domain.comments`,
+`comment_in_stream`); the round (its opening, deadline and closing) stays here, on its
+subject. A comment is on time when it was received at or before the round's deadline and
+at or before the moment the round was closed (the closing's recorded time), whatever the
+order in which the two reach the store (`lrt_app.application.Lrt.close_comment_round`).
+Comments recorded on their subject by lrt before issue 16 (`CommentSubmitted`) stay as
+they are and are read beside the new ones.
 """
 
 from __future__ import annotations
@@ -15,6 +23,8 @@ from typing import ClassVar
 
 from . import checks
 from .base import Aggregate, Context, DomainEvent, Model
+from .comments import Comment as CommentStream
+from .comments import comment_key
 from .dutch_time import local_date, shown
 from .errors import Forbidden, InvalidInput, RuleViolation
 from .meetings import Meeting
@@ -115,7 +125,35 @@ class Commentable(Aggregate):
 
     def submit_comment(self, ctx: Context, *, table: Table, meeting: Meeting, person: str,
                        text: str, received_at: datetime | None = None) -> CommentSubmitted:
-        """A comment by `person`; the secretariat may record one received earlier."""
+        """A comment by `person` as an event on this subject (the form before issue 16,
+        which the audit still checks old events by); the secretariat may record one
+        received earlier."""
+        comment = self._accepted(ctx, table=table, meeting=meeting, person=person, text=text,
+                                 received_at=received_at)
+        return self.trigger(CommentSubmitted, ctx, comment=comment,
+                            on_behalf_of=comment.organisation)
+
+    def comment_in_stream(self, ctx: Context, token: str, *, table: Table, meeting: Meeting,
+                          person: str, text: str, received_at: datetime | None = None
+                          ) -> CommentStream.Submitted:
+        """A comment by `person` in its own stream (`lrt_domain.comments`), by the same
+        rules; `token` makes its key unique (the application draws it)."""
+        comment = self._accepted(ctx, table=table, meeting=meeting, person=person, text=text,
+                                 received_at=received_at)
+        rnd = self.current_round
+        assert rnd is not None
+        return CommentStream.start(
+            CommentStream.Submitted, ctx, comment_key(self.key, rnd.number, token),
+            subject=self.key, subject_kind=self.KIND, round=rnd.number, table=self.table,
+            meeting=self.meeting, person=comment.person, organisation=comment.organisation,
+            text=comment.text, received_at=comment.received_at,
+            on_behalf_of=comment.organisation)
+
+    def _accepted(self, ctx: Context, *, table: Table, meeting: Meeting, person: str,
+                  text: str, received_at: datetime | None) -> Comment:
+        """The comment, numbered as the next on this subject, if the rules accept it: the
+        round open at its receipt (the deadline, or the moment the round was closed, and
+        no later), and `person` a member of the table or a guest of the meeting then."""
         if received_at is None:
             received_at = ctx.now
         else:
@@ -140,9 +178,6 @@ class Commentable(Aggregate):
                             f"{meeting.key} on {local_date(received_at)}",
                             code="not_member_nor_guest", person=person, table=table.key,
                             meeting=meeting.key, day=local_date(received_at))
-        comment = Comment(number=len(rnd.comments) + 1, person=person,
-                          organisation=membership.organisation if membership else None,
-                          text=checks.text("text", text), received_at=received_at)
-        return self.trigger(CommentSubmitted, ctx, comment=comment,
-                            on_behalf_of=comment.organisation)
-
+        return Comment(number=len(rnd.comments) + 1, person=person,
+                       organisation=membership.organisation if membership else None,
+                       text=checks.text("text", text), received_at=received_at)

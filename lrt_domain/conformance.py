@@ -28,6 +28,8 @@ from . import permissions
 from .actions import Action
 from .base import Actor, Aggregate, Context, DomainEvent, Role
 from .comment_rounds import Commentable, CommentSubmitted, RoundClosed, RoundOpened
+from .comments import Comment
+from .proposals import Proposal
 from .directory import Organisation, Person, Store, User
 from .documents import Document
 from .dutch_time import local_date
@@ -59,6 +61,10 @@ class World(Protocol):
     def organisation_like(self, code: str) -> str | None:
         """The code of an organisation registered so far that is `code` whatever its case."""
 
+    def proposals(self, meeting: str) -> list[str]:
+        """The keys of the amendments proposed in their own streams on the minutes of
+        `meeting` so far, in log order (`lrt_domain.proposals`)."""
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -70,7 +76,8 @@ class Finding:
 CREATIONS: set[type[DomainEvent]] = {
     Store.Initialised, Organisation.Registered, Person.Registered, User.Registered,
     Table.Registered, Meeting.Scheduled, Document.Added, Minutes.Drafted, Action.Agreed,
-    Publication.Opened, Mail.Decided, Notifier.Started}
+    Publication.Opened, Mail.Decided, Notifier.Started, Comment.Submitted,
+    Proposal.Proposed}
 
 
 def check(event: DomainEvent, state: Aggregate | None, world: World, position: int
@@ -289,6 +296,26 @@ def _comment(e: CommentSubmitted, s: Commentable, world: World, ctx: Context
                             received_at=e.comment.received_at if manages else None)
 
 
+def _comment_stream(e: Comment.Submitted, s: None, world: World, ctx: Context
+                    ) -> DomainEvent:
+    """A comment in its own stream: decided on its subject as it stood at this point of
+    the log. (A comment received before a closing may be recorded after it: it is judged
+    by its time of receipt, as the command judged it.)"""
+    subject: Commentable = _need(world, Document if e.subject_kind == Document.KIND
+                                 else Minutes, e.subject)
+    if subject.current_round is None or subject.current_round.number != e.round:
+        raise RuleViolation(f"comment {e.key}: round {e.round} is not the current round "
+                            f"of {e.subject}")
+    table = _need(world, Table, subject.table)
+    person = permissions.commenter(ctx.actor, table, e.person)
+    _need(world, Person, person)
+    manages = permissions.manages(ctx.actor, table)
+    return subject.comment_in_stream(ctx, e.key.rpartition("/")[2], table=table,
+                                     meeting=_need(world, Meeting, subject.meeting),
+                                     person=person, text=e.text,
+                                     received_at=e.received_at if manages else None)
+
+
 def _minutes_drafted(e: Minutes.Drafted, s: None, world: World, ctx: Context
                      ) -> DomainEvent:
     meeting = _need(world, Meeting, e.meeting)
@@ -306,6 +333,37 @@ def _amendment(e: Minutes.AmendmentProposed, s: Minutes, world: World, ctx: Cont
                                text=a.text)
 
 
+def _proposal(e: Proposal.Proposed, s: None, world: World, ctx: Context) -> DomainEvent:
+    minutes = _need(world, Minutes, e.meeting)
+    organisation = permissions.amending_organisation(
+        ctx.actor, _need(world, Table, minutes.table), e.organisation, local_date(ctx.now))
+    _need(world, Organisation, organisation)
+    return minutes.propose_in_stream(ctx, e.key.rpartition("/")[2], organisation=organisation,
+                                     item=e.item, point=e.point, text=e.text)
+
+
+def numbered(s: Minutes, world: World) -> dict[int, str]:
+    """The proposals in their own streams on `s`, by number (after those on the minutes)."""
+    return {len(s.amendments) + i: key
+            for i, key in enumerate(world.proposals(s.key), start=1)}
+
+
+def _decided_proposal(e: Minutes.ProposalAccepted | Minutes.ProposalRejected, s: Minutes,
+                      world: World, ctx: Context) -> DomainEvent:
+    if numbered(s, world).get(e.number) != e.proposal:
+        raise RuleViolation(f"amendment {e.number} of {s.key} is not the proposal "
+                            f"{e.proposal}")
+    proposal = _need(world, Proposal, e.proposal)
+    if isinstance(e, Minutes.ProposalRejected):
+        return s.reject_proposal(ctx, e.number, proposal, e.reason)
+    return s.accept_proposal(ctx, e.number, proposal)
+
+
+def pending_proposals(s: Minutes, world: World) -> tuple[int, ...]:
+    decided = {a.number for a in s.decided}
+    return tuple(n for n in numbered(s, world) if n not in decided)
+
+
 def _objection(e: Minutes.ObjectionRaised, s: Minutes, world: World, ctx: Context
                ) -> DomainEvent:
     table = _need(world, Table, s.table)
@@ -321,12 +379,13 @@ def _approved(e: Minutes.Approved, s: Minutes, world: World, ctx: Context) -> Do
     a = e.approval
     chain = (a.chain_length, a.chain_head) if a.chain_head is not None and \
         a.chain_length is not None else None
+    pending = pending_proposals(s, world)
     if a.at_meeting is None:
-        return s.approve_by_written_procedure(ctx, chain=chain)
+        return s.approve_by_written_procedure(ctx, chain=chain, pending=pending)
     return s.approve_at_meeting(ctx, _need(world, Meeting, s.meeting),
                                 _need(world, Meeting, a.at_meeting),
                                 rules=_need(world, Table, s.table).rules_at(ctx.now),
-                                chain=chain)
+                                chain=chain, pending=pending)
 
 
 def _written_procedure(e: Minutes.WrittenProcedureStarted, s: Minutes, world: World,
@@ -446,6 +505,7 @@ RULES: dict[type[DomainEvent], Rule] = {
     Document.Sent: _managed("send documents", lambda e, s, w, ctx: s.send(ctx, e.sent_at)),
     RoundOpened: _round_opened,
     CommentSubmitted: _comment,
+    Comment.Submitted: _comment_stream,
     RoundClosed: _managed("close comment rounds", lambda e, s, w, ctx: s.close_round(ctx)),
     Minutes.Drafted: _minutes_drafted,
     Minutes.Revised: _managed("revise minutes", lambda e, s, w, ctx: s.revise(
@@ -457,6 +517,9 @@ RULES: dict[type[DomainEvent], Rule] = {
                                         s.accept_amendment(ctx, e.number)),
     Minutes.AmendmentRejected: _managed("decide on amendments", lambda e, s, w, ctx:
                                         s.reject_amendment(ctx, e.number, e.reason)),
+    Proposal.Proposed: _proposal,
+    Minutes.ProposalAccepted: _managed("decide on amendments", _decided_proposal),
+    Minutes.ProposalRejected: _managed("decide on amendments", _decided_proposal),
     Minutes.WrittenProcedureStarted: _managed("start written procedures",
                                               _written_procedure),
     Minutes.ObjectionRaised: _objection,

@@ -21,6 +21,7 @@ from .comment_rounds import Commentable, RoundOpened
 from .dutch_time import shown
 from .errors import Conflict, InvalidInput, NotFound, RuleViolation
 from .meetings import Meeting
+from .proposals import Proposal, proposal_key
 from .tables import ApprovalProcedure, TableRules
 
 
@@ -127,7 +128,9 @@ class Minutes(Commentable):
     items: tuple[Item, ...]
     text_version: int = 1
     status: MinutesStatus = MinutesStatus.DRAFT
-    amendments: tuple[Amendment, ...] = ()
+    amendments: tuple[Amendment, ...] = ()  # proposed on the minutes (before issue 16)
+    # proposals in their own streams (issue 16) that were decided: the decision's copy
+    decided: tuple[Amendment, ...] = ()
     written_procedure: WrittenProcedure | None = None
     approval: Approval | None = None
     corrections: tuple[Correction, ...] = ()
@@ -188,6 +191,31 @@ class Minutes(Commentable):
         def apply(self, state: Minutes) -> Minutes:
             return state.with_(amendments=state._amendment_updated(
                 self.number, status=AmendmentStatus.REJECTED, reason=self.reason))
+
+    class ProposalAccepted(AmendmentAccepted):
+        """An amendment proposed in its own stream (`lrt_domain.proposals`) accepted: the
+        event carries the amendment (its text, and the version it makes)."""
+
+        TOPIC: ClassVar[str] = "lrt.Minutes.ProposalAccepted"
+        proposal: str  # the proposal's key
+        amendment: Amendment
+
+        def apply(self, state: Minutes) -> Minutes:
+            a = self.amendment
+            return state.with_(
+                items=replace_point(state.items, a.item, a.point, Point(text=a.text)),
+                text_version=state.text_version + 1, status=state.status_after_change,
+                decided=(*state.decided, a))
+
+    class ProposalRejected(AmendmentRejected):
+        """An amendment proposed in its own stream rejected, with a reason."""
+
+        TOPIC: ClassVar[str] = "lrt.Minutes.ProposalRejected"
+        proposal: str
+        amendment: Amendment
+
+        def apply(self, state: Minutes) -> Minutes:
+            return state.with_(decided=(*state.decided, self.amendment))
 
     class WrittenProcedureStarted(DomainEvent):
         TOPIC: ClassVar[str] = "lrt.Minutes.WrittenProcedureStarted"
@@ -264,6 +292,52 @@ class Minutes(Commentable):
         return self.trigger(self.AmendmentProposed, ctx, amendment=amendment,
                             on_behalf_of=organisation)
 
+    def propose_in_stream(self, ctx: Context, token: str, *, organisation: str, item: int,
+                          point: int | None, text: str) -> Proposal.Proposed:
+        """The proposal in its own stream (`lrt_domain.proposals`), by the same rules as
+        `propose_amendment`; `token` makes its key unique (the application draws it)."""
+        a = self.propose_amendment(ctx, organisation=organisation, item=item, point=point,
+                                   text=text).amendment
+        return Proposal.start(Proposal.Proposed, ctx, proposal_key(self.key, token),
+                              meeting=self.key, table=self.table, organisation=a.organisation,
+                              item=a.item, point=a.point, text=a.text,
+                              on_behalf_of=a.organisation)
+
+    def accept_proposal(self, ctx: Context, number: int, proposal: Proposal
+                        ) -> ProposalAccepted:
+        """Accept the proposal in its own stream that is amendment `number`."""
+        self._undecided(number, proposal)
+        self._check_target(proposal.item, proposal.point)
+        return self.trigger(self.ProposalAccepted, ctx, number=number, proposal=proposal.key,
+                            amendment=self._from(number, proposal).model_copy(update={
+                                "status": AmendmentStatus.ACCEPTED,
+                                "version": self.text_version + 1}),
+                            on_behalf_of=proposal.organisation)
+
+    def reject_proposal(self, ctx: Context, number: int, proposal: Proposal, reason: str
+                        ) -> ProposalRejected:
+        self._undecided(number, proposal)
+        reason = checks.line("reason", reason, max_length=2000)
+        return self.trigger(self.ProposalRejected, ctx, number=number, reason=reason,
+                            proposal=proposal.key,
+                            amendment=self._from(number, proposal).model_copy(update={
+                                "status": AmendmentStatus.REJECTED, "reason": reason}),
+                            on_behalf_of=proposal.organisation)
+
+    @staticmethod
+    def _from(number: int, p: Proposal) -> Amendment:
+        return Amendment(number=number, organisation=p.organisation, item=p.item,
+                         point=p.point, text=p.text)
+
+    def _undecided(self, number: int, proposal: Proposal) -> None:
+        self._require_not_approved("amend")
+        if proposal.meeting != self.key or number <= len(self.amendments):
+            raise NotFound(f"amendment: minutes {self.key} have no amendment {number}")
+        for a in self.decided:
+            if a.number == number:
+                raise RuleViolation(f"amendment {number} of {self.key} was already "
+                                    f"{a.status}")
+
     def accept_amendment(self, ctx: Context, number: int) -> AmendmentAccepted:
         a = self._pending_amendment(number)
         self._check_target(a.item, a.point)
@@ -305,7 +379,8 @@ class Minutes(Commentable):
                                                 text=checks.text("text", text)))
 
     def approve_at_meeting(self, ctx: Context, own: Meeting, at: Meeting, *,
-                           rules: TableRules, chain: tuple[int, str] | None = None
+                           rules: TableRules, chain: tuple[int, str] | None = None,
+                           pending: tuple[int, ...] = ()
                            ) -> Approved:
         """Where the table approves at a meeting; where it approves by written procedure,
         only after an objection in that procedure sent the minutes to a meeting."""
@@ -314,7 +389,7 @@ class Minutes(Commentable):
             raise RuleViolation(
                 f"table {self.table} approves its minutes by written procedure; at a meeting "
                 "only after an objection in that procedure")
-        self._check_approvable(ctx)
+        self._check_approvable(ctx, pending)
         if at.table != self.table:
             raise RuleViolation(f"meeting {at.key} is of table {at.table}, not {self.table}")
         if at.starts_at <= own.starts_at:
@@ -326,8 +401,10 @@ class Minutes(Commentable):
         return self._approved(ctx, at.key, chain)
 
     def approve_by_written_procedure(self, ctx: Context, *,
-                                     chain: tuple[int, str] | None = None) -> Approved:
-        self._check_approvable(ctx)
+                                     chain: tuple[int, str] | None = None,
+                                     pending: tuple[int, ...] = ()) -> Approved:
+        """`pending`: the numbers of the proposals in their own streams not decided yet."""
+        self._check_approvable(ctx, pending)
         wp = self.written_procedure
         if wp is None:
             raise RuleViolation(f"no written procedure was started for minutes {self.key}")
@@ -359,7 +436,7 @@ class Minutes(Commentable):
             else MinutesStatus.REVISED
 
     def amendment(self, number: int) -> Amendment:
-        for a in self.amendments:
+        for a in (*self.amendments, *self.decided):
             if a.number == number:
                 return a
         raise NotFound(f"amendment: minutes {self.key} have no amendment {number}",
@@ -404,21 +481,23 @@ class Minutes(Commentable):
         if self.status is MinutesStatus.DRAFT:
             raise RuleViolation(f"minutes {self.key} were never circulated; cannot {verb} them")
 
-    def _check_approvable(self, ctx: Context) -> None:
+    def _check_approvable(self, ctx: Context, pending: tuple[int, ...] = ()) -> None:
+        """`pending`: the numbers of the proposals in their own streams not decided yet."""
         self._require_circulated("approve")
         current = self.current_round
         if current is not None and self.round_open(ctx.now):
             raise RuleViolation(f"the comment round on {self.key} is open until "
                                 f"{shown(current.deadline, seconds=True)}")
-        pending = [a.number for a in self.amendments if a.status is AmendmentStatus.PENDING]
-        if pending:
-            raise RuleViolation(f"amendment {pending[0]} of {self.key} is still pending; "
+        waiting = sorted([a.number for a in self.amendments
+                          if a.status is AmendmentStatus.PENDING] + list(pending))
+        if waiting:
+            raise RuleViolation(f"amendment {waiting[0]} of {self.key} is still pending; "
                                 "accept or reject it first")
 
     def _approved(self, ctx: Context, at_meeting: str | None,
                   chain: tuple[int, str] | None) -> Approved:
         """`chain`: the store's hash-chain head (length, digest) as the application read it."""
-        accepted = tuple(a.number for a in self.amendments
+        accepted = tuple(a.number for a in (*self.amendments, *self.decided)
                          if a.status is AmendmentStatus.ACCEPTED)
         return self.trigger(self.Approved, ctx, approval=Approval(
             at_meeting=at_meeting, text_version=self.text_version, amendments=accepted,

@@ -5,14 +5,17 @@ documents of meetings."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar, overload
 
 from lrt_domain.base import Aggregate
 from lrt_domain.comment_rounds import Commentable
+from lrt_domain.comments import Comment
+from lrt_domain.proposals import SEPARATOR, Proposal
 from lrt_domain.documents import Document
 from lrt_domain.dutch_time import local
-from lrt_domain.minutes import Minutes
+from lrt_domain.minutes import Amendment, Minutes
 
 
 A = TypeVar("A", bound=Aggregate)
@@ -119,4 +122,80 @@ def documents_of(model: ModelSource, meetings: Iterable[str]) -> dict[str, list[
             out.setdefault(d.meeting, []).append(d)
     for docs in out.values():
         docs.sort(key=lambda d: int(d.key.rsplit("/D", 1)[1]))
+    return out
+
+
+@dataclass(frozen=True)
+class Said:
+    """One comment of a round, in either form: recorded on its subject (before issue 16:
+    `key` None, `text` given) or in its own stream (`key` names it; its text is in its
+    state: `comment_texts`)."""
+
+    round: int
+    number: int
+    person: str
+    organisation: str | None
+    received_at: datetime
+    key: str | None = None
+    text: str | None = None
+    recorded_at: datetime | None = None  # in its own stream: when it was recorded
+
+
+def round_comments(model: ModelSource, subjects: Iterable[Commentable]
+                   ) -> dict[str, dict[int, list[Said]]]:
+    """Per subject (by key) and round number: its comments, numbered in the order they
+    were recorded: those on the subject, then those in their own streams by position."""
+    subjects = list(subjects)
+    out = {s.key: {r.number: [Said(r.number, c.number, c.person, c.organisation,
+                                   c.received_at, None, c.text) for c in r.comments]
+                   for r in s.rounds} for s in subjects}
+    keys = sorted(s.key for s in subjects if s.rounds)
+    for i in range(0, len(keys), 500):
+        chunk = keys[i:i + 500]
+        marks = ", ".join("?" * len(chunk))
+        for r in model.query(
+                "SELECT c.key, c.subject, c.round, c.person, c.organisation, c.received_at, "
+                "v.recorded_at "
+                "FROM view_comments c JOIN view_versions v ON v.id = c.source "
+                f"AND v.version = 1 WHERE c.subject IN ({marks}) "
+                "ORDER BY c.subject, c.round, v.position", chunk):
+            said = out[r["subject"]].setdefault(r["round"], [])
+            said.append(Said(r["round"], len(said) + 1, r["person"], r["organisation"],
+                             datetime.fromisoformat(r["received_at"]), r["key"],
+                             recorded_at=datetime.fromisoformat(r["recorded_at"])))
+    return out
+
+
+def comment_texts(model: ModelSource, said: Iterable[Said]) -> dict[str, str]:
+    """The texts of the comments in their own streams, by key."""
+    keys = [c.key for c in said if c.key is not None]
+    return {c.key: c.text for i in range(0, len(keys), 500)
+            for c in model.states(Comment, keys[i:i + 500])}
+
+
+def text_of(said: Said, texts: dict[str, str]) -> str:
+    if said.key is None:
+        assert said.text is not None
+        return said.text
+    return texts[said.key]
+
+
+def amendments_of(model: ModelSource, minutes: Minutes) -> list[Amendment]:
+    """Every amendment of the minutes, by number: those proposed on the minutes (before
+    issue 16), then those in their own streams in the order recorded, each with the
+    decision on it if there is one."""
+    prefix = f"{minutes.key}{SEPARATOR}"
+    keys = [r["key"] for r in model.query(
+        "SELECT s.key FROM view_state s JOIN view_versions v ON v.id = s.id "
+        "AND v.version = 1 WHERE s.kind = ? AND s.key >= ? AND s.key < ? "
+        "ORDER BY v.position", (Proposal.KIND, prefix, prefix[:-1] + "0"))]
+    states = {p.key: p for p in model.states(Proposal, keys)} if keys else {}
+    decided = {a.number: a for a in minutes.decided}
+    out = list(minutes.amendments)
+    for key in keys:
+        p = states[key]
+        number = len(out) + 1
+        out.append(decided.get(number) or Amendment(
+            number=number, organisation=p.organisation, item=p.item, point=p.point,
+            text=p.text))
     return out

@@ -1,5 +1,6 @@
 """The history of one object: its own events, read from the event store (never a replay of
-the whole store). A meeting's id also names its minutes; both are shown, in record order.
+the whole store). A meeting's id also names its minutes; both are shown, in record order,
+with the comments on them that are kept in their own streams (a document's too).
 
 Text changes (minutes drafted, revised, amended, corrected; documents added and revised) carry
 a unified diff between the text versions, computed by folding the object's own events."""
@@ -11,8 +12,10 @@ import json
 from datetime import datetime
 from typing import Any
 
-from lrt_domain.base import Aggregate, DomainEvent
+from lrt_domain.base import Aggregate, DomainEvent, project
 from lrt_domain.catalogue import AGGREGATES
+from lrt_domain.comments import Comment
+from lrt_domain.proposals import Proposal, proposals_range
 from lrt_domain.documents import Document
 from lrt_domain.dutch_time import local
 from lrt_domain.errors import NotFound
@@ -68,6 +71,19 @@ def history(app: Lrt, key: str, *, until: datetime | None = None) -> list[Histor
         own = app.events_of(cls.id_for(key))
         events += [row for row in zip([kind] * len(own), own, diffs(key, own), strict=True)
                    if until is None or row[1].timestamp <= until]
+        if own and cls in (Document, Minutes):
+            # its comments in their own streams (issue 16), round by round
+            subject = project(None, own)
+            assert isinstance(subject, (Document, Minutes))
+            events += [(Comment.KIND, e, None) for r in subject.rounds
+                       for e in app.comment_events(key, r.number)
+                       if until is None or e.timestamp <= until]
+            if isinstance(subject, Minutes):  # and its amendments' proposals
+                lo, hi = proposals_range(key)
+                events += [(Proposal.KIND, e, None) for _, stored in
+                           app.recorder.first_events(lo, hi)
+                           if (e := app.mapper.to_domain_event(stored)) and (
+                               until is None or e.timestamp <= until)]
     if not events:
         by = f" by {local(until).isoformat(timespec='minutes')}" if until else ""
         raise NotFound(f"id: nothing is recorded under {key!r}{by}")

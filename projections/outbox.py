@@ -53,7 +53,8 @@ MAX_AGE = timedelta(days=7)
 TRIGGERS: tuple[type[DomainEvent], ...] = (
     Meeting.Scheduled, Meeting.Rescheduled, Meeting.Cancelled, Meeting.GuestInvited,
     Document.Sent, RoundOpened, Minutes.Circulated, Minutes.AmendmentAccepted,
-    Minutes.AmendmentRejected, Minutes.Approved)
+    Minutes.AmendmentRejected, Minutes.ProposalAccepted, Minutes.ProposalRejected,
+    Minutes.Approved)
 BATCH = 500
 DECIDED_TOGETHER = 200  # decisions recorded in one transaction
 
@@ -261,8 +262,9 @@ class Decider:
             if not due:
                 continue
             hours = min(due)
-            commented = {c.person for c in rnd.comments}
-            orgs_commented = {c.organisation for c in rnd.comments}
+            comments = self.app.round_comments(subject, rnd.number)  # both forms
+            commented = {c.person for c in comments}
+            orgs_commented = {c.organisation for c in comments}
             members = table.members_on(local_date(self.now))
             trigger = f"{subject.id.hex}/r{rnd.number}/{hours}h"
             meeting = self.app.get(Meeting, subject.meeting)
@@ -322,9 +324,9 @@ class Decider:
                 return f"opted out of {mail.kind} mail"
         if mail.kind is MailKind.REMINDER:
             subject = self.app.commentable(mail.subject)
-            rnd = subject.rounds[int(mail.facts["round"]) - 1]
+            comments = self.app.round_comments(subject, int(mail.facts["round"]))
             if any(c.person == mail.recipient or c.organisation == mail.recipient
-                   for c in rnd.comments):
+                   for c in comments):
                 return "commented since"
         if mail.kind in (MailKind.ACTION_DUE, MailKind.ACTION_OVERDUE):
             a = self.app.get(Action, mail.subject)

@@ -24,7 +24,7 @@ from lrt_domain.meetings import Meeting, MeetingStatus
 from lrt_domain.minutes import Minutes, MinutesStatus
 from lrt_domain.tables import Table, TableRules, add_months
 
-from .common import StateSource, documents_of, title_of, when, where
+from .common import StateSource, documents_of, round_comments, title_of, when, where
 from .read_model import stamp
 from .shapes import (ActionRow, CalendarEntries, CalendarEvent, CalendarTodo, DocumentTiming,
                      DueRow, MeetingDocumentsDue, MinutesDocument, MinutesView, Punctuality,
@@ -170,7 +170,8 @@ def due_soon(v: StateSource, now: datetime, within: timedelta, actions: list[Act
         subject = v.get(cls, r["subject"])
         rnd = subject.rounds[r["number"] - 1]
         t = table_of(r["table_code"])
-        commented = {c.person for c in rnd.comments}
+        commented = {c.person for c in round_comments(v.model, [subject])[subject.key].get(
+            rnd.number, [])}
         waiting = sorted({m.person for m in t.members_on(local_date(now))} - commented)
         rows.append((rnd.deadline, {
             "kind": "comment round", "subject": subject.key,
@@ -305,12 +306,13 @@ def calendar_entries(v: StateSource, now: datetime, register: list[ActionRow], *
         cls = Minutes if r["subject_kind"] == Minutes.KIND else Document
         subject = v.get(cls, r["subject"])
         rnd = subject.rounds[r["number"] - 1]
+        comments = round_comments(v.model, [subject])[subject.key].get(rnd.number, [])
         meeting = meetings.get(subject.meeting) or v.get(Meeting, subject.meeting)
         t = tables[r["table_code"]]
         if person is not None and not (member(t, local_date(rnd.deadline))
                                        or person in meeting.guests):
             continue
-        done = person is not None and any(c.person == person for c in rnd.comments)
+        done = person is not None and any(c.person == person for c in comments)
         is_open = rnd.is_open(now)
         title = title_of(subject)
         todos.append({
@@ -318,12 +320,14 @@ def calendar_entries(v: StateSource, now: datetime, register: list[ActionRow], *
             "uid": f"{subject.id}-round-{rnd.number}@lrt",
             "summary": f"Opmerkingen {t.key}: {title}",
             "description": f"Commentaarronde {rnd.number} op {title} ({subject.key}); "
-                           f"{len(rnd.comments)} opmerking(en) ontvangen.",
+                           f"{len(comments)} opmerking(en) ontvangen.",
             "due": rnd.deadline, "date_only": False,
             "status": "COMPLETED" if done else ("NEEDS-ACTION" if is_open else
                                                 "CANCELLED" if person else "COMPLETED"),
             "related": f"{meeting.id}@lrt", "created": rnd.opened_at,
-            "modified": subject.modified_on})
+            # a comment in its own stream changes the round, not its subject
+            "modified": max([subject.modified_on, *(c.recorded_at for c in comments
+                                                     if c.recorded_at is not None)])})
     clause, params = where(in_table)
     minutes_keys = [r["key"] for r in v.model.query(f"SELECT key FROM view_minutes{clause}",
                                                     params)]

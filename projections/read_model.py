@@ -35,6 +35,7 @@ from lrt_app.persistence import Unbound
 from lrt_domain.actions import Action
 from lrt_domain.base import Aggregate, DomainEvent
 from lrt_domain.catalogue import AGGREGATES
+from lrt_domain.comments import Comment
 from lrt_domain.documents import Document
 from lrt_domain.dutch_time import local_date
 from lrt_domain.mail import Mail
@@ -74,6 +75,11 @@ TABLES: dict[str, str] = {
     "view_mail": "source TEXT, key TEXT, table_code TEXT, kind TEXT, recipient_kind TEXT, "
                  "recipient TEXT, status TEXT, attempts INTEGER, next_attempt TEXT, "
                  "decided_at TEXT, last_error TEXT",
+    # comments in their own streams (issue 16); those recorded on their subject before are
+    # in the subject's state (`projections.common.round_comments` reads both)
+    "view_comments": "source TEXT, key TEXT, subject TEXT, subject_kind TEXT, "
+                     "round INTEGER, table_code TEXT, meeting TEXT, person TEXT, "
+                     "organisation TEXT, received_at TEXT",
 }
 # The query tables as they were: each row with the positions it was valid between.
 HISTORY: dict[str, str] = {
@@ -85,9 +91,9 @@ VERSIONS = {
     "view_meta": "name TEXT PRIMARY KEY, value TEXT",
 }
 # Raise when what the read model keeps changes: an older read model is then rebuilt.
-SCHEMA = "5"  # 3: sealed values bound to their rows (lrt_app.persistence.BoundCipher)
+SCHEMA = "6"  # 3: sealed values bound to their rows (lrt_app.persistence.BoundCipher)
 # 4: the outbox (view_mail); 5: view_current_rounds (each subject's current round),
-# view_meetings by day
+# view_meetings by day; 6: comments in their own streams (view_comments)
 SNAPSHOT_EVERY = 100
 KNOWN_STATES = 256  # states kept in memory by the process that writes the views
 # Every table of the read model besides the tracking table (grants, reset).
@@ -107,6 +113,7 @@ INDEXES = [
     "CREATE INDEX IF NOT EXISTS view_actions_status ON view_actions (outstanding, due)",
     "CREATE INDEX IF NOT EXISTS view_action_owners_org ON view_action_owners (organisation)",
     "CREATE INDEX IF NOT EXISTS view_mail_status ON view_mail (status, next_attempt)",
+    "CREATE INDEX IF NOT EXISTS view_comments_round ON view_comments (subject, round)",
     "CREATE INDEX IF NOT EXISTS view_versions_id ON view_versions (id, position)",
     "CREATE INDEX IF NOT EXISTS view_versions_time ON view_versions (recorded_at, position)",
     "CREATE UNIQUE INDEX IF NOT EXISTS view_snapshots_id ON view_snapshots (id, version)",
@@ -162,9 +169,14 @@ def _mail(m: Mail) -> Rows:
                            stamp(m.created_on), m.last_error)]}
 
 
+def _comment(c: Comment) -> Rows:
+    return {"view_comments": [(c.key, c.subject, c.subject_kind, c.round, c.table, c.meeting,
+                               c.person, c.organisation, stamp(c.received_at))]}
+
+
 ROWS: dict[type[Aggregate], Callable[[Any], Rows]] = {
     Meeting: _meeting, Document: _document, Minutes: _minutes, Action: _action,
-    Table: _table, Mail: _mail,
+    Table: _table, Mail: _mail, Comment: _comment,
 }
 
 

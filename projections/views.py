@@ -16,6 +16,8 @@ from lrt_app.application import Lrt
 from lrt_domain import read_rules
 from lrt_domain.actions import Action
 from lrt_domain.base import Actor, Aggregate
+from lrt_domain.comments import Comment
+from lrt_domain.proposals import Proposal
 from lrt_domain.directory import Organisation, Person, User
 from lrt_domain.documents import Document
 from lrt_domain.dutch_time import local_date
@@ -28,7 +30,9 @@ from lrt_domain.tables import Table
 from . import planning
 from .as_of import AsOfModel, position_at
 from .catch_up import bring_up_to_date, open_read_model
-from .common import ModelSource, documents_of, matching, subject_of, title_of, when, where
+from .common import (ModelSource, amendments_of, comment_texts, documents_of, matching,
+                     round_comments,
+                     subject_of, text_of, title_of, when, where)
 from .history import history
 from .shapes import (ActionRow, HistoryRow, OutboxRow, ActionView, AttendanceRow, CalendarEntries, CommentRow,
                      DeadlineRow, DocumentTiming, DocumentView, DueRow, MeetingDocumentsDue,
@@ -161,6 +165,7 @@ class Views:
         table: Table = self._get(Table, m.table)
         self.require(View.MINUTES, f"the minutes of meeting {m.meeting}", meeting=m.meeting,
                      actor=actor)
+        said = round_comments(self.model, [m])[m.key]
         return {
             "meeting": m.meeting, "table": m.table, "table_name": table.name,
             "starts_at": when(meeting.starts_at), "place": meeting.place,
@@ -172,9 +177,9 @@ class Views:
             "amendments": [{"number": a.number, "organisation": a.organisation,
                             "item": a.item, "point": a.point, "text": a.text,
                             "status": a.status.value, "reason": a.reason,
-                            "version": a.version} for a in m.amendments],
+                            "version": a.version} for a in amendments_of(self.model, m)],
             "comment_rounds": [{"number": r.number, "deadline": when(r.deadline),
-                                "comments": len(r.comments)} for r in m.rounds],
+                                "comments": len(said.get(r.number, []))} for r in m.rounds],
             "approval": None if m.approval is None else {
                 "at_meeting": m.approval.at_meeting,
                 "written_procedure": m.approval.at_meeting is None,
@@ -226,9 +231,12 @@ class Views:
         if subject is None:
             raise NotFound(f"id: no minutes or document {key!r}")
         self._subject_rule(subject, actor)
-        return [{"round": r.number, "number": c.number, "person": c.person,
+        by_round = round_comments(self.model, [subject])[subject.key]
+        said = [c for r in subject.rounds for c in by_round.get(r.number, [])]
+        texts = comment_texts(self.model, said)
+        return [{"round": c.round, "number": c.number, "person": c.person,
                  "organisation": c.organisation, "received_at": when(c.received_at),
-                 "text": c.text} for r in subject.rounds for c in r.comments]
+                 "text": text_of(c, texts)} for c in said]
 
     def _subject_rule(self, subject: Minutes | Document, actor: Actor | None = None) -> None:
         if isinstance(subject, Document):
@@ -270,20 +278,22 @@ class Views:
                 subjects[Minutes.KIND, r["subject"]] = self._cached(Minutes, r["subject"])
         tables: dict[str, Table] = {r["table_code"]: self._cached(Table, r["table_code"])
                                     for r in rows}
+        said = round_comments(self.model, subjects.values())
         out = []
         for row in rows:
             cls = Minutes if row["subject_kind"] == Minutes.KIND else Document
             subject = subjects[cls.KIND, row["subject"]]
             t = tables[row["table_code"]]
             rnd = subject.rounds[row["number"] - 1]
-            commented = sorted({c.person for c in rnd.comments})
+            comments = said[subject.key].get(rnd.number, [])
+            commented = sorted({c.person for c in comments})
             day = min(local_date(now), local_date(rnd.deadline))
             members = sorted({m.person for m in t.members_on(day)})
             out.append(DeadlineRow({
                 "subject": subject.key, "kind": cls.KIND,
                 "title": title_of(subject),
                 "table": t.key, "round": rnd.number, "deadline": when(rnd.deadline),
-                "open": rnd.is_open(now), "comments": len(rnd.comments),
+                "open": rnd.is_open(now), "comments": len(comments),
                 "commented": commented,
                 "not_commented": [p for p in members if p not in commented],
             }))
@@ -389,15 +399,17 @@ class Views:
     def document(self, key: str) -> DocumentView:
         d: Document = self._get(Document, key)
         self._subject_rule(d)
+        said = round_comments(self.model, [d])[d.key]
+        texts = comment_texts(self.model, [c for cs in said.values() for c in cs])
         return {"key": d.key, "meeting": d.meeting, "table": d.table, "title": d.title,
                 "code": d.code, "version": d.text_version, "sent_at": when(d.sent_at),
                 "text": d.text,
                 "comment_rounds": [{"number": r.number, "deadline": when(r.deadline),
                                     "comments": [{"person": c.person,
                                                   "organisation": c.organisation,
-                                                  "text": c.text,
+                                                  "text": text_of(c, texts),
                                                   "received_at": when(c.received_at)}
-                                                 for c in r.comments]}
+                                                 for c in said.get(r.number, [])]}
                                    for r in d.rounds]}
 
     # --- tables, members and the directory ----------------------------------------
@@ -564,6 +576,15 @@ class Views:
         rows = history(self.app, key, until=self.moment)  # an unknown id: not found
         document = self.model.state(Document, key)
         action = self.model.state(Action, key)
+        proposal = self.model.state(Proposal, key)
+        if proposal is not None:  # an amendment's proposal: as its minutes
+            key = proposal.meeting
+        comment = self.model.state(Comment, key)
+        if comment is not None:  # a comment in its own stream: as its subject
+            if comment.subject_kind == Document.KIND:
+                document = self.model.state(Document, comment.subject)
+            else:
+                key = comment.meeting
         if self.model.state(Meeting, key) or self.model.state(Minutes, key):
             self.require(View.HISTORY, f"the history of meeting {key}", meeting=key,
                          actor=actor)

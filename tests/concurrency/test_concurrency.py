@@ -60,6 +60,15 @@ class World:
         finally:
             fresh.close()
 
+    def comments(self) -> list:
+        """The minutes' round's comments as stored (both forms), by a fresh process."""
+        fresh = Lrt(env=self.store.env(create_tables=False))
+        try:
+            m = fresh.get(Minutes, M1)
+            return fresh.round_comments(m, m.current_round.number)
+        finally:
+            fresh.close()
+
     def topics(self, key: str = M1) -> Counter[str]:
         return Counter(e.TOPIC for e in self.app.events_of(Minutes.id_for(key)))
 
@@ -86,7 +95,9 @@ def test_twenty_processes_comment_at_once_around_the_deadline(world):
         "login": (VNG, IPO)[i % 2], "on": M1, "text": f"Te laat {i}"})])
         for i, t in enumerate(late)]
 
-    outcomes = Workers(world.store, workers).run()
+    at_once = Workers(world.store, workers)
+    outcomes = at_once.run()
+    assert at_once.conflicts == 0  # commenters never make each other decide again
 
     numbers = {}
     closed = ("the comment round on LRT-2023-11-10 closed at 2023-11-20 12:00:00; comments are "
@@ -99,12 +110,33 @@ def test_twenty_processes_comment_at_once_around_the_deadline(world):
         assert (kind, message) == ("RuleViolation", closed)
     assert sorted(numbers.values()) == list(range(1, 11))
 
-    comments = world.minutes().current_round.comments
+    comments = world.comments()
     assert [c.number for c in comments] == list(range(1, 11))
     assert {c.text: c.number for c in comments} == numbers  # each once, as reported
     assert Counter(c.person for c in comments) == {"bestuurder-vng": 5, "ambtenaar-ipo": 5}
     assert all(c.received_at <= DEADLINE for c in comments)
-    assert world.topics()["lrt.CommentRound.CommentSubmitted"] == 10
+    # each in its own stream (issue 16): the minutes themselves did not change
+    assert world.topics() == {"lrt.Minutes.Drafted": 1, "lrt.Minutes.Circulated": 1}
+
+
+def test_many_processes_commenting_at_once_never_conflict(world):
+    """Issue 16: comments on one round are streams of their own, so concurrent commenters
+    never make each other decide again. Every writer's every save succeeds at once (an
+    attempt that conflicted would be counted by the worker), and none is lost."""
+    workers = [Worker(f"w{i}", DEADLINE - timedelta(hours=1, seconds=i), [
+        ("comment", {"login": (VNG, IPO)[i % 2], "on": M1, "text": f"Opmerking {i}.{k}"})
+        for k in range(3)]) for i in range(12)]
+
+    crowd = Workers(world.store, workers)
+    outcomes = crowd.run()
+
+    assert all(kind == "ok" for runs in outcomes.values() for kind, _ in runs), outcomes
+    comments = world.comments()
+    assert sorted(c.text for c in comments) == sorted(
+        f"Opmerking {i}.{k}" for i in range(12) for k in range(3))
+    assert [c.number for c in comments] == list(range(1, 37))
+    assert sorted(n for runs in outcomes.values() for _, n in runs) == list(range(1, 37))
+    assert crowd.conflicts == 0
 
 
 def test_a_comment_made_at_the_deadline_stays_on_time_when_it_is_decided_again(world):
@@ -118,13 +150,14 @@ def test_a_comment_made_at_the_deadline_stays_on_time_when_it_is_decided_again(w
     save = ours.save
 
     def save_after_theirs(*events, **kwargs):
-        if not theirs.events_of(Minutes.id_for(M1))[-1].TOPIC.endswith("CommentSubmitted"):
-            theirs.comment(IPO, M1, "Tussendoor")
+        if not theirs.events_of(Minutes.id_for(M1))[-1].TOPIC.endswith("AmendmentProposed"):
+            # a change of the minutes themselves (another comment no longer conflicts)
+            theirs.propose_amendment(IPO, M1, item=1, point=None, text="Tussendoor")
         return save(*events, **kwargs)
 
     ours.save = save_after_theirs  # type: ignore[method-assign]
     try:
-        assert ours.comment(VNG, M1, "Om 12.00 uur precies") == 2
+        assert ours.comment(VNG, M1, "Om 12.00 uur precies") == 1
     finally:
         ours.close()
         theirs.close()
@@ -168,8 +201,13 @@ def test_two_processes_amend_the_same_minutes_at_once_and_no_update_is_lost(worl
     number = {login: outcome[0][1] for login, outcome in proposed.items()}
     assert all(outcome[0][0] == "ok" for outcome in proposed.values()), proposed
     assert sorted(number.values()) == [1, 2]
-    amendments = world.minutes().amendments
-    assert [(a.number, a.organisation, a.text) for a in amendments] == sorted(
+    # each proposal in its own stream (issue 16), numbered in the order recorded
+    fresh = Lrt(env=world.store.env(create_tables=False))
+    try:
+        proposals = fresh.proposals(fresh.get(Minutes, M1))
+    finally:
+        fresh.close()
+    assert sorted((n, p.organisation, p.text) for n, p in proposals.items()) == sorted(
         (number[login], login[:3].upper(), texts[login]) for login in (VNG, IPO))
 
     # The secretariat and the chair each accept one, at the same moment.
@@ -181,12 +219,12 @@ def test_two_processes_amend_the_same_minutes_at_once_and_no_update_is_lost(worl
 
     minutes = world.minutes()
     assert minutes.text_version == 3  # the draft, then each accepted amendment
-    assert {a.status for a in minutes.amendments} == {AmendmentStatus.ACCEPTED}
-    assert sorted(a.version for a in minutes.amendments) == [2, 3]
+    assert {a.status for a in minutes.decided} == {AmendmentStatus.ACCEPTED}
+    assert sorted(a.version for a in minutes.decided) == [2, 3]
     points = {(it.number, k): p.text for it in minutes.items
               for k, p in enumerate(it.points, start=1)}
     assert points[targets[VNG]] == texts[VNG] and points[targets[IPO]] == texts[IPO]
-    assert world.topics()["lrt.Minutes.AmendmentAccepted"] == 2
+    assert world.topics()["lrt.Minutes.ProposalAccepted"] == 2
 
 
 # --- (d) writers while `lrt projections follow` runs ------------------------------------

@@ -23,6 +23,7 @@ def run_steps(store: Any, start: datetime, barrier: Any, results: Any, tag: str,
     """Connect, wait for the others at the barrier, then run the steps; report each
     outcome: ("ok", return value) or (the DomainError's class name, its message)."""
     outcomes: list[tuple[str, Any]] = []
+    conflicts = 0  # saves the store refused (a concurrent write): the command decided again
     try:
         from lrt_app.application import Lrt
         from lrt_app.clock import SettableClock
@@ -32,6 +33,19 @@ def run_steps(store: Any, start: datetime, barrier: Any, results: Any, tag: str,
         env = store.env(create_tables=False)
         env.update(extra_env or {})
         app = Lrt(env=env, clock=SettableClock(start))
+        from eventsourcing.persistence import IntegrityError
+
+        real_save = app.save
+
+        def save(*events: Any, **kwargs: Any) -> Any:
+            nonlocal conflicts
+            try:
+                return real_save(*events, **kwargs)
+            except IntegrityError:
+                conflicts += 1
+                raise
+
+        app.save = save  # type: ignore[method-assign]
         try:
             app.exists(Store, "store")  # connected before the start signal
             if barrier is not None:
@@ -47,7 +61,7 @@ def run_steps(store: Any, start: datetime, barrier: Any, results: Any, tag: str,
         outcomes.append(("crash", f"{type(e).__name__}: {e}"))
         if barrier is not None:
             barrier.abort()
-    results.put((tag, outcomes))
+    results.put((tag, outcomes, conflicts))
 
 
 @dataclass
@@ -66,6 +80,7 @@ class Workers:
     barrier: bool = True
     extra_env: dict[str, str] | None = None
     processes: list[Any] = field(default_factory=list)
+    conflicts: int = 0  # saves refused by the store over all workers (decided again)
 
     def start(self) -> Workers:
         self.results = SPAWN.Queue()
@@ -88,8 +103,9 @@ class Workers:
         got: dict[str, list[tuple[str, Any]]] = {}
         try:
             for _ in self.processes:
-                tag, outcomes = self.results.get(timeout=TIMEOUT)
+                tag, outcomes, conflicts = self.results.get(timeout=TIMEOUT)
                 got[tag] = outcomes
+                self.conflicts += conflicts
         except queue.Empty:
             raise AssertionError(f"workers did not report within {TIMEOUT} s: "
                                  f"{sorted({w.tag for w in self.workers} - set(got))}") \

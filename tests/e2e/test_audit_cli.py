@@ -108,7 +108,7 @@ def test_history_shows_diffs_of_text_changes_and_a_full_cycle_verifies(cli, tmp_
         by_event.setdefault(r["event"], []).append(r)
     drafted = by_event["Minutes.Drafted"][0]
     assert drafted["diff"].startswith(f"--- /dev/null\n+++ {c.meeting} v1\n")
-    accepted = by_event["Minutes.AmendmentAccepted"][0]["diff"]
+    accepted = by_event["Minutes.ProposalAccepted"][0]["diff"]
     assert f"--- {c.meeting} v1\n+++ {c.meeting} v2\n" in accepted
     assert "\n-- De richting van de voorstellen wordt op hoofdlijnen gesteund." in accepted
     assert "\n+- VNG steunt de richting op hoofdlijnen, met voorbehoud." in accepted

@@ -275,16 +275,17 @@ def test_history_names_who_did_what_in_which_role(cycle: Cycle) -> None:
     rows = cycle.cli.json("history", cycle.meeting, user="woo")  # auditors read history
     assert all(HISTORY_KEYS <= set(r) for r in rows)
     assert [r["recorded_at"] for r in rows] == sorted(r["recorded_at"] for r in rows)
+    # the minutes' comments are in the meeting's history, each in its own stream (issue 16)
     events = [(r["object"], r["event"], r["user"], r["role"], r["on_behalf_of"])
-              for r in rows if r["object"] == "minutes"]
+              for r in rows if r["object"] in ("minutes", "comment", "amendment")]
     assert events == [
         ("minutes", "Minutes.Drafted", SEC, "secretariat", None),
         ("minutes", "Minutes.Circulated", SEC, "secretariat", None),
-        ("minutes", "CommentRound.CommentSubmitted", "de-reus", "member", "IPO"),
-        ("minutes", "Minutes.AmendmentProposed", "spies", "member", "VNG"),
-        ("minutes", "Minutes.AmendmentProposed", "de-reus", "member", "IPO"),
-        ("minutes", "Minutes.AmendmentAccepted", SEC, "secretariat", "VNG"),
-        ("minutes", "Minutes.AmendmentRejected", SEC, "secretariat", "IPO"),
+        ("comment", "Comment.Submitted", "de-reus", "member", "IPO"),
+        ("amendment", "Amendment.Proposed", "spies", "member", "VNG"),
+        ("amendment", "Amendment.Proposed", "de-reus", "member", "IPO"),
+        ("minutes", "Minutes.ProposalAccepted", SEC, "secretariat", "VNG"),
+        ("minutes", "Minutes.ProposalRejected", SEC, "secretariat", "IPO"),
         ("minutes", "Minutes.Approved", SEC, "secretariat", None),
         ("minutes", "Minutes.Corrected", SEC, "secretariat", None),
     ]
@@ -296,7 +297,7 @@ def test_history_names_who_did_what_in_which_role(cycle: Cycle) -> None:
 
     # The record's time and the world's time: recorded at 12:20, received at 11:40.
     doc = cycle.cli.json("history", cycle.document)
-    late = [r for r in doc if r["event"] == "CommentRound.CommentSubmitted"][-1]
+    late = [r for r in doc if r["event"] == "Comment.Submitted"][-1]
     assert (late["user"], late["role"], late["on_behalf_of"]) == (SEC, "secretariat", "IPO")
     assert late["recorded_at"] == "2023-11-10T12:20:00+01:00"
     assert '"received_at": "2023-11-10T11:40:00+01:00"' in late["change"]

@@ -145,3 +145,21 @@ def test_a_store_from_before_the_chain_is_refused_until_linked_on_purpose(frozen
     assert (linked["event"], linked["user"], linked["change"]) == \
         ("Store.ChainLinked", "sec", f'"linked": {count}')
     check_views(cli)
+
+
+def test_the_frozen_stores_amendment_is_decided_by_its_number_and_new_ones_follow(frozen):
+    """Issue 16: the v0.1 store's pending amendment (an event of its minutes) is decided as
+    before, by its number; an amendment proposed now is in its own stream and is number 2;
+    the views and the audit read both."""
+    cli = Cli(db=frozen)
+    cli.ok("amendment", "accept", MEETING, "1")
+    m = cli.json("minutes", "show", MEETING)
+    assert [(a["number"], a["organisation"], a["status"]) for a in m["amendments"]] == [
+        (1, "VNG", "accepted")] and m["version"] == 2
+    assert cli.ok("amendment", "propose", MEETING, "--item", "1", "--text",
+                  "Welkom.", "--on-behalf-of", "VNG").strip() == "2"
+    m = cli.json("minutes", "show", MEETING)
+    assert [(a["number"], a["status"]) for a in m["amendments"]] == [
+        (1, "accepted"), (2, "pending")]
+    verified = cli.json("audit", "verify")
+    assert verified["ok"], verified

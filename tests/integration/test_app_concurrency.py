@@ -81,23 +81,26 @@ def test_approving_again_from_another_process_is_refused(world, make_app, ready_
     assert len(approvals(world.app, minutes)) == 1
 
 
-def test_interleaved_comments_from_two_processes_are_all_kept(world, make_app, monkeypatch,
-                                                              circulated):
+def test_interleaved_comments_from_two_processes_never_conflict(world, make_app, monkeypatch,
+                                                                circulated):
+    """Each comment is its own stream (issue 16): a comment saved by another process between
+    our decision and our save does not touch what we write, so ours is saved at once."""
     first, second = world.app, make_app()
     world.clock.set(DEADLINE - timedelta(days=2))
     texts = iter(["Tweede proces 1", "Tweede proces 2", "Tweede proces 3"])
     outcomes = interleave(
         monkeypatch, first,
         lambda: second.comment(ADMIN, circulated, next(texts), for_person="ambtenaar-ipo",
-                               received_at=DEADLINE - timedelta(days=3)), times=3)
-    number = first.comment(MEMBER, circulated, "Eerste proces")
-    assert outcomes == ["conflict", "conflict", "conflict", "saved"]
-    assert number == 4
+                               received_at=DEADLINE - timedelta(days=3)), times=1)
+    assert first.comment(MEMBER, circulated, "Eerste proces") == 2
+    assert outcomes == ["saved"]
     for app in (first, second):
-        comments = app.get(Minutes, circulated).current_round.comments
+        m = app.get(Minutes, circulated)
+        comments = app.round_comments(m, 1)
         assert [(c.number, c.text) for c in comments] == [
-            (1, "Tweede proces 1"), (2, "Tweede proces 2"), (3, "Tweede proces 3"),
-            (4, "Eerste proces")]
+            (1, "Tweede proces 1"), (2, "Eerste proces")]
+    assert not any(e.TOPIC == "lrt.CommentRound.CommentSubmitted"
+                   for e in first.events_of(Minutes.id_for(circulated)))
 
 
 def test_alternating_comments_from_two_processes(world, make_app, circulated):
@@ -108,25 +111,112 @@ def test_alternating_comments_from_two_processes(world, make_app, circulated):
         numbers.append(first.comment(MEMBER, circulated, f"VNG {i}"))
         numbers.append(second.comment(ADMIN, circulated, f"IPO {i}", for_person="ambtenaar-ipo"))
     assert numbers == [1, 2, 3, 4, 5, 6]
-    comments = first.get(Minutes, circulated).current_round.comments
+    comments = first.round_comments(first.get(Minutes, circulated), 1)
     assert [c.organisation for c in comments] == ["VNG", "IPO"] * 3
 
 
-def test_when_the_other_process_keeps_winning_the_command_gives_up_clearly(
+def test_a_comment_is_decided_again_when_its_subject_changed(world, make_app, monkeypatch,
+                                                            circulated):
+    """The comment is saved only if the minutes are still as it read them: an amendment
+    accepted meanwhile (an event of the minutes) makes it decide again, and it is kept."""
+    first, second = world.app, make_app()
+    world.clock.set(DEADLINE - timedelta(days=2))
+    outcomes = interleave(
+        monkeypatch, first,
+        lambda: second.accept_amendment(ADMIN, circulated, second.propose_amendment(
+            ADMIN, circulated, item=1, point=None, text="Welkom.", on_behalf_of="IPO")),
+        times=1)
+    assert first.comment(MEMBER, circulated, "Eerste proces") == 1
+    assert outcomes == ["conflict", "saved"]
+
+
+def test_when_the_subject_keeps_changing_the_command_gives_up_clearly(
         world, make_app, monkeypatch, circulated):
     first, second = world.app, make_app()
     world.clock.set(DEADLINE - timedelta(days=2))
     outcomes = interleave(
         monkeypatch, first,
-        lambda: second.comment(ADMIN, circulated, "Tussendoor", for_person="ambtenaar-ipo"),
+        lambda: second.accept_amendment(ADMIN, circulated, second.propose_amendment(
+            ADMIN, circulated, item=1, point=None, text="Welkom.", on_behalf_of="IPO")),
         times=application.RETRIES)
     with pytest.raises(Conflict, match="someone else changed the same thing at the same time; "
                                        "try again"):
         first.comment(MEMBER, circulated, "Eerste proces")
     assert outcomes == ["conflict"] * application.RETRIES
-    comments = second.get(Minutes, circulated).current_round.comments
-    assert len(comments) == application.RETRIES
-    assert {c.person for c in comments} == {"ambtenaar-ipo"}
+    assert second.round_comments(second.get(Minutes, circulated), 1) == []
+
+
+def test_a_comment_received_before_the_closing_and_saved_after_it_is_kept(
+        world, make_app, monkeypatch, circulated):
+    """The rule for the race: on time is received at or before the closing's time."""
+    first, second = world.app, make_app()
+    world.clock.set(DEADLINE - timedelta(days=2))
+    closed = []
+    outcomes = interleave(monkeypatch, first, lambda: closed.append(
+        second.close_comment_round(ADMIN, circulated, Minutes)), times=1)
+    assert first.comment(MEMBER, circulated, "Net voor de sluiting") == 1
+    assert outcomes == ["conflict", "saved"]  # decided again on the closed round: on time
+    [comment] = first.round_comments(first.get(Minutes, circulated), 1)
+    assert comment.received_at <= closed[0].closed_at
+
+
+def test_a_comment_received_after_the_closing_is_refused_though_read_before_it(
+        world, make_app, monkeypatch, circulated):
+    """The closing reads its time; a comment is received after that time and reads the
+    round while it is still open; the closing is saved; then the comment: it is decided
+    again on the closed round, and refused (received after the closing's time)."""
+    commenter, closer = world.app, make_app()
+    world.clock.set(DEADLINE - timedelta(days=2))
+    real_comment_save, real_close_save = commenter.save, closer.save
+    log: list[str] = []
+    refused: list[Exception] = []
+
+    def comment_save(*events, **kwargs):
+        if "closing saved" not in log:
+            log.append("closing saved")
+            log.append(repr(real_close_save(*pending, **pending_kwargs)))
+        try:
+            result = real_comment_save(*events, **kwargs)
+        except IntegrityError:
+            log.append("comment: conflict")
+            raise
+        log.append("comment saved")
+        return result
+
+    pending: list = []
+    pending_kwargs: dict = {}
+
+    def close_save(*events, **kwargs):
+        pending[:] = list(events)
+        pending_kwargs.update(kwargs)
+        with pytest.raises(RuleViolation, match="comments are no longer accepted") as e:
+            commenter.comment(MEMBER, circulated, "Na de sluiting")
+        refused.append(e.value)
+        return []
+
+    monkeypatch.setattr(commenter, "save", comment_save)
+    monkeypatch.setattr(closer, "save", close_save)
+    closer.close_comment_round(ADMIN, circulated, Minutes)
+    assert refused and log[0] == "closing saved" and log[-1] == "comment: conflict"
+    m = commenter.get(Minutes, circulated)
+    assert m.current_round.closed_early
+    assert commenter.round_comments(m, 1) == []
+
+
+def test_a_closing_is_decided_again_when_a_later_comment_was_saved_first(
+        world, make_app, monkeypatch, circulated):
+    """A comment received after the closing's time but saved before the closing: the
+    closing finds it in its transaction and is decided again, at a later time, so the
+    comment is on time and no stored comment is later than its round."""
+    first, second = world.app, make_app()
+    world.clock.set(DEADLINE - timedelta(days=2))
+    outcomes = interleave(monkeypatch, first, lambda: second.comment(MEMBER, circulated,
+                                                                      "Later ontvangen"),
+                          times=1)
+    closed = first.close_comment_round(ADMIN, circulated, Minutes)
+    assert outcomes == ["conflict", "saved"]
+    [comment] = first.round_comments(first.get(Minutes, circulated), 1)
+    assert comment.received_at <= closed.closed_at
 
 
 def test_a_revision_on_a_stale_version_is_a_conflict_not_a_lost_update(

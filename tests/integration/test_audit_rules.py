@@ -134,6 +134,26 @@ def test_a_comment_dated_before_the_deadline_but_recorded_after_is_found(
     assert report.broken.position == position and report.broken.problem == "rule"
 
 
+def test_a_comment_in_its_own_stream_after_the_deadline_is_found(
+        filled, store, circulated):  # noqa: F811
+    """The same rule for a comment in its own stream (issue 16), the form lrt now writes:
+    judged on its round as it stood at that point of the log."""
+    from lrt_domain.tables import Table
+
+    minutes = filled.get(Minutes, circulated)
+    late = DEADLINE + timedelta(minutes=1)
+    forged = minutes.comment_in_stream(
+        ctx(filled, ADMIN, late), uuid4().hex, table=filled.get(Table, minutes.table),
+        meeting=filled.get(Meeting, minutes.meeting), person="bestuurder-vng",
+        text="Teruggedateerd.", received_at=DEADLINE - timedelta(hours=1))
+    # a member's comment, dated before the deadline, recorded after it
+    forged = forged.model_copy(update={"actor": MEMBER, "role": Role.MEMBER})
+    position = forge(store, filled, forged)
+    report = audit(filled)
+    assert report.broken.position == position and report.broken.problem == "rule"
+    assert "closed at 2023-11-20 12:00" in report.broken.detail
+
+
 def test_an_approval_at_the_meeting_itself_is_found(filled, store, circulated):  # noqa: F811
     minutes = filled.get(Minutes, circulated)
     now = at(2023, 11, 21, 9)  # after the comment round
@@ -323,6 +343,8 @@ def test_comments_retried_after_conflicts_follow_the_rules(world, circulated, ma
     for t in threads:
         t.join()
     assert not errors
-    assert len(world.app.get(Minutes, circulated).rounds[-1].comments) == 20
+    m = world.app.get(Minutes, circulated)
+    comments = world.app.round_comments(m, m.rounds[-1].number)
+    assert [c.number for c in comments] == list(range(1, 21))
     report = audit(world.app)
     assert report.ok, report.broken

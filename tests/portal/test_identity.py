@@ -83,7 +83,7 @@ def test_the_acting_user_is_never_taken_from_a_form(portal: TestClient, world: C
                                         "formulier": "reactie", "user": "de-reus",
                                         "persoon": "de-reus", "as": "de-reus"})
     last = world.json("history", A)[-1]
-    assert (last["user"], last["event"]) == ("spies", "CommentRound.CommentSubmitted")
+    assert (last["user"], last["event"]) == ("spies", "Comment.Submitted")
 
 
 def test_cookies_are_secure_behind_https(world: Cli) -> None:

@@ -203,7 +203,7 @@ def test_giving_up_after_concurrent_writes_has_its_dutch_text(
     not lost; the page says so in Dutch."""
     from eventsourcing.persistence import IntegrityError
 
-    def collide(*events: Any) -> None:
+    def collide(*events: Any, **kwargs: Any) -> None:
         raise IntegrityError("simulated: a concurrent write")
 
     monkeypatch.setattr(app, "save", collide)

@@ -38,6 +38,7 @@ from lrt_app.application import Lrt
 from lrt_app.clock import SettableClock
 from lrt_domain.base import project
 from lrt_domain.directory import User
+from lrt_domain.documents import Document
 from lrt_domain.errors import DomainError
 from lrt_domain.meetings import Meeting
 from lrt_domain.minutes import Item, Minutes, Point, PointKind, text_digest
@@ -66,6 +67,7 @@ ITEM_SETS = [
     [],
 ]
 TEXT_CHANGING = {"lrt.Minutes.Drafted", "lrt.Minutes.Revised", "lrt.Minutes.AmendmentAccepted",
+                 "lrt.Minutes.ProposalAccepted",
                  "lrt.Minutes.Approved"}
 
 
@@ -146,10 +148,14 @@ def make_machine(new_store: Callable[[], dict[str, str]], tally: Counter[str]
                 self.attempt(user, self.app.circulate_minutes, key,
                              self.clock.now() + timedelta(days=3))
             elif m.status in ("circulated", "revised"):
-                pending = [a.number for a in m.amendments if a.status == "pending"]
-                if m.round_open(self.clock.now()) and not m.current_round.comments:
+                decided = {a.number for a in m.decided}
+                proposals = self.app.proposals(m)  # in their own streams (issue 16)
+                pending = [a.number for a in m.amendments if a.status == "pending"] + [
+                    n for n in proposals if n not in decided]
+                if m.round_open(self.clock.now()) and not self.app.round_comments(
+                        m, m.current_round.number):
                     self.attempt(MEMBER, self.app.comment, key, "Geen opmerkingen.")
-                elif not m.amendments and m.round_open(self.clock.now()):
+                elif not m.amendments and not proposals and m.round_open(self.clock.now()):
                     self.attempt(MEMBER, self.app.propose_amendment, key, item=1, point=1,
                                  text="De voorzitter opent de vergadering om 10 uur.")
                 elif pending:
@@ -349,6 +355,16 @@ def make_machine(new_store: Callable[[], dict[str, str]], tally: Counter[str]
                         assert rnd is not None
                         assert rnd.opened_at <= e.comment.received_at <= rnd.deadline, e
                         assert e.comment.received_at <= e.timestamp
+            # a comment in its own stream (issue 16): within its round as the round stands
+            # at the end (closed early or not), and never after it was recorded
+            for history in events.values():
+                e = history[0]
+                if type(e).TOPIC == "lrt.Comment.Submitted":
+                    subject = project(None, events[(Document if e.subject_kind == "document"
+                                                    else Minutes).id_for(e.subject)])
+                    rnd = subject.rounds[e.round - 1]
+                    assert rnd.opened_at <= e.received_at <= rnd.deadline, e
+                    assert e.received_at <= e.timestamp
 
         def check_minutes(self, history: list[Any], topics: list[str]) -> None:
             final: Minutes = project(None, history)
@@ -376,9 +392,12 @@ def make_machine(new_store: Callable[[], dict[str, str]], tally: Counter[str]
                 assert final.text_version == approved.text_version + len(final.corrections)
             else:
                 assert final.approval is None and not final.corrections
-            # amendment numbers are unique (and numbered 1, 2, ...)
+            # amendment numbers are unique (and numbered 1, 2, ...); a decision on a
+            # proposal in its own stream names a number after those on the minutes, once
             numbers = [a.number for a in final.amendments]
             assert numbers == list(range(1, len(numbers) + 1)), numbers
+            later = [a.number for a in final.decided]
+            assert len(set(later)) == len(later) and all(n > len(numbers) for n in later)
             proposed = Counter(e.amendment.number for e in history
                                if type(e).TOPIC == "lrt.Minutes.AmendmentProposed")
             assert all(c == 1 for c in proposed.values()), proposed
