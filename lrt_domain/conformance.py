@@ -540,6 +540,7 @@ RULES: dict[type[DomainEvent], Rule] = {
     Publication.Opened: _publication_opened,
     Publication.RedactionAdded: _publisher("redact minutes"),
     Publication.RedactionLifted: _publisher("lift redactions"),
+    Publication.SuggestionDismissed: _publisher("dismiss suggestions"),
     Publication.Published: _publisher("publish minutes", _published),
     # mail (lrt_domain.mail): addresses and wishes, then the outbox
     Person.EmailChanged: _person_editor("change the mail address", lambda e, s, w, ctx:

@@ -139,6 +139,11 @@ def unstorable_since(db: str, count: int) -> list[str]:
 @pytest.mark.parametrize("store_factory", ["sqlite"], indirect=True)
 def test_random_command_lines_give_one_line_errors(circulated, world, store,
                                                     tmp_path: Path) -> None:
+    from projections.catch_up import catch_up, open_read_model
+
+    # the views as any command leaves them (a store's first query builds them): else a
+    # first `projections verify` lists the read model as outdated, rightly, on many lines
+    catch_up(world.app, open_read_model(world.app))
     world.app.close()
     clock = SettableClock(at(2023, 11, 16, 9))
     runner = CliRunner()
