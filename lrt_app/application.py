@@ -903,7 +903,9 @@ class Lrt(Application[UUID]):
                     else m.reject_amendment(ctx, number, reason)
             proposal = self.proposals(m).get(number)
             if proposal is None:
-                raise NotFound(f"amendment: minutes {meeting} have no amendment {number}")
+                raise NotFound(f"amendment: minutes {meeting} have no amendment {number}",
+                               code="no_amendment", field="amendment", minutes=meeting,
+                               number=number)
             return m.accept_proposal(ctx, number, proposal) if accept \
                 else m.reject_proposal(ctx, number, proposal, reason)
 

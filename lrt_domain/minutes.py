@@ -332,11 +332,14 @@ class Minutes(Commentable):
     def _undecided(self, number: int, proposal: Proposal) -> None:
         self._require_not_approved("amend")
         if proposal.meeting != self.key or number <= len(self.amendments):
-            raise NotFound(f"amendment: minutes {self.key} have no amendment {number}")
+            raise NotFound(f"amendment: minutes {self.key} have no amendment {number}",
+                           code="no_amendment", field="amendment", minutes=self.key,
+                           number=number)
         for a in self.decided:
             if a.number == number:
                 raise RuleViolation(f"amendment {number} of {self.key} was already "
-                                    f"{a.status}")
+                                    f"{a.status}", code="amendment_decided",
+                                    minutes=self.key, number=number, status=a.status)
 
     def accept_amendment(self, ctx: Context, number: int) -> AmendmentAccepted:
         a = self._pending_amendment(number)

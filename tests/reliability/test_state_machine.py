@@ -133,6 +133,13 @@ def make_machine(new_store: Callable[[], dict[str, str]], tally: Counter[str]
             for _ in range(steps if i < len(self.meetings) else 0):
                 self.next_step(i, user)
 
+        # the same rule twice as likely to be drawn: which rule hypothesis draws depends on
+        # the string constants it finds in the code, so one rule in 19 left the reach of
+        # the cycle (asserted below) to chance whenever the code changed
+        @rule(i=INDEX, user=st.sampled_from([ADMIN, CHAIR]), steps=st.integers(1, 10))
+        def next_steps_again(self, i: int, user: str, steps: int) -> None:
+            self.next_steps_of_the_cycle(i, user, steps)
+
         def next_step(self, i: int, user: str) -> None:
             key = self.meetings[i]
             meeting = self.app.get(Meeting, key)
