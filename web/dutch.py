@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from lrt_domain.dutch_time import local
@@ -166,38 +167,15 @@ def event_name(event: str) -> str:
 
 def change_in_words(change: str) -> str:
     """An event's data (`projections.history.change`, JSON) as a reader takes it in:
-    'tafel LRT, aanvang dinsdag 10 november 2023, 9.15 uur, plaats Webex'. Times in words,
-    digests shortened, records in a list counted (a text change is shown as its diff)."""
-    import json
+    'tafel LRT, aanvang dinsdag 10 november 2023, 9.15 uur, plaats Webex'."""
+    from projections.changes import Words, said
 
-    try:
-        data = json.loads("{" + change + "}")
-    except ValueError:
-        return change
-    if len(data) == 1 and isinstance(next(iter(data.values())), dict):
-        data = next(iter(data.values()))  # {"round": {...}}: the record itself
-    return _in_words(data)
+    return said(change, Words(
+        name=lambda k: FIELDS.get(k, k.replace("_", " ")),
+        moment=lambda v, k: in_words(v.replace("Z", "+00:00")) if MOMENT.match(v) else None,
+        text=lambda v, k: WORDS.get(v, v) if k in CHOICES else (f"‘{v}’" if " " in v else v),
+        yes="ja", no="nee"))
 
 
-def _in_words(value: object, key: str = "") -> str:
-    import re
-
-    if isinstance(value, dict):
-        return ", ".join(f"{FIELDS.get(k, k.replace('_', ' '))} {_in_words(v, k)}"
-                         for k, v in value.items() if v not in (None, [], {}, ""))
-    if isinstance(value, list):
-        if value and all(isinstance(v, dict) for v in value):
-            return f"({len(value)})"
-        return ", ".join(_in_words(v, key) for v in value)
-    if isinstance(value, bool):
-        return "ja" if value else "nee"
-    if isinstance(value, str):
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?",
-                        value):
-            return in_words(value.replace("Z", "+00:00"))
-        if re.fullmatch(r"[0-9a-f]{64}", value):
-            return value[:12] + "…"
-        if key in ("presence", "status", "kind", "user_role", "approval", "role"):
-            return WORDS.get(value, value)
-        return f"‘{value}’" if " " in value else value
-    return str(value)
+MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?\Z")
+CHOICES = ("presence", "status", "kind", "user_role", "approval", "role")  # said in WORDS

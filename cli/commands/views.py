@@ -96,42 +96,21 @@ def _short(text: str, width: int = 100) -> str:
 
 def readable_change(change: str) -> str:
     """The change column for a person: `table LRT, starts at 2026-11-11 09:15, place
-    Webex` rather than its JSON; times in Amsterdam time, digests shortened, lists of
-    records counted (a text change is shown as its diff below the table)."""
-    import json
-
-    try:
-        data = json.loads("{" + change + "}")
-    except ValueError:
-        return change
-    if len(data) == 1 and isinstance(next(iter(data.values())), dict):
-        data = next(iter(data.values()))  # {"round": {...}}: the record itself
-    return _readable(data)
-
-
-def _readable(value: object, key: str = "") -> str:
-    import re
+    Webex` rather than its JSON; times in Amsterdam time (to the second where they
+    decide), digests shortened, lists of records counted (a text change is shown as its
+    diff below the table)."""
+    from projections.changes import Words, said
 
     from ..output import ISO_MOMENT
     from ..times import moment
 
-    if isinstance(value, dict):
-        return ", ".join(f"{k.replace('_', ' ')} {_readable(v, k)}" for k, v in value.items()
-                         if v not in (None, [], {}, ""))
-    if isinstance(value, list):
-        if value and all(isinstance(v, dict) for v in value):
-            return f"({len(value)})"
-        return ", ".join(_readable(v, key) for v in value)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, str):
-        if ISO_MOMENT.match(value):
-            return moment(value, seconds=True if key in DECIDING else None)
-        if re.fullmatch(r"[0-9a-f]{64}", value):
-            return value[:12] + "…"
-        return repr(value) if " " in value and key in ("text", "title", "reason", "note",
-                                                         "name") else value
-    return str(value)
+    return said(change, Words(
+        name=lambda k: k.replace("_", " "),
+        moment=lambda v, k: moment(v, seconds=True if k in DECIDING else None)
+        if ISO_MOMENT.match(v) else None,
+        text=lambda v, k: repr(v) if " " in v and k in ("text", "title", "reason", "note",
+                                                        "name") else v,
+        yes="yes", no="no"))
 
 
 def register(group: click.Group) -> None:
