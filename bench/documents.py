@@ -11,7 +11,7 @@ target of its own), the others plain text of about 130 characters, as the seeds'
 are. The cost per bullet is the time beyond that of the same document with one item of 20
 bullets (the fixed cost: python-docx's template, the house layout, the heading), divided
 by the bullets; for the parser, `minutes_text.parse` of the text `to_markdown` writes.
-Measured with the cyclic garbage collector paused (the code's own cost, the target) and
+Measured in CPU time (`_timed`), with the cyclic garbage collector paused (the code's own cost, the target) and
 with it running (see `_paused`).
 """
 
@@ -49,9 +49,12 @@ def minutes(bullets: int) -> dict[str, Any]:
 
 
 def _timed(work: Callable[[], object]) -> float:
-    began = time.perf_counter()
+    """The process's CPU time (user and system: page faults included) for `work`: on a
+    shared machine the wall-clock time also counts the other processes' turns, which
+    moved this figure's ratio between 1.0x and 2x from run to run."""
+    began = time.process_time()
     work()
-    return time.perf_counter() - began
+    return time.process_time() - began
 
 
 def _paused(work: Callable[[], object], collector: bool) -> float:
@@ -84,10 +87,11 @@ def per_bullet(repeat: int, collector: bool = False) -> dict[str, dict[int, floa
         (the fixed cost is subtracted, so its noise would weigh on the smallest size)."""
         return min(_paused(work, collector) for _ in range(times))
 
-    fixed_docx = timed(lambda: to_docx(base, now=NOW), 9)
-    fixed_parse = timed(lambda: parse(base_text), 9)
+    fixed_docx = timed(lambda: to_docx(base, now=NOW), 25)
+    fixed_parse = timed(lambda: parse(base_text), 25)
     for size in SIZES:
-        times = max(5, repeat) if size < 100_000 else max(2, min(repeat, 3))
+        # more runs where a run is short: its noise weighs most on the smallest size
+        times = {1_000: max(25, repeat), 10_000: max(7, repeat)}.get(size, max(2, min(repeat, 3)))
         text = to_markdown(minutes(size))  # parsed with only the text alive
         parsed = timed(lambda: parse(text), times)
         del text
