@@ -12,9 +12,16 @@ It is the only module of `lrt_app` that knows the read side (`projections` impor
 
 from __future__ import annotations
 
-from .application import Lrt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from .clock import Clock
 from .settings import store
+
+if TYPE_CHECKING:  # (imported by the functions that build it: `read_side` does not)
+    from projections.reading import ReadSide
+
+    from .application import Lrt
 
 
 def build(db: str | None, *, clock: Clock | None = None, key_file: str | None = None,
@@ -28,6 +35,8 @@ def build(db: str | None, *, clock: Clock | None = None, key_file: str | None = 
     without its key (the audit reads the stored bytes only). `project_on_save=False`: the
     read model is left to the next catch-up (tests exercise catching up; the benchmark
     measures a command alone)."""
+    from .application import Lrt
+
     location = store(db, must_exist=not initialising, key_file=key_file)
     if location.is_postgres:
         from . import postgres
@@ -64,6 +73,8 @@ def application(env: dict[str, str], *, clock: Clock | None = None,
     """The application on a store whose settings (`lrt_app.settings.store_env`) were made
     and checked elsewhere (the benchmark's writer processes, each handed them), with its
     hooks."""
+    from .application import Lrt
+
     app = Lrt(env=env, clock=clock)
     try:
         if project_on_save:
@@ -72,6 +83,45 @@ def application(env: dict[str, str], *, clock: Clock | None = None,
         app.close()
         raise
     return app
+
+
+def read_side(db: str | None, *, clock: Clock | None = None, key_file: str | None = None,
+              application: Callable[[], Lrt]) -> ReadSide | None:
+    """The read side alone (`projections.reading`) on the store `db`, resolved, reached and
+    checked as `build` does it (the same settings, factory and checks: the same refusals),
+    for a query; None where only the application reads the store: PostgreSQL (the
+    database login is the user, and the follower writes the views) and a store given a key.
+    `application`: how to build the whole application, should a query need the log."""
+    import os
+
+    from eventsourcing.persistence import InfrastructureFactory
+    from eventsourcing.utils import Environment
+
+    from projections.reading import NAME, ReadSide
+
+    location = store(db, key_file=key_file)
+    if location.is_postgres:
+        return None
+    # as the application reads its settings (`Application.construct_env`)
+    env = Environment(NAME, {**os.environ, **location.env})
+    if env.get("CIPHER_TOPIC") or env.get("CIPHER_KEY"):
+        return None
+    factory: Any = InfrastructureFactory.construct(env)  # the SQLite one: its datastore
+    try:
+        from . import sqlite_store
+
+        sqlite_store.check(factory.datastore, name=location.name)  # as `Lrt.check_store`
+        # the application's recorder, made as the application makes it: a store whose hash
+        # chain does not bind its last event is refused by it (`chain._unchained`)
+        if factory.application_recorder().unchained is not None:
+            factory.close()
+            return None
+    except BaseException:
+        factory.close()
+        raise
+    from .clock import SystemClock
+
+    return ReadSide(factory, clock or SystemClock(), location.name, application)
 
 
 def install_hooks(app: Lrt, *, new: bool = False) -> None:
