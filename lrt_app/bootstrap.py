@@ -13,7 +13,7 @@ It is the only module of `lrt_app` that knows the read side (`projections` impor
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .clock import Clock
 from .settings import store
@@ -87,41 +87,61 @@ def application(env: dict[str, str], *, clock: Clock | None = None,
 
 def read_side(db: str | None, *, clock: Clock | None = None, key_file: str | None = None,
               application: Callable[[], Lrt]) -> ReadSide | None:
-    """The read side alone (`projections.reading`) on the store `db`, resolved, reached and
-    checked as `build` does it (the same settings, factory and checks: the same refusals),
-    for a query; None where only the application reads the store: PostgreSQL (the
-    database login is the user, and the follower writes the views) and a store given a key.
-    `application`: how to build the whole application, should a query need the log."""
-    import os
+    """The read side alone (`projections.reading`) on the SQLite store `db`, for a query;
+    None where the application must open the store: PostgreSQL (the database login is the
+    user, and the follower writes the views), a key or other settings than `build` gives a
+    plain store, or a store that `build` would refuse or change. So it answers only where
+    `build` would open the store as it is, and says nothing itself: the application then
+    opens it and refuses in its words. `application`: how to build the whole application,
+    should a query need the log.
 
-    from eventsourcing.persistence import InfrastructureFactory
+    It checks what `build` checks, without the library (whose import costs more than a
+    query): the settings as the library reads them (`Environment`), the file before it is
+    opened (`sqlite_store.preflight`: on a local disk, in WAL mode), and one connection's
+    journal mode (WAL) and `synchronous` (FULL or more, set as the pool sets it)."""
+    import os
+    import sqlite3
+
     from eventsourcing.utils import Environment
 
     from projections.reading import NAME, ReadSide
 
+    from . import sqlite_store
+
     location = store(db, key_file=key_file)
     if location.is_postgres:
         return None
-    # as the application reads its settings (`Application.construct_env`)
+    # the settings as the application reads them (`Application.construct_env`)
     env = Environment(NAME, {**os.environ, **location.env})
-    if env.get("CIPHER_TOPIC") or env.get("CIPHER_KEY"):
+    path = location.env["SQLITE_DBNAME"]
+    if any(env.get(name) != location.env[name] for name in (
+            "PERSISTENCE_MODULE", "APPLICATION_RECORDER_TOPIC", "SQLITE_DBNAME")) \
+            or any(env.get(name) for name in ("CIPHER_TOPIC", "CIPHER_KEY",
+                                               "COMPRESSOR_TOPIC")) \
+            or sqlite_store.memory_mode(path) or path.startswith("file:") or "?" in path:
         return None
-    factory: Any = InfrastructureFactory.construct(env)  # the SQLite one: its datastore
     try:
-        from . import sqlite_store
-
-        sqlite_store.check(factory.datastore, name=location.name)  # as `Lrt.check_store`
-        # the application's recorder, made as the application makes it: a store whose hash
-        # chain does not bind its last event is refused by it (`chain._unchained`)
-        if factory.application_recorder().unchained is not None:
-            factory.close()
+        level = sqlite_store.synchronous_level(env.get(sqlite_store.SYNCHRONOUS), name=path)
+        sqlite_store.preflight(path)
+    except sqlite_store.UnsafeStore:
+        return None
+    if sqlite_store.header_journal(path) != "wal":
+        return None
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
+                                 timeout=float(env.get("SQLITE_LOCK_TIMEOUT") or 5))
+    try:
+        connection.execute(f"PRAGMA synchronous={level}")  # as the pool sets it
+        mode = str(connection.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+        synchronous = int(connection.execute("PRAGMA synchronous").fetchone()[0])
+        if mode != "wal" or synchronous < sqlite_store.SAFE_LEVEL:
+            connection.close()
             return None
     except BaseException:
-        factory.close()
+        connection.close()
         raise
     from .clock import SystemClock
 
-    return ReadSide(factory, clock or SystemClock(), location.name, application)
+    return ReadSide(connection, clock or SystemClock(), application)
 
 
 def install_hooks(app: Lrt, *, new: bool = False) -> None:

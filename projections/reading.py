@@ -3,7 +3,9 @@ whose read model is caught up opens the store without the application (`lrt_app.
 write side), finds the read model's position equal to the log's by SQL, reads the acting
 user from it, and answers from its rows; so it imports none of the domain's event classes
 and builds no pydantic model it does not read (the read rules read plain rows:
-`lrt_domain.read_rules.TableRow`).
+`lrt_domain.read_rules.TableRow`). It reads the store on a connection of its own, checked
+as the application's are (`lrt_app.bootstrap.read_side`): the library's pool and factory are
+not imported either.
 
 Anything else is the application's (`cli.session.Session` falls back to it, and it says
 what is wrong the way it always did): PostgreSQL (the database login is the user), a key
@@ -15,6 +17,7 @@ be. `lrt_app.bootstrap.read_side` builds it, checked as `build` checks a store.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -32,26 +35,23 @@ NAME = "LRT"  # `Lrt.name`: the application's name in the tracking table
 # equal): a read model of another schema is the application's to rebuild
 SCHEMA = "6"
 EVENTS_TABLE = "stored_events"  # the library's SQLite events table
+CHAIN_TABLE = "stored_chain"  # its hash chain's (`lrt_app.chain.chain_table_for`)
 USER_KIND = "user"  # `directory.User.KIND`
 
 
 class ReadSide:
     """What `Views` reads besides the read model (`name`, `clock`), on the store's own
-    datastore; `application()` is the whole application, built when a query needs the log
+    connection; `application()` is the whole application, built when a query needs the log
     itself (`history`)."""
 
     name = NAME
 
-    def __init__(self, factory: Any, clock: Clock, store: str,
+    def __init__(self, connection: sqlite3.Connection, clock: Clock,
                  application: Callable[[], Lrt]):
-        self.factory = factory
+        self.connection = connection
+        self.connection.row_factory = sqlite3.Row
         self.clock = clock
-        self.store = store  # for messages: the path
         self._application = application
-
-    @property
-    def datastore(self) -> Any:
-        return self.factory.datastore
 
     def application(self) -> Lrt:
         return self._application()
@@ -62,7 +62,7 @@ class ReadSide:
         store that is not plainly readable)."""
         if not user:
             return None
-        model = Reading(self.datastore)
+        model = Reading(self.connection)
         state = model.current_user(user)
         if state is None or state.get("active") is not True:
             return None
@@ -71,7 +71,10 @@ class ReadSide:
                                person=state.get("person"))
 
     def close(self) -> None:
-        self.factory.close()  # the WAL checkpointed, as the application's close does
+        from lrt_app.sqlite_store import checkpoint_connection
+
+        checkpoint_connection(self.connection)  # as the application's close does
+        self.connection.close()
 
 
 class Reading:
@@ -80,22 +83,32 @@ class Reading:
 
     cipher = None
 
-    def __init__(self, datastore: Any):
-        self.datastore = datastore
+    def __init__(self, connection: sqlite3.Connection):
+        self.connection = connection
 
     def current_user(self, user: str) -> dict[str, Any] | None:
         """The state of `user` as the read model holds it, when the read model is current:
         of this lrt's schema, at the log's last event, over a plain store (its first event
-        a JSON object, as `Lrt.check_key` tells one); else None. In one read transaction."""
-        with self.datastore.transaction(commit=False) as c:
+        a JSON object, as `Lrt.check_key` tells one), its hash chain binding its last event
+        (else the application refuses it: `ChainedSQLiteApplicationRecorder._unchained`);
+        else None. In one read transaction."""
+        c = self.connection.cursor()
+        c.execute("BEGIN")
+        try:
             c.execute("SELECT value FROM view_meta WHERE name = 'schema'")
             schema = c.fetchone()
-            c.execute(f"SELECT MAX(rowid) FROM {EVENTS_TABLE}")
-            end = c.fetchone()[0]
+            c.execute(f"SELECT rowid, originator_id, originator_version FROM {EVENTS_TABLE} "
+                      "ORDER BY rowid DESC LIMIT 1")
+            last = c.fetchone()
+            c.execute(f"SELECT notification_id, originator_id, originator_version "
+                      f"FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1")
+            link = c.fetchone()
             c.execute("SELECT MAX(notification_id) FROM tracking WHERE application_name = ?",
                       (NAME,))
             position = c.fetchone()[0]
-            if schema is None or schema[0] != SCHEMA or not end or position != end:
+            if schema is None or schema[0] != SCHEMA or last is None or link is None \
+                    or (link[0], str(link[1]), link[2]) != (last[0], str(last[1]), last[2]) \
+                    or position != last[0]:
                 return None
             c.execute(f"SELECT state FROM {EVENTS_TABLE} WHERE rowid >= 1 ORDER BY rowid "
                       "LIMIT 1")
@@ -105,6 +118,8 @@ class Reading:
             c.execute("SELECT state FROM view_state WHERE id = ? AND kind = ?",
                       (aggregate_id(USER_KIND, user).hex, USER_KIND))
             row = c.fetchone()
+        finally:
+            c.execute("ROLLBACK")
         found = json.loads(row[0]) if row else None
         return found if isinstance(found, dict) else None
 
@@ -125,9 +140,7 @@ class Reading:
         return rows[0]["n"] if rows else None
 
     def query(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
-        with self.datastore.transaction(commit=False) as c:
-            c.execute(sql, tuple(params))
-            return [dict(row) for row in c.fetchall()]
+        return [dict(row) for row in self.connection.execute(sql, tuple(params))]
 
     def open_state(self, cls: type[A], row: dict[str, Any]) -> A:
         try:

@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # (imported where used, below: see the module's note)
     from .history import history
     from .shapes import (ActionRow, HistoryRow, OutboxRow, ActionView, AttendanceRow, CalendarEntries, CommentRow,
                          DeadlineRow, DocumentTiming, DocumentView, DueRow, MeetingDocumentsDue,
-                         MeetingView, MemberRow, MinutesDocument, MinutesListRow, MinutesView,
+                         MeetingListRow, MeetingView, MemberRow, MinutesDocument, MinutesListRow, MinutesView,
                          OrganisationRow, PersonRow, Punctuality, TableOverview, TableRow, UserRow)
     from .read_model import ReadModel, stamp
     from .reading import ReadSide, Reading
@@ -427,6 +427,21 @@ class Views:
                              for p in a.progress]}
 
     # --- meetings -----------------------------------------------------------------
+
+    @reads(View.MEETINGS)
+    def meeting_rows(self, *, table: str | None = None) -> list[MeetingListRow]:
+        """The meetings the actor may read, by starting time, as the read model's query
+        table holds them (no state read: shell completion names them with these)."""
+        clause, params = where(matching("table_code = ?", table))
+        rows = self.model.query(
+            "SELECT key, table_code AS \"table\", starts_at, place, status "
+            f"FROM view_meetings{clause} ORDER BY starts_at", params)
+        out = []
+        for r in rows:
+            if self.may(View.MEETINGS, meeting=r["key"]):
+                r["starts_at"] = when(datetime.fromisoformat(r["starts_at"]))
+                out.append(cast("MeetingListRow", r))
+        return out
 
     @reads(View.MEETINGS)
     def calendar(self, *, table: str | None = None, since: date | None = None

@@ -40,10 +40,10 @@ print(json.dumps(sorted(sys.modules)), file=sys.stderr)
 """
 
 
-def imported(*args: str) -> tuple[str, list[str]]:
-    """What `lrt ARGS` prints, and every module it imported."""
+def imported(*args: str, **extra: str) -> tuple[str, list[str]]:
+    """What `lrt ARGS` prints, and every module it imported (`extra`: in the environment)."""
     env = {k: v for k, v in os.environ.items() if k not in ("LRT_DB", "LRT_USER")}
-    env["PYTHONPATH"] = str(ROOT)
+    env.update(extra, PYTHONPATH=str(ROOT))
     done = subprocess.run([sys.executable, "-c", PROBE, *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60, check=True)
     return done.stdout, json.loads(done.stderr.splitlines()[-1])
@@ -160,6 +160,26 @@ def test_a_query_on_views_caught_up_imports_no_write_side(caught_up: Cli, user: 
     assert "projections.reading" in modules  # (the probe did run the query)
     assert json.loads(out) == by_the_application(store, user)
     assert json.loads(out), "the cycle agreed actions"
+
+
+def test_completing_a_meeting_id_imports_no_write_side(caught_up: Cli) -> None:
+    """The meetings the user may read, from the read model's query table alone."""
+    from lrt_app.bootstrap import build
+    from projections.views import Views
+
+    line = f"lrt --db {caught_up.store.url} --as spies minutes show LRT-20"
+    out, modules = imported(_LRT_COMPLETE="bash_complete", COMP_WORDS=line,
+                            COMP_CWORD=str(len(line.split()) - 1))
+    assert [m for m in modules if m in WRITE_SIDE] == []
+    app = build(caught_up.store.url)
+    try:
+        calendar = Views.open(app, actor=app.actor("spies")).calendar()
+    finally:
+        app.close()
+    assert calendar
+    assert [row.split(",")[1] for row in out.splitlines() if row.startswith("plain,")] == \
+        [m["key"] for m in calendar]
+    assert f"plain,{calendar[0]['key']}" in out.splitlines()
 
 
 def test_views_behind_the_log_are_caught_up_by_the_application(

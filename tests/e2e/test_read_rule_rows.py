@@ -76,12 +76,16 @@ def test_the_read_rules_answer_the_same_on_rows_and_on_states(cycle) -> None:
 def test_the_read_sides_model_reads_what_the_read_model_holds(cycle) -> None:
     if cycle.cli.store.kind != "sqlite":
         return  # the read side alone is SQLite's
+    import sqlite3
+
     from projections.reading import Reading
 
     app = build(cycle.cli.store.url, clock=cycle.cli.clock)
     try:
+        connection = sqlite3.connect(cycle.cli.store.url)
+        connection.row_factory = sqlite3.Row
         model = Views.open(app).model
-        plain = Reading(app.recorder.datastore)  # type: ignore[attr-defined]
+        plain = Reading(connection)
         for cls in AGGREGATES.values():
             states = model.states(cls)
             assert plain.states(cls) == states
@@ -90,5 +94,6 @@ def test_the_read_sides_model_reads_what_the_read_model_holds(cycle) -> None:
             for key in keys[:3]:
                 assert plain.state(cls, key) == model.state(cls, key)
         assert plain.max_tracking_id(app.name) == model.max_tracking_id(app.name)
+        connection.close()
     finally:
         app.close()

@@ -32,3 +32,15 @@ def test_the_roles_and_ids_are_the_domains() -> None:
     actor = base.Actor(user="u", role=roles.Role.MEMBER, organisation="VNG", person="p")
     assert roles.ActorRow(**actor.model_dump()) == roles.ActorRow("u", roles.Role.MEMBER,
                                                                   "VNG", "p")
+
+
+def test_the_read_side_checks_the_store_as_the_library_opens_it() -> None:
+    from eventsourcing.sqlite import SQLiteConnectionPool
+
+    from lrt_app.chain import chain_table_for
+    from lrt_app.sqlite_store import memory_mode
+
+    for name in ("", "lrt.sqlite", ":memory:", "file:x?mode=memory&cache=shared",
+                 "/tmp/memory.sqlite"):
+        assert memory_mode(name) == SQLiteConnectionPool.detect_memory_mode(name)
+    assert reading.CHAIN_TABLE == chain_table_for(reading.EVENTS_TABLE)
