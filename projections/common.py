@@ -1,6 +1,6 @@
 """What every query of the read side shares, once: the WHERE clause of the filters given, a
 time as people read it, a subject's title, the subject of a comment round, and the
-documents of meetings."""
+documents of meetings. (The domain's models are imported where used, as in `views`.)"""
 
 from __future__ import annotations
 
@@ -9,14 +9,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 
-if TYPE_CHECKING:  # (imported where used, below: see the module's note)
+from lrt_domain.dutch_time import local
+
+if TYPE_CHECKING:  # (at run time imported where used: see the module's note)
     from lrt_domain.base import Aggregate
     from lrt_domain.comment_rounds import Commentable
     from lrt_domain.comments import Comment
     from lrt_domain.proposals import SEPARATOR, Proposal
     from lrt_domain.documents import Document
     from lrt_domain.minutes import Amendment, Minutes
-from lrt_domain.dutch_time import local
 
 
 A = TypeVar("A", bound="Aggregate")

@@ -4,6 +4,11 @@ meeting calendar with attendance, the members of a table.
 `Views.open` catches the read model up from its last position, then every query reads the
 view tables only. Results are the typed JSON shapes of `projections.shapes`: the `--json`
 output of the CLI.
+
+The domain's models (and the application) are imported by the queries that read them, not
+with this module: a query on the read model's rows, whose read rules read plain rows too
+(`_ruled`), builds no pydantic model and imports no event class (issue 16, point 4; on the
+read side alone, `projections.reading`, it imports no application either).
 """
 
 from __future__ import annotations
@@ -13,8 +18,19 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-if TYPE_CHECKING:  # (imported where used, below: see the module's note)
+from lrt_domain import read_rules
+from lrt_domain.dutch_time import local_date
+from lrt_domain.errors import Forbidden, NotFound, RuleViolation
+from lrt_domain.read_rules import State, View
+from lrt_domain.roles import Acting, aggregate_id
+
+from .common import (ModelSource, amendments_of, comment_texts, documents_of, matching,
+                     round_comments,
+                     subject_of, text_of, title_of, when, where)
+
+if TYPE_CHECKING:  # (at run time imported where used: see the module's note)
     from lrt_app.application import Lrt
+    from lrt_app.woo import WooStates
     from lrt_domain.actions import Action
     from lrt_domain.base import Aggregate
     from lrt_domain.comments import Comment
@@ -34,18 +50,6 @@ if TYPE_CHECKING:  # (imported where used, below: see the module's note)
                          OrganisationRow, PersonRow, Punctuality, TableOverview, TableRow, UserRow)
     from .read_model import ReadModel, stamp
     from .reading import ReadSide, Reading
-from lrt_domain import read_rules
-from lrt_domain.dutch_time import local_date
-from lrt_domain.errors import Forbidden, NotFound, RuleViolation
-from lrt_domain.read_rules import State, View
-from lrt_domain.roles import Acting, aggregate_id
-
-from .common import (ModelSource, amendments_of, comment_texts, documents_of, matching,
-                     round_comments,
-                     subject_of, text_of, title_of, when, where)
-
-if TYPE_CHECKING:
-    from lrt_app.woo import WooStates
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -341,7 +345,7 @@ class Views:
         rows = [r for r in self.model.query(f"SELECT * FROM view_current_rounds{clause} "
                                             "ORDER BY deadline", params)
                 if self.visible(View.DEADLINES, r["subject"])]  # before reading subjects
-        # the minutes and tables the read rules just read (`may`), the documents at once
+        # the minutes and tables, each read once (`_cached`), the documents at once
         subjects: dict[tuple[str, str], Minutes | Document] = {
             (d.KIND, d.key): d for d in self.model.states(
                 Document, [r["subject"] for r in rows if r["subject_kind"] == Document.KIND])}
@@ -546,10 +550,7 @@ class Views:
         from lrt_domain.tables import Table
 
         self.require(View.DIRECTORY, "the directory")
-        states = self.model.states(Table)
-        for t in states:  # each read once: the read rules asked next about them use these
-            self._states[Table, t.key] = t
-        return [self._table_row(t) for t in states]
+        return [self._table_row(t) for t in self.model.states(Table)]
 
     @reads(View.DIRECTORY, View.ADDRESSES)
     def organisations(self) -> list[OrganisationRow]:
