@@ -18,7 +18,7 @@ Lister = Callable[[Any], list[tuple[str, str]]]
 
 def _meetings(views: Any) -> list[tuple[str, str]]:
     return [(m["key"], f"{m['starts_at'][:16].replace('T', ' ')} {m['place']} ({m['status']})")
-            for m in views.calendar()]
+            for m in views.meeting_rows()]
 
 
 def _documents(views: Any) -> list[tuple[str, str]]:

@@ -12,9 +12,16 @@ It is the only module of `lrt_app` that knows the read side (`projections` impor
 
 from __future__ import annotations
 
-from .application import Lrt
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from .clock import Clock
 from .settings import store
+
+if TYPE_CHECKING:  # (imported by the functions that build it: `read_side` does not)
+    from projections.reading import ReadSide
+
+    from .application import Lrt
 
 
 def build(db: str | None, *, clock: Clock | None = None, key_file: str | None = None,
@@ -28,6 +35,8 @@ def build(db: str | None, *, clock: Clock | None = None, key_file: str | None = 
     without its key (the audit reads the stored bytes only). `project_on_save=False`: the
     read model is left to the next catch-up (tests exercise catching up; the benchmark
     measures a command alone)."""
+    from .application import Lrt
+
     location = store(db, must_exist=not initialising, key_file=key_file)
     if location.is_postgres:
         from . import postgres
@@ -64,6 +73,8 @@ def application(env: dict[str, str], *, clock: Clock | None = None,
     """The application on a store whose settings (`lrt_app.settings.store_env`) were made
     and checked elsewhere (the benchmark's writer processes, each handed them), with its
     hooks."""
+    from .application import Lrt
+
     app = Lrt(env=env, clock=clock)
     try:
         if project_on_save:
@@ -72,6 +83,65 @@ def application(env: dict[str, str], *, clock: Clock | None = None,
         app.close()
         raise
     return app
+
+
+def read_side(db: str | None, *, clock: Clock | None = None, key_file: str | None = None,
+              application: Callable[[], Lrt]) -> ReadSide | None:
+    """The read side alone (`projections.reading`) on the SQLite store `db`, for a query;
+    None where the application must open the store: PostgreSQL (the database login is the
+    user, and the follower writes the views), a key or other settings than `build` gives a
+    plain store, or a store that `build` would refuse or change. So it answers only where
+    `build` would open the store as it is, and says nothing itself: the application then
+    opens it and refuses in its words. `application`: how to build the whole application,
+    should a query need the log.
+
+    It checks what `build` checks, without the library (whose import costs more than a
+    query): the settings as the library reads them (`Environment`), the file before it is
+    opened (`sqlite_store.preflight`: on a local disk, in WAL mode), and one connection's
+    journal mode (WAL) and `synchronous` (FULL or more, set as the pool sets it)."""
+    import os
+    import sqlite3
+
+    from eventsourcing.utils import Environment
+
+    from projections.reading import NAME, ReadSide
+
+    from . import sqlite_store
+
+    location = store(db, key_file=key_file)
+    if location.is_postgres:
+        return None
+    # the settings as the application reads them (`Application.construct_env`)
+    env = Environment(NAME, {**os.environ, **location.env})
+    path = location.env["SQLITE_DBNAME"]
+    if any(env.get(name) != location.env[name] for name in (
+            "PERSISTENCE_MODULE", "APPLICATION_RECORDER_TOPIC", "SQLITE_DBNAME")) \
+            or any(env.get(name) for name in ("CIPHER_TOPIC", "CIPHER_KEY",
+                                               "COMPRESSOR_TOPIC")) \
+            or sqlite_store.memory_mode(path) or path.startswith("file:") or "?" in path:
+        return None
+    try:
+        level = sqlite_store.synchronous_level(env.get(sqlite_store.SYNCHRONOUS), name=path)
+        sqlite_store.preflight(path)
+    except sqlite_store.UnsafeStore:
+        return None
+    if sqlite_store.header_journal(path) != "wal":
+        return None
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
+                                 timeout=float(env.get("SQLITE_LOCK_TIMEOUT") or 5))
+    try:
+        connection.execute(f"PRAGMA synchronous={level}")  # as the pool sets it
+        mode = str(connection.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+        synchronous = int(connection.execute("PRAGMA synchronous").fetchone()[0])
+        if mode != "wal" or synchronous < sqlite_store.SAFE_LEVEL:
+            connection.close()
+            return None
+    except BaseException:
+        connection.close()
+        raise
+    from .clock import SystemClock
+
+    return ReadSide(connection, clock or SystemClock(), application)
 
 
 def install_hooks(app: Lrt, *, new: bool = False) -> None:

@@ -130,8 +130,9 @@ def _sqlite(location: str, *, must_exist: bool) -> Store:
         raise StoreMissing(f"db: directory {path.parent} does not exist")
     return Store("sqlite", {
         # The library's SQLite store, checked before it opens a file, with synchronous set
-        # on every connection and the WAL checkpointed on close (lrt_app/sqlite_store.py)
-        "PERSISTENCE_MODULE": "lrt_app.sqlite_store:DurableSQLiteFactory",
+        # on every connection and the WAL checkpointed on close (lrt_app/sqlite_store.py,
+        # lrt_app/sqlite_pool.py)
+        "PERSISTENCE_MODULE": "lrt_app.sqlite_pool:DurableSQLiteFactory",
         "SQLITE_DBNAME": str(path),
         "SQLITE_LOCK_TIMEOUT": "30",
         # A commit is on disk before it is acknowledged; anything lower is refused

@@ -31,12 +31,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from eventsourcing import sqlite as es_sqlite
-from eventsourcing.utils import Environment, EnvType
-
 from lrt_domain.errors import DomainError
-
-from .library_private import sqlite_connection
 
 SYNCHRONOUS = "SQLITE_SYNCHRONOUS"  # the setting; lrt_app.settings gives FULL
 LEVELS = {"OFF": 0, "NORMAL": 1, "FULL": 2, "EXTRA": 3}
@@ -118,10 +113,16 @@ def file_system(path: str | Path, mounts: str | None = None) -> str | None:
     return kind
 
 
+def memory_mode(path: str) -> bool:
+    """An in-memory database (the library's `SQLiteConnectionPool.detect_memory_mode`; a
+    test holds the two equal)."""
+    return bool(path) and (":memory:" in path or "mode=memory" in path)
+
+
 def preflight(path: str, mounts: str | None = None) -> None:
     """Refuse, before anything opens it, a store in a rollback-journal mode or on a network
     file system (for a new store: its directory)."""
-    if es_sqlite.SQLiteConnectionPool.detect_memory_mode(path):
+    if memory_mode(path):
         return
     existing = Path(path).exists()
     kind = file_system(path if existing else Path(path).parent, mounts)
@@ -135,47 +136,8 @@ def preflight(path: str, mounts: str | None = None) -> None:
                           f"program using it: sqlite3 {path} 'PRAGMA journal_mode=WAL'")
 
 
-# --- the pool and the factory -----------------------------------------------------------
-
-class DurableSQLiteConnectionPool(es_sqlite.SQLiteConnectionPool):
-    """The library's pool, with `PRAGMA synchronous` set on every connection it makes."""
-
-    def __init__(self, *, synchronous: int, **kwargs: Any):
-        self.synchronous = synchronous
-        self.opened = False
-        super().__init__(**kwargs)
-
-    def _create_connection(self) -> es_sqlite.SQLiteConnection:
-        conn = super()._create_connection()
-        sqlite_connection(conn).execute(f"PRAGMA synchronous={self.synchronous}")
-        self.opened = True
-        return conn
-
-
-class DurableSQLiteFactory(es_sqlite.SQLiteFactory):
-    """The library's SQLite factory: checks the file before opening it, sets `synchronous`
-    on every connection, and checkpoints the WAL into the main file when it closes."""
-
-    def __init__(self, env: Environment | EnvType | None):
-        env = env if isinstance(env, Environment) else Environment(env=env)
-        name = env.get(self.SQLITE_DBNAME) or ""
-        level = synchronous_level(env.get(SYNCHRONOUS), name=name)
-        if name:
-            preflight(name)
-        super().__init__(env)
-        library = self.datastore.pool
-        self.datastore.pool = DurableSQLiteConnectionPool(
-            synchronous=level, db_name=library.db_name, lock_timeout=library.lock_timeout,
-            pool_size=library.pool_size, max_overflow=library.max_overflow,
-            pool_timeout=library.pool_timeout, max_age=library.max_age,
-            pre_ping=library.pre_ping)
-        library.close()  # it never made a connection
-
-    def close(self) -> None:
-        try:
-            checkpoint(self.datastore)
-        finally:
-            super().close()
+# --- the pool and the factory: lrt_app/sqlite_pool.py (they import the library, which a
+# query on the read side alone does not: projections/reading.py) ----------------------------
 
 
 def synchronous_level(value: str | None, *, name: str) -> int:
@@ -202,11 +164,20 @@ def checkpoint(datastore: Any) -> None:
     pool = datastore.pool
     if pool.closed or pool.is_sqlite_memory_mode or not getattr(pool, "opened", True):
         return
+    from .library_private import sqlite_connection
+
     try:
         with datastore.get_connection(commit=False) as conn:
-            raw = sqlite_connection(conn)
-            raw.execute("PRAGMA busy_timeout=0")
-            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            checkpoint_connection(sqlite_connection(conn))
+    except Exception:  # noqa: BLE001 - closing must not fail a command that succeeded
+        pass
+
+
+def checkpoint_connection(raw: sqlite3.Connection) -> None:
+    """`checkpoint` on one connection (the read side's own, `projections.reading`)."""
+    try:
+        raw.execute("PRAGMA busy_timeout=0")
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
     except Exception:  # noqa: BLE001 - closing must not fail a command that succeeded
         pass
 

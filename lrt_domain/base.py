@@ -10,28 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from enum import StrEnum
-from functools import lru_cache
 from typing import Any, ClassVar, Self, TypeVar
-from uuid import UUID, uuid5
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
-# Fixed forever: every id is derived from it and a readable key ("table:LRT").
-NAMESPACE = UUID("6b0e0c52-5b7e-4c2e-9d0a-1f3c1a4e7a10")
-
-
-@lru_cache(maxsize=1 << 16)  # a SHA-1 each: commands and the views ask for the same ids
-def aggregate_id(kind: str, key: str) -> UUID:
-    return uuid5(NAMESPACE, f"{kind}:{key}")
-
-
-class Role(StrEnum):
-    SECRETARIAT = "secretariat"
-    CHAIR = "chair"
-    MEMBER = "member"
-    GUEST = "guest"
-    AUDITOR = "auditor"
+# (the ids and the roles are plain data, shared with the read side's rows)
+from .roles import NAMESPACE as NAMESPACE
+from .roles import Role as Role
+from .roles import aggregate_id as aggregate_id
 
 
 class Model(BaseModel):

@@ -32,12 +32,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from .actions import Action
-from .base import Actor, Role
 from .errors import Forbidden
-from .tables import Table
+from .roles import Acting, Role
+
+if TYPE_CHECKING:  # (the read rules import `manages`: no model is built for them)
+    from .actions import Action
+    from .base import Actor
+    from .tables import Table
+
+
+class Run(Protocol):
+    """What `manages` reads of a table: a `tables.Table`, or the read side's row of it
+    (`read_rules.TableRow`)."""
+
+    @property
+    def secretariat(self) -> str: ...
+
+    @property
+    def chair(self) -> str | None: ...
 
 
 def _refuse(actor: Actor, what: str, code: str = "may_not", /, **details: Any
@@ -89,7 +103,7 @@ def require_user_registrar(actor: Actor, role: Role, *, organisation: str | None
                                  f"{foreign[0].key}, run by {foreign[0].secretariat})")
 
 
-def manages(actor: Actor, table: Table) -> bool:
+def manages(actor: Acting, table: Run) -> bool:
     return (actor.role is Role.SECRETARIAT and actor.organisation == table.secretariat) or (
         actor.role is Role.CHAIR and actor.person is not None and actor.person == table.chair)
 

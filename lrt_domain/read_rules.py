@@ -13,15 +13,113 @@ A view refused is a one-line `Forbidden`; a list leaves out the rows a user may 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
 from enum import StrEnum
+from typing import Any, Protocol
 
-from .base import Actor, Role
 from .errors import Forbidden
-from .meetings import Meeting
 from .permissions import manages
-from .tables import Table
+from .roles import Acting
+from .roles import Role
+
+# The rules read a table and a meeting through what they need of them (`TableLike`,
+# `MeetingLike`): the domain's states (`tables.Table`, `meetings.Meeting`), or the read
+# side's plain rows of them (`TableRow`, `MeetingRow`, read from the read model's state
+# JSON without building a pydantic model: issue 16, point 4). A test holds the two to the
+# same answers.
+
+
+class MembershipLike(Protocol):
+    @property
+    def person(self) -> str: ...
+
+
+class TableLike(Protocol):
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def secretariat(self) -> str: ...
+
+    @property
+    def chair(self) -> str | None: ...
+
+    @property
+    def memberships(self) -> Iterable[MembershipLike]: ...
+
+    def membership_of(self, person: str | None, day: date) -> Any: ...
+
+
+class MeetingLike(Protocol):
+    @property
+    def guests(self) -> Iterable[str]: ...
+
+
+@dataclass(frozen=True)
+class MembershipRow:
+    person: str
+    since: date
+    until: date | None
+
+    def active_on(self, day: date) -> bool:  # as `tables.Membership.active_on`
+        return self.since <= day and (self.until is None or day <= self.until)
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """What the read rules read of a table, from its state as JSON."""
+
+    key: str
+    secretariat: str
+    chair: str | None
+    memberships: tuple[MembershipRow, ...]
+
+    @classmethod
+    def of(cls, state: dict[str, Any]) -> TableRow:
+        return cls(state["key"], state["secretariat"], state.get("chair"), tuple(
+            MembershipRow(m["person"], date.fromisoformat(m["since"]),
+                          date.fromisoformat(m["until"]) if m.get("until") else None)
+            for m in state.get("memberships", ())))
+
+    def membership_of(self, person: str | None, day: date) -> MembershipRow | None:
+        # as `tables.Table.membership_of`
+        return next((m for m in self.memberships if m.person == person and m.active_on(day)),
+                    None)
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    """What the read rules read of a meeting, from its state as JSON."""
+
+    key: str
+    table: str
+    guests: tuple[str, ...]
+
+    @classmethod
+    def of(cls, state: dict[str, Any]) -> MeetingRow:
+        return cls(state["key"], state["table"], tuple(state.get("guests", ())))
+
+
+@dataclass(frozen=True)
+class MinutesRow:
+    """What the read rules read of minutes, from their state as JSON: approved (and when)
+    or not."""
+
+    approved_at: datetime | None
+
+    @classmethod
+    def of(cls, state: dict[str, Any]) -> MinutesRow:
+        approval = state.get("approval")
+        if approval is None or state.get("status") != APPROVED_STATUS:
+            return cls(None)
+        return cls(datetime.fromisoformat(approval["approved_at"]))
+
+
+# What the rows are read by, without the domain's classes (a test holds them equal):
+APPROVED_STATUS = "approved"  # `minutes.MinutesStatus.APPROVED`
+TABLE_KIND, MEETING_KIND, MINUTES_KIND = "table", "meeting", "minutes"  # their `KIND`
 
 
 class Reader(StrEnum):
@@ -103,7 +201,7 @@ RULES: Mapping[View, Mapping[State, frozenset[Reader]]] = {
 }
 
 
-def readers(actor: Actor, table: Table | None, *, day: date, meeting: Meeting | None = None,
+def readers(actor: Acting, table: TableLike | None, *, day: date, meeting: MeetingLike | None = None,
             approved_on: date | None = None) -> frozenset[Reader]:
     """Which readers `actor` is, for `table` (and `meeting`) on `day`."""
     who = {ANY}
@@ -124,15 +222,15 @@ def readers(actor: Actor, table: Table | None, *, day: date, meeting: Meeting | 
     return frozenset(who)
 
 
-def may_read(actor: Actor, view: View, table: Table | None, *, day: date,
-             meeting: Meeting | None = None, state: State = State.DRAFT,
+def may_read(actor: Acting, view: View, table: TableLike | None, *, day: date,
+             meeting: MeetingLike | None = None, state: State = State.DRAFT,
              approved_on: date | None = None) -> bool:
     return bool(RULES[view][state] & readers(actor, table, day=day, meeting=meeting,
                                              approved_on=approved_on))
 
 
-def settled(actor: Actor, view: View, table: Table | None, *, day: date,
-            meeting: Meeting | None = None) -> bool | None:
+def settled(actor: Acting, view: View, table: TableLike | None, *, day: date,
+            meeting: MeetingLike | None = None) -> bool | None:
     """`may_read`'s answer when the state of the meeting's minutes cannot change it: the
     actor reads `view` in every state, or in none, even as a member at approval; None when
     it depends on the minutes (whose state a caller then reads, `may_read`)."""
@@ -149,8 +247,8 @@ def settled(actor: Actor, view: View, table: Table | None, *, day: date,
     return None
 
 
-def require_reader(actor: Actor, view: View, table: Table | None, what: str, *, day: date,
-                   meeting: Meeting | None = None, state: State = State.DRAFT,
+def require_reader(actor: Acting, view: View, table: TableLike | None, what: str, *, day: date,
+                   meeting: MeetingLike | None = None, state: State = State.DRAFT,
                    approved_on: date | None = None) -> None:
     if not may_read(actor, view, table, day=day, meeting=meeting, state=state,
                     approved_on=approved_on):

@@ -1,24 +1,26 @@
 """What every query of the read side shares, once: the WHERE clause of the filters given, a
 time as people read it, a subject's title, the subject of a comment round, and the
-documents of meetings."""
+documents of meetings. (The domain's models are imported where used, as in `views`.)"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 
-from lrt_domain.base import Aggregate
-from lrt_domain.comment_rounds import Commentable
-from lrt_domain.comments import Comment
-from lrt_domain.proposals import SEPARATOR, Proposal
-from lrt_domain.documents import Document
 from lrt_domain.dutch_time import local
-from lrt_domain.minutes import Amendment, Minutes
+
+if TYPE_CHECKING:  # (at run time imported where used: see the module's note)
+    from lrt_domain.base import Aggregate
+    from lrt_domain.comment_rounds import Commentable
+    from lrt_domain.comments import Comment
+    from lrt_domain.proposals import SEPARATOR, Proposal
+    from lrt_domain.documents import Document
+    from lrt_domain.minutes import Amendment, Minutes
 
 
-A = TypeVar("A", bound=Aggregate)
+A = TypeVar("A", bound="Aggregate")
 
 
 class ModelSource(Protocol):
@@ -85,6 +87,9 @@ def title_of(subject: Commentable) -> str:
 def subject_of(model: ModelSource, key: str) -> Minutes | Document | None:
     """What a comment round is on: a document (`LRT-2023-11-10/D1`) or minutes (a
     meeting's key)."""
+    from lrt_domain.documents import Document
+    from lrt_domain.minutes import Minutes
+
     found: Minutes | Document | None = model.state(Document, key) or model.state(Minutes, key)
     return found
 
@@ -100,6 +105,8 @@ def documents_of(model: ModelSource, meetings: Iterable[str]) -> dict[str, list[
     For a few meetings (a page's) they are looked up by key, D1 to D8 of each, then the
     next eight of those that had eight, so that the cost does not grow with the documents
     of other meetings; for many (a whole calendar) every document's key is read once."""
+    from lrt_domain.documents import Document
+
     wanted = set(meetings)
     found: list[Document] = []
     if len(wanted) <= FEW:
@@ -168,6 +175,8 @@ def round_comments(model: ModelSource, subjects: Iterable[Commentable]
 
 def comment_texts(model: ModelSource, said: Iterable[Said]) -> dict[str, str]:
     """The texts of the comments in their own streams, by key."""
+    from lrt_domain.comments import Comment
+
     keys = [c.key for c in said if c.key is not None]
     return {c.key: c.text for i in range(0, len(keys), 500)
             for c in model.states(Comment, keys[i:i + 500])}
@@ -184,6 +193,9 @@ def amendments_of(model: ModelSource, minutes: Minutes) -> list[Amendment]:
     """Every amendment of the minutes, by number: those proposed on the minutes (before
     issue 16), then those in their own streams in the order recorded, each with the
     decision on it if there is one."""
+    from lrt_domain.minutes import Amendment
+    from lrt_domain.proposals import Proposal, SEPARATOR
+
     prefix = f"{minutes.key}{SEPARATOR}"
     keys = [r["key"] for r in model.query(
         "SELECT s.key FROM view_state s JOIN view_versions v ON v.id = s.id "

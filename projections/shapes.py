@@ -99,6 +99,16 @@ class MinutesDocument(MinutesView):
     round_deadline: str | None
 
 
+class MeetingListRow(TypedDict):
+    """A meeting as a list names it (`Views.meeting_rows`: shell completion)."""
+
+    key: str
+    table: str
+    starts_at: str
+    place: str
+    status: str
+
+
 class MinutesListRow(TypedDict):
     meeting: str
     table: str

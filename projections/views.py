@@ -4,44 +4,52 @@ meeting calendar with attendance, the members of a table.
 `Views.open` catches the read model up from its last position, then every query reads the
 view tables only. Results are the typed JSON shapes of `projections.shapes`: the `--json`
 output of the CLI.
+
+The domain's models (and the application) are imported by the queries that read them, not
+with this module: a query on the read model's rows, whose read rules read plain rows too
+(`_ruled`), builds no pydantic model and imports no event class (issue 16, point 4; on the
+read side alone, `projections.reading`, it imports no application either).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from lrt_app.application import Lrt
 from lrt_domain import read_rules
-from lrt_domain.actions import Action
-from lrt_domain.base import Actor, Aggregate
-from lrt_domain.comments import Comment
-from lrt_domain.proposals import Proposal
-from lrt_domain.directory import Organisation, Person, User
-from lrt_domain.documents import Document
 from lrt_domain.dutch_time import local_date
 from lrt_domain.errors import Forbidden, NotFound, RuleViolation
-from lrt_domain.meetings import Meeting, Presence
-from lrt_domain.minutes import Minutes, MinutesStatus
 from lrt_domain.read_rules import State, View
-from lrt_domain.tables import Table
+from lrt_domain.roles import Acting, aggregate_id
 
-from . import planning
-from .as_of import AsOfModel, position_at
-from .catch_up import bring_up_to_date, open_read_model
 from .common import (ModelSource, amendments_of, comment_texts, documents_of, matching,
                      round_comments,
                      subject_of, text_of, title_of, when, where)
-from .history import history
-from .shapes import (ActionRow, HistoryRow, OutboxRow, ActionView, AttendanceRow, CalendarEntries, CommentRow,
-                     DeadlineRow, DocumentTiming, DocumentView, DueRow, MeetingDocumentsDue,
-                     MeetingView, MemberRow, MinutesDocument, MinutesListRow, MinutesView,
-                     OrganisationRow, PersonRow, Punctuality, TableOverview, TableRow, UserRow)
-from .read_model import ReadModel, stamp
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (at run time imported where used: see the module's note)
+    from lrt_app.application import Lrt
     from lrt_app.woo import WooStates
+    from lrt_domain.actions import Action
+    from lrt_domain.base import Aggregate
+    from lrt_domain.comments import Comment
+    from lrt_domain.proposals import Proposal
+    from lrt_domain.directory import Organisation, Person, User
+    from lrt_domain.documents import Document
+    from lrt_domain.meetings import Meeting, Presence
+    from lrt_domain.minutes import Minutes, MinutesStatus
+    from lrt_domain.tables import Table
+    from . import planning
+    from .as_of import AsOfModel, position_at
+    from .catch_up import bring_up_to_date, open_read_model
+    from .history import history
+    from .shapes import (ActionRow, HistoryRow, OutboxRow, ActionView, AttendanceRow, CalendarEntries, CommentRow,
+                         DeadlineRow, DocumentTiming, DocumentView, DueRow, MeetingDocumentsDue,
+                         MeetingListRow, MeetingView, MemberRow, MinutesDocument, MinutesListRow, MinutesView,
+                         OrganisationRow, PersonRow, Punctuality, TableOverview, TableRow, UserRow)
+    from .read_model import ReadModel, stamp
+    from .reading import ReadSide, Reading
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -63,18 +71,21 @@ class Views:
     view refused is a `Forbidden`, a list leaves out what the actor may not read. Without
     one (verification, rendering an export already allowed), the views are unfiltered."""
 
-    def __init__(self, app: Lrt, model: ReadModel | AsOfModel,
-                 moment: datetime | None = None, actor: Actor | None = None):
+    def __init__(self, app: Lrt | ReadSide, model: ReadModel | AsOfModel | Reading,
+                 moment: datetime | None = None, actor: Acting | None = None):
         self.app = app
         self.model = model
         self.moment = moment  # None: now
         self.actor = actor
         self.behind = 0  # events recorded that these views had not applied when opened
         self._states: dict[tuple[type[Aggregate], str], Any] = {}
+        self._rows: dict[tuple[str, str], Any] = {}  # what the read rules read (`_ruled`)
 
     @classmethod
     def open(cls, app: Lrt, *, catch_up_first: bool = True,
-             actor: Actor | None = None) -> Views:
+             actor: Acting | None = None) -> Views:
+        from .catch_up import bring_up_to_date, open_read_model
+
         model = open_read_model(app)
         views = cls(app, model, actor=actor)
         if catch_up_first:  # or, a login that may not write them, wait for the follower
@@ -82,8 +93,21 @@ class Views:
         return views
 
     @classmethod
-    def as_of(cls, app: Lrt, moment: datetime, actor: Actor | None = None) -> Views:
+    def alone(cls, side: ReadSide, user: str | None) -> Views | None:
+        """The views on the read side alone (`projections.reading`), for `user` as the read
+        model holds them; None where the application must answer (`cli.session`)."""
+        found = side.reader(user)
+        if found is None:
+            return None
+        model, actor = found
+        return cls(side, model, actor=actor)
+
+    @classmethod
+    def as_of(cls, app: Lrt, moment: datetime, actor: Acting | None = None) -> Views:
         """The views as recorded at `moment`: what the system said then."""
+        from .as_of import AsOfModel, position_at
+        from .catch_up import bring_up_to_date, open_read_model
+
         live = open_read_model(app)
         bring_up_to_date(app, live)
         if live.outdated():  # a read-only login cannot bring it up to date
@@ -98,33 +122,63 @@ class Views:
             self._states[cls, key] = self.model.state(cls, key)
         return self._states[cls, key]
 
+    def _ruled(self, kind: str, key: str) -> Any:
+        """A meeting, table or minutes as the read rules read them (`read_rules.TableLike`,
+        `MeetingLike`; minutes: `MinutesRow`), once per query. Now: plain rows of the read
+        model's state JSON, no pydantic model built (a query reads its rows in SQL, so a
+        command such as `action list` imports none of the domain's models); as of a moment:
+        the states then (`AsOfModel`)."""
+        if (kind, key) not in self._rows:
+            self._rows[kind, key] = self._rule_row(kind, key)
+        return self._rows[kind, key]
+
+    def _rule_row(self, kind: str, key: str) -> Any:
+        if self.moment is not None:  # as of a moment: the state then
+            from lrt_domain.catalogue import AGGREGATES
+
+            state: Any = self.model.state(AGGREGATES[kind], key)
+            if kind != read_rules.MINUTES_KIND or state is None:
+                return state  # a Table, a Meeting: what the rules read of them
+            approved = state.approval is not None \
+                and state.status.value == read_rules.APPROVED_STATUS
+            return read_rules.MinutesRow(state.approval.approved_at if approved else None)
+        rows = self.model.query("SELECT id, version, state FROM view_state WHERE id = ? "
+                                "AND kind = ?", (aggregate_id(kind, key).hex, kind))
+        if not rows:
+            return None
+        r = rows[0]
+        text = self.model.unseal(r["state"], f"state/{r['id']}/{r['version']}")
+        made = {read_rules.TABLE_KIND: read_rules.TableRow.of,
+                read_rules.MEETING_KIND: read_rules.MeetingRow.of,
+                read_rules.MINUTES_KIND: read_rules.MinutesRow.of}[kind]
+        return made(json.loads(text or ""))
+
     def may(self, view: View, *, meeting: str | None = None, table: str | None = None,
-            actor: Actor | None = None) -> bool:
+            actor: Acting | None = None) -> bool:
         """Whether the actor may read `view` of this meeting (or table), on the day these
         views answer for, in the state of the meeting's minutes."""
         actor = actor or self.actor
         if actor is None:
             return True
-        m: Meeting | None = self._cached(Meeting, meeting) if meeting else None
+        m = self._ruled(read_rules.MEETING_KIND, meeting) if meeting else None
         if m is not None:
             table = m.table
-        t: Table | None = self._cached(Table, table) if table else None
+        t = self._ruled(read_rules.TABLE_KIND, table) if table else None
         day = local_date(self.now())
         answer = read_rules.settled(actor, view, t, day=day, meeting=m)
         if answer is not None:  # whatever the state of the minutes: not read
             return answer
         state, approved_on = State.DRAFT, None
-        minutes: Minutes | None = self._cached(Minutes, meeting) if meeting else None
-        if minutes is not None and minutes.approval is not None \
-                and minutes.status is MinutesStatus.APPROVED:
-            state, approved_on = State.APPROVED, local_date(minutes.approval.approved_at)
+        minutes = self._ruled(read_rules.MINUTES_KIND, meeting) if meeting else None
+        if minutes is not None and minutes.approved_at is not None:
+            state, approved_on = State.APPROVED, local_date(minutes.approved_at)
             # (published minutes add no reader to these views: the public reads the Woo
             # text itself; a test holds RULES to it)
         return read_rules.may_read(actor, view, t, day=day, meeting=m, state=state,
                                    approved_on=approved_on)
 
     def require(self, view: View, what: str, *, meeting: str | None = None,
-                table: str | None = None, actor: Actor | None = None) -> None:
+                table: str | None = None, actor: Acting | None = None) -> None:
         actor = actor or self.actor
         if actor is not None and not self.may(view, meeting=meeting, table=table,
                                               actor=actor):
@@ -133,9 +187,15 @@ class Views:
 
     def position(self) -> int:
         """The position in the log these views answer for."""
-        if isinstance(self.model, AsOfModel):
-            return self.model.position
-        return self.model.max_tracking_id(self.app.name) or 0
+        if self.moment is not None:  # as of a moment (`AsOfModel`)
+            return cast("AsOfModel", self.model).position
+        return cast("ReadModel | Reading", self.model).max_tracking_id(self.app.name) or 0
+
+    def _application(self) -> Lrt:
+        """The application, for a query that reads the log itself (`history`): the read
+        side alone (`projections.reading.ReadSide`) builds it then."""
+        built = getattr(self.app, "application", None)
+        return cast("Lrt", built() if built is not None else self.app)
 
     def event_at(self, position: int) -> tuple[str, int] | None:
         """The event at a position of the log: its aggregate's id (hex) and version."""
@@ -159,7 +219,11 @@ class Views:
     # --- minutes ------------------------------------------------------------------
 
     @reads(View.MINUTES)
-    def minutes(self, actor: Actor, key: str) -> MinutesView:
+    def minutes(self, actor: Acting, key: str) -> MinutesView:
+        from lrt_domain.meetings import Meeting
+        from lrt_domain.minutes import Minutes
+        from lrt_domain.tables import Table
+
         m: Minutes = self._get(Minutes, key)
         meeting: Meeting = self._get(Meeting, m.meeting)
         table: Table = self._get(Table, m.table)
@@ -197,6 +261,8 @@ class Views:
     @reads(View.MINUTES)
     def require_approved(self, key: str, day: date) -> None:
         """For "official on date D": the minutes must have been approved by then."""
+        from lrt_domain.minutes import Minutes, MinutesStatus
+
         if self.model.state(Minutes, key) is None:  # drafted after D, or never
             raise RuleViolation(f"minutes {key} were not approved on {day.isoformat()} "
                                 "(there were no minutes then)")
@@ -213,10 +279,12 @@ class Views:
             "SELECT n.key AS meeting, n.table_code AS \"table\", n.status, "
             "n.text_version AS version, m.day AS date FROM view_minutes n "
             f"JOIN view_meetings m ON m.key = n.meeting{clause} ORDER BY m.starts_at", params)
-        return [cast(MinutesListRow, r) for r in rows
+        return [cast("MinutesListRow", r) for r in rows
                 if self.may(View.MINUTES, meeting=r["meeting"])]
 
     def _attendance(self, meeting: Meeting) -> list[AttendanceRow]:
+        from lrt_domain.directory import Person
+
         persons = {p.key: p for p in self.model.states(
             Person, [a.person for a in meeting.attendance])}
         return [{"person": a.person,
@@ -225,7 +293,7 @@ class Views:
                 for a in meeting.attendance]
 
     @reads(View.MINUTES, View.DOCUMENTS)
-    def comments(self, actor: Actor, key: str) -> list[CommentRow]:
+    def comments(self, actor: Acting, key: str) -> list[CommentRow]:
         """Every comment on minutes or a document, round by round."""
         subject = subject_of(self.model, key)
         if subject is None:
@@ -238,7 +306,9 @@ class Views:
                  "organisation": c.organisation, "received_at": when(c.received_at),
                  "text": text_of(c, texts)} for c in said]
 
-    def _subject_rule(self, subject: Minutes | Document, actor: Actor | None = None) -> None:
+    def _subject_rule(self, subject: Minutes | Document, actor: Acting | None = None) -> None:
+        from lrt_domain.documents import Document
+
         if isinstance(subject, Document):
             self.require(View.DOCUMENTS, f"document {subject.key}", meeting=subject.meeting,
                          actor=actor)
@@ -262,6 +332,12 @@ class Views:
     def deadlines(self, now: datetime, *, table: str | None = None,
                   include_closed: bool = False) -> list[DeadlineRow]:
         """Comment rounds, soonest deadline first: who commented and who did not yet."""
+        from .read_model import stamp
+        from .shapes import DeadlineRow
+        from lrt_domain.documents import Document
+        from lrt_domain.minutes import Minutes
+        from lrt_domain.tables import Table
+
         clause, params = where(
             None if include_closed else ("deadline >= ?", (stamp(now),)),
             matching("table_code = ?", table))
@@ -269,7 +345,7 @@ class Views:
         rows = [r for r in self.model.query(f"SELECT * FROM view_current_rounds{clause} "
                                             "ORDER BY deadline", params)
                 if self.visible(View.DEADLINES, r["subject"])]  # before reading subjects
-        # the minutes and tables the read rules just read (`may`), the documents at once
+        # the minutes and tables, each read once (`_cached`), the documents at once
         subjects: dict[tuple[str, str], Minutes | Document] = {
             (d.KIND, d.key): d for d in self.model.states(
                 Document, [r["subject"] for r in rows if r["subject_kind"] == Document.KIND])}
@@ -330,10 +406,10 @@ class Views:
             owners.setdefault(o["action"], []).append(o["organisation"])
         # an action is read by the state of the minutes that agreed it (its key names them)
         rows = [r for r in rows if self.visible(View.ACTIONS, r["key"])]
-        register = cast(list[ActionRow], rows)
+        register = cast("list[ActionRow]", rows)
         today_s = today.isoformat()
         for r in rows:
-            r["text"] = self.model.unseal(r["text"], ReadModel.text_place(r["key"]))
+            r["text"] = self.model.unseal(r["text"], f"action/{r['key']}")  # its text_place
             r["owners"] = owners.get(r["key"], [])
             r["before_next_meeting"] = bool(r["before_next_meeting"])
             r["overdue"] = bool(r["status"] in ("open", "carried over") and r["due"]
@@ -345,6 +421,8 @@ class Views:
 
     @reads(View.ACTIONS)
     def action(self, key: str) -> ActionView:
+        from lrt_domain.actions import Action
+
         a: Action = self._get(Action, key)
         self.require(View.ACTIONS, f"action {key}", meeting=a.agreed_at)
         return {**a.model_dump(mode="json", exclude={"id", "created_on", "modified_on"}),
@@ -355,8 +433,25 @@ class Views:
     # --- meetings -----------------------------------------------------------------
 
     @reads(View.MEETINGS)
+    def meeting_rows(self, *, table: str | None = None) -> list[MeetingListRow]:
+        """The meetings the actor may read, by starting time, as the read model's query
+        table holds them (no state read: shell completion names them with these)."""
+        clause, params = where(matching("table_code = ?", table))
+        rows = self.model.query(
+            "SELECT key, table_code AS \"table\", starts_at, place, status "
+            f"FROM view_meetings{clause} ORDER BY starts_at", params)
+        out = []
+        for r in rows:
+            if self.may(View.MEETINGS, meeting=r["key"]):
+                r["starts_at"] = when(datetime.fromisoformat(r["starts_at"]))
+                out.append(cast("MeetingListRow", r))
+        return out
+
+    @reads(View.MEETINGS)
     def calendar(self, *, table: str | None = None, since: date | None = None
                  ) -> list[MeetingView]:
+        from lrt_domain.meetings import Meeting
+
         clause, params = where(matching("table_code = ?", table),
                                matching("day >= ?", since and since.isoformat()))
         rows = [r for r in self.model.query(
@@ -370,6 +465,9 @@ class Views:
     @reads(View.MEETINGS)
     def meeting(self, key: str, now: datetime | None = None) -> MeetingView:
         """The meeting; with `now`, when its documents were due and which were late."""
+        from . import planning
+        from lrt_domain.meetings import Meeting
+
         m: Meeting = self._get(Meeting, key)
         self.require(View.MEETINGS, f"meeting {key}", meeting=key)
         view = self._meeting(m, self._documents({key: m}).get(key, []))
@@ -386,6 +484,8 @@ class Views:
         return documents_of(self.model, meetings)
 
     def _meeting(self, m: Meeting, docs: list[Document]) -> MeetingView:
+        from lrt_domain.meetings import Presence
+
         return {"key": m.key, "table": m.table, "starts_at": when(m.starts_at),
                 "place": m.place, "status": m.status.value, "reschedules": m.reschedules,
                 "agenda": [{"number": i.number, "title": i.title} for i in m.agenda],
@@ -397,6 +497,8 @@ class Views:
 
     @reads(View.DOCUMENTS)
     def document(self, key: str) -> DocumentView:
+        from lrt_domain.documents import Document
+
         d: Document = self._get(Document, key)
         self._subject_rule(d)
         said = round_comments(self.model, [d])[d.key]
@@ -416,6 +518,9 @@ class Views:
 
     @reads(View.MEMBERS)
     def members(self, table: str, on: date) -> list[MemberRow]:
+        from lrt_domain.directory import Person
+        from lrt_domain.tables import Table
+
         t: Table = self._get(Table, table)
         self.require(View.MEMBERS, f"the members of table {table}", table=table)
         persons = {p.key: p for p in self.model.states(
@@ -429,6 +534,8 @@ class Views:
 
     @reads(View.DIRECTORY)
     def table(self, key: str) -> TableRow:
+        from lrt_domain.tables import Table
+
         self.require(View.DIRECTORY, "the directory")
         return self._table_row(self._get(Table, key))
 
@@ -440,15 +547,17 @@ class Views:
 
     @reads(View.DIRECTORY)
     def tables(self) -> list[TableRow]:
+        from lrt_domain.tables import Table
+
         self.require(View.DIRECTORY, "the directory")
-        states = self.model.states(Table)
-        for t in states:  # each read once: the read rules asked next about them use these
-            self._states[Table, t.key] = t
-        return [self._table_row(t) for t in states]
+        return [self._table_row(t) for t in self.model.states(Table)]
 
     @reads(View.DIRECTORY, View.ADDRESSES)
     def organisations(self) -> list[OrganisationRow]:
         """With `email` (the functional address) for readers of addresses only."""
+        from .shapes import OrganisationRow
+        from lrt_domain.directory import Organisation
+
         self.require(View.DIRECTORY, "the directory")
         addresses = self.may(View.ADDRESSES)
         rows: list[OrganisationRow] = []
@@ -462,6 +571,9 @@ class Views:
     @reads(View.PEOPLE, View.ADDRESSES)
     def persons(self) -> list[PersonRow]:
         """With `email` and `mail_off` (the kinds opted out of) for readers of addresses."""
+        from .shapes import PersonRow
+        from lrt_domain.directory import Person
+
         self.require(View.PEOPLE, "the persons of the directory")
         addresses = self.may(View.ADDRESSES)
         rows: list[PersonRow] = []
@@ -492,11 +604,13 @@ class Views:
             if r["table"] not in visible:
                 visible[r["table"]] = self.may(View.OUTBOX, table=r["table"])
             if visible[r["table"]]:
-                out.append(cast(OutboxRow, r))
+                out.append(cast("OutboxRow", r))
         return out
 
     @reads(View.PEOPLE)
     def users(self) -> list[UserRow]:
+        from lrt_domain.directory import User
+
         self.require(View.PEOPLE, "the users of the directory")
         return [{"user": u.key, "role": u.role.value, "organisation": u.organisation,
                  "person": u.person, "active": u.active} for u in self.model.states(User)]
@@ -506,23 +620,32 @@ class Views:
     @reads(View.DEADLINES)
     def due_soon(self, now: datetime, within: timedelta, *, table: str | None = None
                  ) -> list[DueRow]:
+        from . import planning
+
         register = self.actions(local_date(now), table=table)
         return [r for r in planning.due_soon(self, now, within, register, table=table)
                 if self.visible(View.DEADLINES, r["subject"])]
 
     @reads(View.REPORTS)
     def punctuality(self, table: str, year: int, now: datetime) -> Punctuality:
+        from . import planning
+        from lrt_domain.tables import Table
+
         self._get(Table, table)
         self.require(View.REPORTS, f"the reports of table {table}", table=table)
         return planning.punctuality(self, table, year, now)
 
     @reads(View.DIRECTORY)
     def table_overview(self, key: str, now: datetime) -> TableOverview:
+        from . import planning
+
         return planning.table_overview(self, key, now, self.table(key))
 
     @reads(View.CALENDAR)
     def calendar_entries(self, now: datetime, *, table: str | None = None,
                          person: str | None = None) -> CalendarEntries:
+        from . import planning
+
         register = self.actions(local_date(now), table=table, include_closed=True)
         entries = planning.calendar_entries(self, now, register, table=table, person=person)
         # each entry by the state of its meeting's minutes
@@ -532,7 +655,7 @@ class Views:
         return entries
 
     @reads(View.REDACTIONS)
-    def redactions(self, actor: Actor, key: str) -> list[Any]:
+    def redactions(self, actor: Acting, key: str) -> list[Any]:
         """The Woo redactions of the minutes (`lrt_domain.publication.redactions`): for the
         table's secretariat and chair, and auditors."""
         from .woo_states import woo_states_from
@@ -543,7 +666,7 @@ class Views:
         return states.redactions()
 
     @reads(View.REDACTIONS)
-    def woo_states(self, actor: Actor, key: str) -> WooStates:
+    def woo_states(self, actor: Acting, key: str) -> WooStates:
         """What the Woo redactions of the minutes are decided on (`lrt minutes redactions
         --suggest` looks for names in it): for who reads the redactions."""
         from .woo_states import woo_states_from
@@ -554,26 +677,42 @@ class Views:
         return states
 
     @reads(View.MINUTES)
-    def minutes_document(self, actor: Actor, key: str) -> MinutesDocument:
+    def minutes_document(self, actor: Acting, key: str) -> MinutesDocument:
+        from . import planning
+
         return planning.minutes_document(self, self.minutes(actor, key), key)
 
     @reads(View.DOCUMENTS)
     def document_due(self, key: str, now: datetime) -> DocumentTiming:
+        from . import planning
+        from lrt_domain.documents import Document
+
         self._subject_rule(self._get(Document, key))
         return planning.document_due(self, key, now)
 
     @reads(View.MEETINGS)
     def meeting_documents_due(self, key: str, now: datetime) -> MeetingDocumentsDue:
+        from . import planning
+
         self.require(View.MEETINGS, f"meeting {key}", meeting=key)
         return planning.meeting_documents_due(self, key, now)
 
     # --- history -------------------------------------------------------------------
 
     @reads(View.HISTORY, View.HISTORY_WOO, View.HISTORY_TABLE, View.HISTORY_DIRECTORY)
-    def history(self, actor: Actor, key: str) -> list[HistoryRow]:
+    def history(self, actor: Acting, key: str) -> list[HistoryRow]:
         """Every event of one object (`projections.history`), by the object's read rule; the
         Woo events (redactions name what they hide, and why) only for who reads those."""
-        rows = history(self.app, key, until=self.moment)  # an unknown id: not found
+        from .history import history
+        from lrt_domain.actions import Action
+        from lrt_domain.comments import Comment
+        from lrt_domain.documents import Document
+        from lrt_domain.meetings import Meeting
+        from lrt_domain.minutes import Minutes
+        from lrt_domain.proposals import Proposal
+        from lrt_domain.tables import Table
+
+        rows = history(self._application(), key, until=self.moment)  # unknown: not found
         document = self.model.state(Document, key)
         action = self.model.state(Action, key)
         proposal = self.model.state(Proposal, key)

@@ -37,7 +37,8 @@ def export_parliament(session: Session, table_code: str, start: date, end: date,
     from lrt_domain.tables import Table
     from projections.verify import folded_views
 
-    app, actor = session.app, session.actor()
+    app = session.app
+    actor = app.actor(session.user)  # the write side's (the export folds the log)
     # refused before the fold: the period, the table and the permission, as of now
     check(actor, app.get(Table, table_code) if app.exists(Table, table_code) else None,
           table_code, start, end)

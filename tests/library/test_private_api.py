@@ -19,7 +19,7 @@ from lrt_app.application import Lrt
 from lrt_app.chain import ChainedSQLiteApplicationRecorder
 from lrt_app.chain_postgres import ChainedPostgresApplicationRecorder
 from lrt_app.clock import SettableClock
-from lrt_app.sqlite_store import DurableSQLiteConnectionPool
+from lrt_app.sqlite_pool import DurableSQLiteConnectionPool
 from projections.catch_up import open_read_model
 from projections.postgres_read_model import PostgresReadModel
 from projections.read_model import SQLiteReadModel
