@@ -9,15 +9,17 @@ command is then decided again on the fresh state, so no update is ever lost.
 from __future__ import annotations
 
 import random
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID, uuid4
 
-from eventsourcing.application import AggregateNotFoundError, Application, LRUCache
-from eventsourcing.persistence import IntegrityError, Transcoder
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, Recording, Transcoder
 
 from lrt_domain import permissions
 from lrt_domain.actions import Action
@@ -40,6 +42,7 @@ from lrt_domain.tables import ApprovalProcedure, Table, TableKind
 
 from .chain import Guard, InTransaction
 from .clock import Clock, default_clock
+from .kept import KeptStates
 from .persistence import JSONTranscoder, PydanticMapper
 
 if TYPE_CHECKING:
@@ -80,7 +83,10 @@ class Lrt(Application[UUID]):
     def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None):
         super().__init__(env)
         self.clock: Clock = clock or default_clock(self)  # PostgreSQL: the server's
-        self._states: LRUCache[UUID, Aggregate] = LRUCache(maxsize=STATES_KEPT)
+        # the latest states this application read or saved, and how far in the log they
+        # are up to date (`deciding`, lrt_app.kept)
+        self._kept = KeptStates(STATES_KEPT)
+        self._scope = threading.local()  # per thread: inside `deciding`, caught up or not
         self._registered: dict[str, tuple[int, list[DomainEvent]]] = {}
 
     def construct_transcoder(self) -> Transcoder:
@@ -156,11 +162,48 @@ class Lrt(Application[UUID]):
 
     # --- plumbing -----------------------------------------------------------------
 
+    @contextmanager
+    def deciding(self) -> Iterator[None]:
+        """A command's reads (one attempt's): the first `get` inside brings every state this
+        application keeps up to date with one read of the log (the notifications after the
+        position they were up to date with: others' activity since, not history), and every
+        `get` inside answers from them; a state not kept is read from its stream (and kept).
+        A save still refuses a decision on a stale state, and a retry catches up again
+        (`_run_recorded`). Inside an outer `deciding`: that one's reads."""
+        scope = self._scope
+        if getattr(scope, "active", False):
+            yield
+            return
+        scope.active, scope.caught_up = True, False
+        try:
+            yield
+        finally:
+            scope.active = False
+
+    def _catch_up_kept(self) -> int:
+        """The kept states brought up to date: one read (`KeptStates.catch_up`)."""
+        recorder = self.recorder
+        return self._kept.catch_up(
+            lambda after, limit: recorder.select_notifications(
+                start=after, limit=limit, inclusive_of_start=False),
+            self.mapper.to_domain_event, lambda: recorder.max_notification_id() or 0)
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """The library's save; then the saved events are folded into the states they were
+        decided on (committed: the store held those states' versions), so the next command
+        reads neither them nor the log they were written to."""
+        recordings: list[Recording[UUID]] = super().save(*objs, **kwargs)
+        self._kept.saved([o for o in objs if isinstance(o, DomainEvent)],
+                         [r.notification.id for r in recordings])
+        return recordings
+
     def get(self, cls: type[T], key: str, *, version: int | None = None) -> T:
-        """The aggregate's state: at `version`, else its latest. The latest is brought up to
-        date from the state this application read before (states are immutable), with the
-        aggregate's own newer events, so a long-running process does not replay a stream
-        on every command. A save still refuses a decision on a stale state."""
+        """The aggregate's state: at `version`, else its latest. Inside `deciding`, the
+        latest is the kept state brought up to date with the command's one read of the log
+        (or, not kept, read from its stream). Outside, it is brought up to date from the
+        state this application read before (states are immutable) with the aggregate's own
+        newer events, so a long-running process does not replay a stream on every command.
+        A save still refuses a decision on a stale state."""
         aggregate_id = _id_for(cls, key)
         if version is not None:
             try:
@@ -171,21 +214,31 @@ class Lrt(Application[UUID]):
             except AggregateNotFoundError:
                 raise NotFound(f"{cls.KIND}: no {cls.KIND} {key!r}", code="not_found",
                                field=cls.KIND, key=key) from None
-        try:
-            known = cast("T | None", self._states.get(aggregate_id))
-        except KeyError:
+        scope = self._scope
+        if getattr(scope, "active", False):
+            if not scope.caught_up:
+                self._catch_up_kept()
+                scope.caught_up = True
+            kept = cast("T | None", self._kept.get(aggregate_id))
+            if kept is not None:
+                return kept
             known = None
+        else:
+            known = cast("T | None", self._kept.get(aggregate_id))
         state = project(known, self.events.get(aggregate_id,  # type: ignore[arg-type]
                                                gt=known.version if known else None))
         if state is None:
             raise NotFound(f"{cls.KIND}: no {cls.KIND} {key!r}", code="not_found",
                            field=cls.KIND, key=key)
         if state is not known:
-            self._states.put(aggregate_id, state)
+            self._kept.put(aggregate_id, state)
         return state
 
     def exists(self, cls: type[Aggregate], key: str) -> bool:
-        return bool(list(self.events.get(_id_for(cls, key), limit=1)))
+        aggregate_id = _id_for(cls, key)
+        if aggregate_id in self._kept:  # a stream, once begun, never ends
+            return True
+        return bool(list(self.events.get(aggregate_id, limit=1)))
 
     def events_of(self, aggregate_id: UUID) -> list[DomainEvent]:
         return list(self.events.get(aggregate_id))  # type: ignore[arg-type]
@@ -236,9 +289,12 @@ class Lrt(Application[UUID]):
                       retry: bool = True, guard: Callable[[], Guard | None] | None = None
                       ) -> tuple[list[E], list[Any]]:
         """`_run`, also giving the recordings (the events' positions in the log)."""
-        ctx = Context(actor=self.actor(login), now=self.clock.now())
+        ctx: Context | None = None
         for attempt in range(RETRIES if retry else 1):
-            decided = decide(ctx)
+            with self.deciding():  # each attempt on the states as they are now
+                if ctx is None:
+                    ctx = Context(actor=self.actor(login), now=self.clock.now())
+                decided = decide(ctx)
             events = decided if isinstance(decided, list) else [decided]
             if not events:
                 return events, []  # nothing decided: nothing to save
@@ -724,9 +780,10 @@ class Lrt(Application[UUID]):
         for attempt in range(RETRIES):
             after = self.recorder.max_notification_id() or 0  # before the time is read
             ctx = Context(actor=actor, now=self.clock.now())
-            target: Commentable = self.get(cls, key)
-            self._manager(ctx, target.table, "close comment rounds")
-            closed = target.close_round(ctx)
+            with self.deciding():
+                target: Commentable = self.get(cls, key)
+                self._manager(ctx, target.table, "close comment rounds")
+                closed = target.close_round(ctx)
             try:
                 self.save(closed, guard=self._no_comment_after(
                     target.key, closed.number, after, closed.closed_at))
@@ -785,28 +842,17 @@ class Lrt(Application[UUID]):
                 person=person, text=text,
                 received_at=received_at if permissions.manages(ctx.actor, table) else None)
 
-        counted: list[int] = []
-
-        def unchanged() -> Guard:
-            subject = read[0]
-            lo, hi = round_range(subject.key, subject.current_round.number
-                                 if subject.current_round else 0)
-
-            def check(tx: InTransaction) -> None:
-                self._unchanged(subject)(tx)
-                # its number, counted under the write lock: the round's comments so far
-                counted[:] = [tx.streams_begun(lo, hi)]
-
-            return check
-
-        events, _ = self._run_recorded(login, decide, guard=unchanged)
+        events, recordings = self._run_recorded(
+            login, decide, guard=lambda: self._unchanged(read[0]))
         event = events[0]
         embedded = len(read[0].rounds[event.round - 1].comments)
-        if not counted:  # a writer that stores later (the benchmark's generator): all
-            lo, hi = round_range(event.subject, event.round)
-            counted[:] = [self.recorder.count_first_events(  # type: ignore[attr-defined]
-                lo, hi, upto=None)]
-        return embedded + counted[0]
+        # Its number: the round's comments up to its own position in the log (positions
+        # follow commit order), counted after the commit, outside the store's write lock.
+        # (A writer that stores later, the benchmark's generator, gives no position: all.)
+        lo, hi = round_range(event.subject, event.round)
+        counted: int = self.recorder.count_first_events(  # type: ignore[attr-defined]
+            lo, hi, upto=recordings[0].notification.id if recordings else None)
+        return embedded + counted
 
     def new_token(self) -> str:
         """What makes the key of a new comment (or proposal) unique: random."""
@@ -815,8 +861,8 @@ class Lrt(Application[UUID]):
     def _unchanged(self, state: Aggregate) -> Guard:
         """Refuses the write if `state`'s aggregate has events after the version read."""
         def check(tx: InTransaction) -> None:
-            if tx.version(state.id) != state.version:
-                raise IntegrityError(f"{state.KIND} {state.key} changed meanwhile")
+            tx.require_version(state.id, state.version,
+                               f"{state.KIND} {state.key} changed meanwhile")
 
         return check
 

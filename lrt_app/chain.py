@@ -36,7 +36,7 @@ from datetime import datetime, timezone
 from typing import Any, Protocol
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.sqlite import (
     SQLiteApplicationRecorder,
     SQLiteCursor,
@@ -151,6 +151,13 @@ class InTransaction(Protocol):
     def version(self, originator_id: UUID) -> int:
         """The stream's last version (0: none)."""
 
+    def require_version(self, originator_id: UUID, version: int, why: str) -> None:
+        """Refuse the write (the library's IntegrityError, saying `why`) unless the stream's
+        last version is `version` (0: none). Where the store allows, the check goes with
+        the insert, without a round trip of its own (PostgreSQL: checked by the database
+        in the insert's pipeline, `lrt_app.chain_postgres`); so nothing follows from it
+        in the guard: it may refuse only when the transaction ends."""
+
     def first_events(self, lo: UUID, hi: UUID, *, after: int = 0
                      ) -> list[tuple[int, StoredEvent]]:
         """The first events of the streams whose ids lie from `lo` to `hi`, recorded after
@@ -182,6 +189,10 @@ class _SQLiteReads:
                        "WHERE originator_id = ?", (originator_id.hex,))
         row = self.c.fetchone()
         return int(row[0]) if row and row[0] is not None else 0
+
+    def require_version(self, originator_id: UUID, version: int, why: str) -> None:
+        if self.version(originator_id) != version:
+            raise IntegrityError(why)
 
     def first_events(self, lo: UUID, hi: UUID, *, after: int = 0, upto: int | None = None
                      ) -> list[tuple[int, StoredEvent]]:

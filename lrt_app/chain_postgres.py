@@ -411,6 +411,19 @@ class _PostgresReads:
         row = self.curs.fetchone()
         return int(row["v"]) if row and row["v"] is not None else 0
 
+    def require_version(self, originator_id: UUID, version: int, why: str) -> None:
+        """Queued in the transaction's pipeline, before the insert (the table lock is held):
+        the database raises an integrity violation (SQLSTATE 23000, the library's
+        IntegrityError) when the stream is at another version, and the insert, sent with
+        it, never runs. No round trip of its own: the refusal comes with the insert's."""
+        r = self.recorder
+        self.curs.execute(SQL(
+            "DO $lrt$ BEGIN IF (SELECT COALESCE(MAX(originator_version), 0) FROM {} "
+            "WHERE originator_id = {}) <> {} THEN RAISE EXCEPTION USING ERRCODE = '23000', "
+            "MESSAGE = {}; END IF; END $lrt$").format(
+                r._events, Literal(r._id(originator_id)), Literal(int(version)),
+                Literal(why)))
+
     def first_events(self, lo: UUID, hi: UUID, *, after: int = 0, upto: int | None = None
                      ) -> list[tuple[int, StoredEvent]]:
         r = self.recorder

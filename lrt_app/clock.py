@@ -24,7 +24,9 @@ class DatabaseClock:
         self.datastore = datastore
 
     def now(self) -> datetime:
-        with self.datastore.transaction(commit=False) as c:
+        # one statement on the pool's autocommit connection: one round trip (a transaction
+        # around it would add a BEGIN and a ROLLBACK, each a round trip of its own)
+        with self.datastore.get_connection() as conn, conn.cursor() as c:
             c.execute("SELECT clock_timestamp() AS now")
             row = c.fetchone()
         return row["now"].astimezone(timezone.utc)  # type: ignore[no-any-return]
