@@ -16,7 +16,7 @@ from .read_model import ReadModel, SQLiteReadModel
 BATCH = 500
 # A rebuild (and a fold, `projections.verify`) reads and applies this many events at a
 # time: a few statements per batch (`ReadModel.apply`), so larger batches cost less.
-BULK = 5000
+BULK = 20000
 MAX_COLLISIONS = 100
 # PostgreSQL: how long a login that may not write the views (a writer, an auditor) waits for
 # 'lrt projections follow' to apply what was recorded before its query
