@@ -126,4 +126,5 @@ def bring_up_to_date(app: Lrt, model: ReadModel, *, wait: float = FOLLOWER_WAIT)
 def rebuild(app: Lrt, model: ReadModel, *,
             progress: Callable[[int], None] | None = None) -> int:
     model.reset(app.name)
-    return catch_up(app, model, batch=BULK, progress=progress)
+    with model.bulk_writes():
+        return catch_up(app, model, batch=BULK, progress=progress)

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -463,6 +464,12 @@ class ReadModel:
         """Whether this login may bring the views up to date (an auditor's may not)."""
         return True
 
+    @contextmanager
+    def bulk_writes(self) -> Iterator[None]:
+        """Around a rebuild: whatever lets the store take many large batches at less cost
+        (SQLite: see there). The views written are the same."""
+        yield
+
     def outdated(self) -> bool:
         """Whether the read model was built by a version of lrt that kept less (no
         versions, say): it must then be rebuilt before it can answer."""
@@ -505,6 +512,13 @@ class ReadModel:
 
 
 class SQLiteReadModel(ReadModel, SQLiteTrackingRecorder):
+    # The WAL is copied into the main file by this process's commits only once the rebuild
+    # is done (`bulk_writes`), not at each batch's commit: a page the next batch changes
+    # again (an index, a history table) is then copied once. At 100k events: 292 MB
+    # written instead of 419 MB. Each commit still waits for the disk (synchronous FULL).
+    AUTOCHECKPOINT = 1000  # pages: SQLite's default, which lrt keeps otherwise
+    bulk = False
+
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *self.create_statements()]
 
@@ -513,3 +527,18 @@ class SQLiteReadModel(ReadModel, SQLiteTrackingRecorder):
         # other writer can move the position between our read of it and our commit.
         c.execute("UPDATE tracking SET notification_id = notification_id "
                   "WHERE application_name = ?", (application_name,))
+        # on whichever connection of the pool writes this batch
+        c.execute(f"PRAGMA wal_autocheckpoint={0 if self.bulk else self.AUTOCHECKPOINT}")
+
+    @contextmanager
+    def bulk_writes(self) -> Iterator[None]:
+        self.bulk = True
+        try:
+            yield
+        finally:
+            self.bulk = False
+            # the next commit copies the WAL into the main file (closing the store does too:
+            # lrt_app.sqlite_store.checkpoint); a pooled connection this misses is set back
+            # by the next catch-up that writes on it (`_lock`)
+            with self.datastore.transaction(commit=False) as c:
+                c.execute(f"PRAGMA wal_autocheckpoint={self.AUTOCHECKPOINT}")

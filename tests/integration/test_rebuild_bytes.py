@@ -114,3 +114,32 @@ def test_a_fold_leaves_the_states_it_passed_as_they_were(
     for number, (kept, text) in enumerate(states, start=1):
         assert kept.version == number
         assert kept.model_dump_json() == text
+
+
+def autocheckpoint(c: Any) -> int:
+    c.execute("PRAGMA wal_autocheckpoint")
+    return int(c.fetchone()[0])
+
+
+def test_a_rebuild_leaves_the_store_checkpointing_as_before(
+        demo_store: tuple[Path, Tables]) -> None:
+    """During a rebuild the WAL is not copied into the file at each batch; afterwards the
+    store's connections copy it as SQLite does by default, and the views are the same."""
+    path, incremental = demo_store
+    app = build(str(path))
+    try:
+        model = catching.open_read_model(app)
+        seen = []
+        with model.bulk_writes():
+            with model.datastore.transaction(commit=False) as c:
+                seen.append(autocheckpoint(c))
+            model.reset(app.name)
+            catching.catch_up(app, model, batch=catching.BULK)
+            with model.datastore.transaction(commit=False) as c:
+                seen.append(autocheckpoint(c))
+        with model.datastore.transaction(commit=False) as c:
+            seen.append(autocheckpoint(c))
+    finally:
+        app.close()
+    assert seen == [1000, 0, 1000]
+    assert tables(path) == incremental
