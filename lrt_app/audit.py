@@ -31,13 +31,12 @@ encrypted store verified without its key: the chain is checked, the rules cannot
 
 from __future__ import annotations
 
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import LRUCache
 from eventsourcing.persistence import StoredEvent
 
 from lrt_domain import conformance
@@ -280,6 +279,19 @@ def verify(recorder: Any, *, against: str | None = None, against_length: int | N
 STATES_KEPT = 2000  # aggregates' states the replay keeps; older ones are folded again
 
 
+def _indexed() -> frozenset[type]:
+    """The events `Replay._index` learns from (each class and its subclasses)."""
+    import lrt_domain.catalogue  # noqa: F401  (every event class, so every topic is known)
+    from lrt_domain.base import EVENT_TYPES
+    from lrt_domain.directory import Organisation, User
+    from lrt_domain.proposals import Proposal
+    from lrt_domain.tables import Table
+
+    kinds = (Proposal.Proposed, Organisation.Registered, User.Registered,
+             Table.MemberJoined, Table.ChairAppointed)
+    return frozenset(cls for cls in EVENT_TYPES.values() if issubclass(cls, kinds))
+
+
 class Replay:
     """The events, decoded in recorded order, through the domain's rules
     (`lrt_domain.conformance`). It keeps each aggregate's version so far (an int per
@@ -292,7 +304,10 @@ class Replay:
         if hasattr(app.recorder, "guarded"):
             app.recorder.guarded = False
         self.versions: dict[UUID, int] = {}
-        self.states: LRUCache[UUID, Aggregate] = LRUCache(maxsize=keep)
+        # the most recently used last (an OrderedDict: the library's LRUCache, with its
+        # lock and linked list, was a tenth of the replay)
+        self.states: OrderedDict[UUID, Aggregate] = OrderedDict()
+        self.keep = keep
         # what the scope of registration asks (`conformance.World`), kept as the log goes
         self._host: str | None = None
         self._secretariats: set[str] = set()
@@ -300,6 +315,7 @@ class Replay:
         self._codes: dict[str, str] = {}  # organisation codes, casefolded
         self._proposals: dict[str, list[str]] = {}  # per minutes, in log order
         self.why_not = skip or _why_not(app)  # not None: the rules are not checked
+        self._indexed = _indexed()
 
     # conformance.World
     def state(self, cls: type[Any], key: str) -> Any:
@@ -338,6 +354,8 @@ class Replay:
         return list(self._proposals.get(meeting, ()))
 
     def _index(self, event: DomainEvent, state: Any) -> None:
+        if type(event) not in self._indexed:  # most events: a lookup, not five imports
+            return
         from lrt_domain.base import Role
         from lrt_domain.directory import Organisation, User
         from lrt_domain.proposals import Proposal
@@ -361,46 +379,56 @@ class Replay:
         version = self.versions.get(aggregate_id)
         if version is None:
             return None
-        try:
-            known: Aggregate | None = self.states.get(aggregate_id)
-        except KeyError:
-            known = None
+        known = self.states.get(aggregate_id)
         if known is None or known.version != version:
             known = self.app.repository.get(aggregate_id, version=version,
                                             projector_func=project)  # type: ignore[arg-type]
-            self.states.put(aggregate_id, known)
+            self._keep(aggregate_id, known)
+        else:
+            self.states.move_to_end(aggregate_id)
         return known
 
+    def _keep(self, aggregate_id: UUID, state: Aggregate) -> None:
+        self.states[aggregate_id] = state
+        self.states.move_to_end(aggregate_id)
+        if len(self.states) > self.keep:
+            self.states.popitem(last=False)
+
     def check(self, position: int, raw: RawEvent) -> Break | None:
-        where = f"event {_name(raw.originator_id, raw.originator_version)}"
+        def where() -> str:  # named only when something is wrong
+            return f"event {_name(raw.originator_id, raw.originator_version)} ({raw.topic})"
+
         try:
-            event: DomainEvent = self.app.mapper.to_domain_event(StoredEvent(
+            # the quick decoder: the same event, validated as the stored JSON is parsed
+            # (tests/integration/test_quick_decoding.py); what it cannot read, the full path
+            # reads and names
+            event: DomainEvent = self.app.mapper.to_domain_event_quickly(StoredEvent(
                 originator_id=UUID(raw.originator_id),
                 originator_version=raw.originator_version, topic=raw.topic,
                 state=raw.state))
         except Exception as e:  # noqa: BLE001  (anything the row does to the mapper)
-            return Break(position, "malformed", f"{where} ({raw.topic}) does not decode: "
+            return Break(position, "malformed", f"{where()} does not decode: "
                                                 f"{_first_line(e)}")
         if raw.inserted_by is not None:  # PostgreSQL's stamps: who inserted it, and when
             from .chain_postgres import stamp_problem
 
             problem = stamp_problem(raw, event.actor, event.timestamp)
             if problem is not None:
-                return Break(position, "login", f"{where} ({raw.topic}): {problem}")
+                return Break(position, "login", f"{where()}: {problem}")
         state = self._state(event.originator_id)
         finding = conformance.check(event, state, self, position)
         if finding is not None:
             return Break(position, finding.problem, finding.detail)
         if isinstance(event, Minutes.Approved) and (bad := self._head_problem(
                 event.approval, position)):
-            return Break(position, "rule", f"{where} ({raw.topic}): {bad}")
+            return Break(position, "rule", f"{where()}: {bad}")
         try:
             new = event.mutate(state)
         except Exception as e:  # noqa: BLE001
-            return Break(position, "rule", f"{where} ({raw.topic}) does not apply to its "
+            return Break(position, "rule", f"{where()} does not apply to its "
                                             f"aggregate: {_first_line(e)}")
         self.versions[event.originator_id] = event.originator_version
-        self.states.put(event.originator_id, new)
+        self._keep(event.originator_id, new)
         self._index(event, new)
         return None
 

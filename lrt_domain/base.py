@@ -86,8 +86,22 @@ class DomainEvent(Model):
         raise NotImplementedError
 
     def mutate(self, state: A | None) -> A:
+        """The state after this event, with its version and modification time.
+
+        `apply` gives a new state of its own (`born` or `with_`, each a fresh object no one
+        else holds yet), so the bookkeeping is written into that object rather than copied
+        once more (half the copies of a fold: a rebuild, the audit's replay, a command's
+        state). A state given back unchanged (`apply` returned `state` itself, which its
+        holder may still use) is copied as before."""
         new: A = self.apply(state)
-        return new.model_copy(update={"version": self.originator_version, "modified_on": self.timestamp})
+        if new is state:
+            return new.model_copy(update={"version": self.originator_version,
+                                          "modified_on": self.timestamp})
+        fields = new.__dict__
+        fields["version"] = self.originator_version
+        fields["modified_on"] = self.timestamp
+        new.__pydantic_fields_set__.update(("version", "modified_on"))
+        return new
 
 
 class Aggregate(Model):

@@ -237,7 +237,7 @@ def test_the_replay_keeps_few_states(filled, store):  # noqa: F811
     verdicts (memory bounded by `keep`, not by the store)."""
     small = Replay(filled, keep=2)
     assert verify(filled.recorder, replay=small).ok
-    assert len(small.states.cache) <= 2
+    assert len(small.states) <= 2
     forged = User.register(ctx(filled, MEMBER, filled.clock.now()), "evil", Role.SECRETARIAT,
                            organisation="JenV", person=None)
     position = forge(store, filled, forged)
