@@ -473,7 +473,11 @@ class Batched:
             for event in events:
                 self.states[event.originator_id] = event.mutate(
                     self.states.get(event.originator_id))
-            self.pending.extend((e, to_stored(e)) for e in events)
+                stored = to_stored(event)
+                self.pending.append((event, stored))
+                if event.originator_version == 1:  # a stream begins: at this position
+                    self.firsts.setdefault(event.originator_id.bytes[:8], []).append(
+                        (self.flushed + len(self.pending), stored))
             if len(self.pending) >= self.every:
                 self.flush()
             return []
@@ -487,12 +491,49 @@ class Batched:
         setattr(app, "get", batched_get)
         setattr(app, "exists", lambda cls, key: _id_for(cls, key) in self.states)
         setattr(app, "save", batched_save)
-        setattr(app, "events_of", first(events_of))
+        def batched_events_of(aggregate_id: Any) -> Any:
+            # the store alone has them all unless some of its events are waiting
+            if any(e.originator_id == aggregate_id for e, _ in self.pending):
+                self.flush()
+            return events_of(aggregate_id)
+
+        def batched_select(*args: Any, **kwargs: Any) -> Any:
+            # (`Lrt._registrations`: a kind's first events; none waiting, none to write)
+            topics = kwargs.get("topics", args[3] if len(args) > 3 else ())
+            if not topics or any(s.topic in topics for _, s in self.pending):
+                self.flush()
+            return select(*args, **kwargs)
+
+        setattr(app, "events_of", batched_events_of)
         setattr(recorder, "chain_head", self.chain_head)
-        setattr(recorder, "select_notifications", first(select))
-        # the streams of a round or of a set of minutes (comments, proposals: issue 16)
-        setattr(recorder, "first_events", first(first_events))
-        setattr(recorder, "count_first_events", first(count_first))
+        setattr(recorder, "select_notifications", batched_select)
+        # The streams of a round or of a set of minutes (comments, proposals: issue 16):
+        # one range of ids, 8 bytes of prefix, answered from the streams begun so far (the
+        # store was empty); any other range from the store, after the batch is written.
+        self.firsts: dict[bytes, list[tuple[int, Any]]] = {}
+
+        def begun(lo: Any, hi: Any) -> list[tuple[int, Any]] | None:
+            prefix = lo.bytes[:8]
+            if hi.bytes[:8] != prefix or lo.bytes[8:] != bytes(8) \
+                    or hi.bytes[8:] != b"\xff" * 8:
+                return None
+            return self.firsts.get(prefix, [])
+
+        def batched_first_events(lo: Any, hi: Any, *, after: int = 0,
+                                 upto: int | None = None) -> list[tuple[int, Any]]:
+            found = begun(lo, hi)
+            if found is None:
+                return first(first_events)(lo, hi, after=after, upto=upto)
+            return [(n, e) for n, e in found if n > after and (upto is None or n <= upto)]
+
+        def batched_count_first(lo: Any, hi: Any, *, upto: int | None) -> int:
+            found = begun(lo, hi)
+            if found is None:
+                return int(first(count_first)(lo, hi, upto=upto))
+            return sum(1 for n, _ in found if upto is None or n <= upto)
+
+        setattr(recorder, "first_events", batched_first_events)
+        setattr(recorder, "count_first_events", batched_count_first)
 
     def chain_head(self) -> Any:
         """The head the chain will have once the pending events are stored (SQLite's
@@ -515,6 +556,8 @@ class Batched:
             self.chain_head()  # the head after them, before they leave `pending`
             pending, self.pending, self.hashed = self.pending, [], 0
             ids = self.app.recorder.insert_events([s for _, s in pending])
+            # the positions the streams begun were given (`firsts`) are the ones stored
+            assert list(ids or ()) == list(range(self.flushed + 1, self.flushed + len(pending) + 1))
             self.flushed += len(pending)
             if self.views is not None:
                 self.views.process(self.app.name, [
@@ -543,19 +586,24 @@ def _without_fsync(app: Any) -> None:
 
 
 def long_minutes(path: Path, events: int, seed: int) -> tuple[str, datetime, datetime]:
-    """A store with one minutes stream of about `events` events: round after round of
-    comments by every member, each round with an amendment accepted. Returns the meeting,
-    and the first and last record time of the stream (for as-of queries between)."""
+    """A store with one minutes and about `events` events of the minutes and its comment
+    rounds: round after round in which every member comments twice (each comment its own
+    stream, `Lrt.comment`) and one member proposes an amendment (its own stream,
+    `Lrt.propose_amendment`) that the secretariat accepts (an event of the minutes), all
+    through the command side as `lrt` runs it. The count is of the minutes' own events, its
+    comments and its proposals (`stream_ids`). Returns the meeting, and the first and last
+    record time of these events (for as-of queries between)."""
     from lrt_app.bootstrap import build
     from lrt_app.clock import SettableClock
-    from lrt_domain.minutes import Minutes
     from projections.catch_up import catch_up, open_read_model
 
     start = date(2020, 1, 6)
     clock = SettableClock(at(start - timedelta(days=60), 9))
-    # the views caught up once at the end (a million events: faster than on each save)
+    # the views caught up once at the end (faster than on each save)
     app = build(str(path), clock=clock, initialising=True, project_on_save=False)
     _without_fsync(app)
+    tokens = random.Random(f"tokens {seed}")  # a seed gives the same store
+    app.new_token = lambda: f"{tokens.getrandbits(128):032x}"  # type: ignore[method-assign]
     try:
         sim = Simulation(app, clock, seed, events)
         (table,) = sim.set_up(1, start)
@@ -567,14 +615,13 @@ def long_minutes(path: Path, events: int, seed: int) -> tuple[str, datetime, dat
             app.add_agenda_item(table.login, key, title)
         clock.set(starts + timedelta(hours=1))
         app.hold_meeting(table.login, key)
-        app.draft_minutes(table.login, key, sim.items(table, AGENDA[:5], actions=2))
+        clock.advance(hours=3)
+        app.close_meeting(table.login, key)
+        app.draft_minutes(table.login, key, sim.items(table, AGENDA[:5], actions=0))
         first = clock.now()
-        version = 1
-        while version < events:
-            clock.advance(days=1)
-            app.circulate_minutes(table.login, key, clock.now() + timedelta(hours=20))
-            version = _round_of_comments(app, sim, table, key, app.get(Minutes, key),
-                                         events - version - 1)
+        written = 1  # the draft
+        while written < events:
+            written += _round_of_comments(app, sim, table, key, events - written)
         last = clock.now()
         catch_up(app, open_read_model(app))
     finally:
@@ -582,33 +629,43 @@ def long_minutes(path: Path, events: int, seed: int) -> tuple[str, datetime, dat
     return key, first, last
 
 
-def _round_of_comments(app: Any, sim: Simulation, table: TableSim, key: str, minutes: Any,
+def _round_of_comments(app: Any, sim: Simulation, table: TableSim, key: str,
                        room: int) -> int:
-    """Every member comments twice, then an amendment is proposed and accepted: decided
-    by the domain on the folded state, saved by the application in one transaction (at
-    most `room` events). Returns the stream's version after it."""
-    from lrt_domain.base import Context, fold
-    from lrt_domain.meetings import Meeting
-    from lrt_domain.tables import Table
-
-    meeting, t = app.get(Meeting, minutes.meeting), app.get(Table, table.code)
-    actor = app.actor(table.login)
-    decided = []
+    """One round: the minutes circulated, every member's two comments, an amendment
+    proposed and accepted; at most `room` events. Returns how many were written."""
+    clock, r = app.clock, sim.rng
+    clock.advance(days=1)
+    app.circulate_minutes(table.login, key, clock.now() + timedelta(hours=20))
+    written = 1
     for member in table.members * 2:
-        app.clock.advance(minutes=20)
-        ctx = Context(actor=actor, now=app.clock.now())
-        decided.append(minutes.submit_comment(ctx, table=t, meeting=meeting,
-                                              person=member.person, text=sim.sentence()))
-        minutes = fold(minutes, decided[-1])
-    ctx = Context(actor=actor, now=app.clock.now())
-    org = sim.rng.choice(table.organisations)
-    decided.append(minutes.propose_amendment(ctx, organisation=org, item=1, point=None,
-                                             text=sim.sentence(org)))
-    minutes = fold(minutes, decided[-1])
-    decided.append(minutes.accept_amendment(ctx, decided[-1].amendment.number))
-    decided = decided[:max(room, 0)]
-    app.save(*decided)
-    return decided[-1].originator_version if decided else minutes.version
+        if written >= room:
+            return written
+        clock.advance(minutes=20)
+        app.comment(member.login, key, sim.sentence())
+        written += 1
+    if written + 2 > room:
+        return written
+    clock.advance(minutes=20)
+    number = app.propose_amendment(r.choice(table.members).login, key, item=1, point=None,
+                                   text=sim.sentence())
+    clock.advance(minutes=20)
+    app.accept_amendment(table.login, key, number)
+    return written + 2
+
+
+def stream_ids(db: Any, meeting: str) -> list[str]:
+    """The ids (hex) of the minutes of `meeting`, its comments and its amendment
+    proposals, from the read model of an open sqlite3 connection."""
+    from lrt_domain.minutes import Minutes
+    from lrt_domain.proposals import SEPARATOR
+
+    prefix = f"{meeting}{SEPARATOR}"
+    return [Minutes.id_for(meeting).hex,
+            *(sid for (sid,) in db.execute(
+                "SELECT source FROM view_comments WHERE subject = ?", (meeting,))),
+            *(sid for (sid,) in db.execute(
+                "SELECT id FROM view_state WHERE kind = 'amendment' AND key >= ? "
+                "AND key < ?", (prefix, prefix + "\uffff")))]
 
 
 def _context(app: Any, login: str) -> Any:

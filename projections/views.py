@@ -30,7 +30,8 @@ from lrt_domain.tables import Table
 from . import planning
 from .as_of import AsOfModel, position_at
 from .catch_up import bring_up_to_date, open_read_model
-from .common import (ModelSource, amendments_of, comment_texts, documents_of, matching,
+from .common import (ModelSource, amendments_of, comment_counts, comment_texts, documents_of,
+                     matching,
                      round_comments,
                      subject_of, text_of, title_of, when, where)
 from .history import history
@@ -165,7 +166,7 @@ class Views:
         table: Table = self._get(Table, m.table)
         self.require(View.MINUTES, f"the minutes of meeting {m.meeting}", meeting=m.meeting,
                      actor=actor)
-        said = round_comments(self.model, [m])[m.key]
+        said = comment_counts(self.model, m)
         return {
             "meeting": m.meeting, "table": m.table, "table_name": table.name,
             "starts_at": when(meeting.starts_at), "place": meeting.place,
@@ -179,7 +180,7 @@ class Views:
                             "status": a.status.value, "reason": a.reason,
                             "version": a.version} for a in amendments_of(self.model, m)],
             "comment_rounds": [{"number": r.number, "deadline": when(r.deadline),
-                                "comments": len(said.get(r.number, []))} for r in m.rounds],
+                                "comments": said.get(r.number, 0)} for r in m.rounds],
             "approval": None if m.approval is None else {
                 "at_meeting": m.approval.at_meeting,
                 "written_procedure": m.approval.at_meeting is None,
