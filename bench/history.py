@@ -376,10 +376,13 @@ def table_specs(tables: int) -> list[tuple[str, str, Any, str]]:
 
 def generate(path: Path, events: int, seed: int,
              progress: Callable[[int], None] = lambda n: None, *,
-             batched: bool = True) -> dict[str, Any]:
+             batched: bool = True, views_apart: bool | None = None) -> dict[str, Any]:
     """Write the history into a new store at `path`; catch its read model up.
     `batched=False`: each command stored in its own transaction as it is decided (the
-    same events, about ten times slower; `Batched`)."""
+    same events, about ten times slower; `Batched`). `views_apart`: the read model is
+    caught up by a second process as the batches are written (`ViewsApart`), else from
+    the events in memory by this one; None: apart if a core is free at the start (else
+    the second process only adds its own work: it decodes the events again)."""
     from lrt_app.bootstrap import build
     from lrt_app.clock import SettableClock
     from projections.catch_up import BULK, catch_up, open_read_model
@@ -402,23 +405,33 @@ def generate(path: Path, events: int, seed: int,
     # state were a fifth of the time at 200k events, more at a million.
     collecting = gc.isenabled()
     gc.disable()
+    apart: ViewsApart | None = None
     try:
         sim = Simulation(app, clock, seed, events)
         model = open_read_model(app)
         if batched:
             if model.outdated():
                 model.reset(app.name)
-            batch = Batched(app, views=model)
+            if views_apart is None:
+                views_apart = os.getloadavg()[0] < (os.cpu_count() or 1) - 1
+            if views_apart:
+                apart = ViewsApart(path)
+            batch = Batched(app, views=apart or model)
             sim.recorded = batch.recorded  # type: ignore[method-assign]
         sim.set_up(tables, start)
         sim.run(progress)
         if batched:
             batch.flush()
+        if apart is not None:
+            apart.close()
+            apart = None
         recorded = app.recorder.max_notification_id() or 0
         catch_up(app, model, batch=BULK)  # batched: nothing left
     finally:
         if collecting:
             gc.enable()
+        if apart is not None:
+            apart.close()
         app.close()
     return {"events": recorded, "steps": sim.steps, "tables": tables,
             "from": start.isoformat(), "until": clock.now().date().isoformat(),
@@ -475,9 +488,13 @@ class Batched:
                     self.states.get(event.originator_id))
                 stored = to_stored(event)
                 self.pending.append((event, stored))
+                self.waiting.add(event.originator_id)
                 if event.originator_version == 1:  # a stream begins: at this position
-                    self.firsts.setdefault(event.originator_id.bytes[:8], []).append(
-                        (self.flushed + len(self.pending), stored))
+                    begins = (self.flushed + len(self.pending), stored)
+                    self.firsts.setdefault(event.originator_id.bytes[:8], []).append(begins)
+                    self.by_topic.setdefault(stored.topic, []).append(begins)
+                else:
+                    self.later_topics.add(stored.topic)
             if len(self.pending) >= self.every:
                 self.flush()
             return []
@@ -491,18 +508,30 @@ class Batched:
         setattr(app, "get", batched_get)
         setattr(app, "exists", lambda cls, key: _id_for(cls, key) in self.states)
         setattr(app, "save", batched_save)
+
         def batched_events_of(aggregate_id: Any) -> Any:
             # the store alone has them all unless some of its events are waiting
-            if any(e.originator_id == aggregate_id for e, _ in self.pending):
+            if aggregate_id in self.waiting:
                 self.flush()
             return events_of(aggregate_id)
 
-        def batched_select(*args: Any, **kwargs: Any) -> Any:
-            # (`Lrt._registrations`: a kind's first events; none waiting, none to write)
-            topics = kwargs.get("topics", args[3] if len(args) > 3 else ())
-            if not topics or any(s.topic in topics for _, s in self.pending):
-                self.flush()
-            return select(*args, **kwargs)
+        def batched_select(start: int | None, limit: int, stop: int | None = None,
+                           topics: Any = (), *, inclusive_of_start: bool = True) -> Any:
+            # `Lrt._registrations`: the first events of one kind (`Table.Registered`, ...),
+            # which `by_topic` holds (the store has no index on topics: a scan of the whole
+            # log each time, hundreds of times for a million events)
+            if topics and not self.later_topics.intersection(topics):
+                from eventsourcing.persistence import Notification
+
+                lowest = (start or 0) + (0 if inclusive_of_start else 1)
+                found = sorted(((n, e) for topic in topics for n, e in
+                               self.by_topic.get(topic, []) if n >= lowest
+                                and (stop is None or n <= stop)), key=lambda f: f[0])[:limit]
+                return [Notification(id=n, originator_id=e.originator_id,
+                                     originator_version=e.originator_version,
+                                     topic=e.topic, state=e.state) for n, e in found]
+            self.flush()
+            return select(start, limit, stop, topics, inclusive_of_start=inclusive_of_start)
 
         setattr(app, "events_of", batched_events_of)
         setattr(recorder, "chain_head", self.chain_head)
@@ -511,6 +540,9 @@ class Batched:
         # one range of ids, 8 bytes of prefix, answered from the streams begun so far (the
         # store was empty); any other range from the store, after the batch is written.
         self.firsts: dict[bytes, list[tuple[int, Any]]] = {}
+        self.by_topic: dict[str, list[tuple[int, Any]]] = {}  # first events, by topic
+        self.later_topics: set[str] = set()  # topics of events that begin no stream
+        self.waiting: set[Any] = set()  # the aggregates with events in `pending`
 
         def begun(lo: Any, hi: Any) -> list[tuple[int, Any]] | None:
             prefix = lo.bytes[:8]
@@ -555,17 +587,75 @@ class Batched:
         if self.pending:
             self.chain_head()  # the head after them, before they leave `pending`
             pending, self.pending, self.hashed = self.pending, [], 0
+            self.waiting.clear()
             ids = self.app.recorder.insert_events([s for _, s in pending])
             # the positions the streams begun were given (`firsts`) are the ones stored
             assert list(ids or ()) == list(range(self.flushed + 1, self.flushed + len(pending) + 1))
             self.flushed += len(pending)
-            if self.views is not None:
+            if isinstance(self.views, ViewsApart):
+                self.views.written(self.flushed)
+            elif self.views is not None:
                 self.views.process(self.app.name, [
                     (e, n) for (e, _), n in zip(pending, ids, strict=True)])
 
     def recorded(self) -> int:
         """The events decided so far, stored or about to be."""
         return self.flushed + len(self.pending)
+
+
+class ViewsApart:
+    """The read model caught up by a second process while the generator decides the next
+    batch (issue 16, point 6: applying it was about a fifth of the generator's time):
+    told each time a batch is stored, it catches up from the log as any `lrt` process
+    does (`catch_up`), in its own transactions. `close` waits for it to finish."""
+
+    def __init__(self, path: Path):
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")  # no connection shared with this one
+        self.pipe, theirs = context.Pipe()
+        self.process = context.Process(target=_catch_up_apart, args=(str(path), theirs),
+                                       daemon=True)
+        self.process.start()
+        theirs.close()
+
+    def written(self, position: int) -> None:
+        self.pipe.send(position)
+
+    def close(self) -> None:
+        """Wait until the read model holds every event stored; refused if it failed."""
+        try:
+            self.pipe.send(None)
+        except OSError:
+            pass  # it ended already (failed): said below
+        self.process.join()
+        self.pipe.close()
+        if self.process.exitcode != 0:
+            raise RuntimeError(f"the read model's process failed ({self.process.exitcode})")
+
+
+def _catch_up_apart(path: str, pipe: Any) -> None:
+    """`ViewsApart`'s process: catch the read model up each time it is told, until told
+    to stop (None)."""
+    import gc
+
+    from lrt_app.bootstrap import build
+    from projections.catch_up import BULK, catch_up, open_read_model
+
+    gc.disable()  # as the generator: no cycles to speak of
+    app = build(path, project_on_save=False)
+    _without_fsync(app)
+    try:
+        model = open_read_model(app)
+        while True:
+            told = pipe.recv()
+            while told is not None and pipe.poll():  # several batches stored: one catch-up
+                told = pipe.recv()
+            catch_up(app, model, batch=BULK)
+            if told is None:
+                return
+    finally:
+        app.close()
 
 
 def _without_fsync(app: Any) -> None:
@@ -693,14 +783,15 @@ def cached_minutes(events: int, seed: int = 1) -> Path:
     return path
 
 
-def build(path: Path, events: int, seed: int) -> dict[str, Any]:
+def build(path: Path, events: int, seed: int, views_apart: bool | None = None
+          ) -> dict[str, Any]:
     """Generate into a file of this process, then move it into place: a store that exists
     is always complete."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(f".partial-{os.getpid()}")  # two generators never collide
     with click.progressbar(length=events, label=f"{events:,} events (seed {seed})",
                            file=sys.stderr) as bar:
-        stats = generate(partial, events, seed, bar.update)
+        stats = generate(partial, events, seed, bar.update, views_apart=views_apart)
     partial.rename(path)
     return stats
 
@@ -711,7 +802,11 @@ def build(path: Path, events: int, seed: int) -> dict[str, Any]:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="The store to write [default: bench/.stores/history-N-sSEED.sqlite].")
 @click.option("--force", is_flag=True, help="Generate again even if the store exists.")
-def main(events: int, seed: int, out: Path | None, force: bool) -> None:
+@click.option("--views-apart/--views-here", default=None,
+              help="The read model caught up by a second process, or by this one "
+                   "[default: apart if a core is free].")
+def main(events: int, seed: int, out: Path | None, force: bool,
+         views_apart: bool | None) -> None:
     """Generate a synthetic history of about EVENTS events through the command side."""
     import time
 
@@ -721,7 +816,7 @@ def main(events: int, seed: int, out: Path | None, force: bool) -> None:
         return
     out.unlink(missing_ok=True)
     began = time.perf_counter()
-    stats = build(out, events, seed)
+    stats = build(out, events, seed, views_apart)
     seconds = time.perf_counter() - began
     click.echo(f"{out}: {stats['events']:,} events in {seconds:.0f} s "
                f"({stats['events'] / seconds:,.0f}/s), {stats['steps']:,} steps, "
