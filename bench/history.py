@@ -18,13 +18,16 @@ always know the rules' outcome in advance, e.g. a member who left meanwhile). Th
 and size give the same store. The commands decide on the states the application's own
 events made and their events are stored 5,000 at a time (`Batched`: the same events, in
 the same order, as one transaction per command would store; tests/integration/
-test_bench_generator.py compares the two). At the end the read model is rebuilt in bulk,
-so that queries on the store start from a read model that is up to date. The generator's
+test_bench_generator.py compares the two). Each batch stored is applied to the read model
+(from the events in memory, or by a second process that catches up from the log:
+`ViewsApart`), so that queries on the store start from a read model that is up to date.
+The generator's
 commits do not wait for the disk (`_without_fsync`); what it stores is the same.
 
-`long_minutes` makes one minutes stream of many events (the as-of benchmark needs 10,000):
-to be quick, the domain decides each comment round's events on one folded state and the
-application's own `save` stores them, several events in one transaction.
+`long_minutes` makes one minutes with many events of its own, its comments and its
+amendment proposals (the as-of benchmark needs 10,000): round after round of comments,
+each in its own stream, and an amendment accepted, through the `Lrt` commands as `lrt`
+runs them, one transaction per command.
 """
 
 from __future__ import annotations
@@ -450,7 +453,10 @@ class Batched:
     hash-chain links, per `every` events instead of one per command and a few reads per
     command. The chain head is computed here, over the events stored and those waiting,
     with the chain's own `link_digest` on the very bytes that will be stored (an approval
-    asked for it: the batch was written first, every month of every table). Whatever
+    asked for it: the batch was written first, every month of every table). So are the
+    streams a round or a minutes' proposals began (`first_events`, counted for every
+    comment and proposal) and the first events of a kind (`Lrt._registrations`), from the
+    streams begun so far; a stream's events only when none of them is waiting. Whatever
     else reads the log itself writes the batch first, so it reads what a command-by-command
     run would read. With a read model (`views`), each batch is also applied to it, from
     the events in memory, in its own transaction once the batch is stored: the read model
