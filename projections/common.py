@@ -173,6 +173,17 @@ def round_comments(model: ModelSource, subjects: Iterable[Commentable]
     return out
 
 
+def comment_counts(model: ModelSource, subject: Commentable) -> dict[int, int]:
+    """How many comments each round of `subject` has, in either form (what
+    `round_comments` would list, counted by the database)."""
+    counts = {r.number: len(r.comments) for r in subject.rounds}
+    if subject.rounds:
+        for r in model.query("SELECT round, COUNT(*) AS n FROM view_comments "
+                             "WHERE subject = ? GROUP BY round", (subject.key,)):
+            counts[r["round"]] = counts.get(r["round"], 0) + r["n"]
+    return counts
+
+
 def comment_texts(model: ModelSource, said: Iterable[Said]) -> dict[str, str]:
     """The texts of the comments in their own streams, by key."""
     from lrt_domain.comments import Comment
@@ -194,20 +205,30 @@ def amendments_of(model: ModelSource, minutes: Minutes) -> list[Amendment]:
     issue 16), then those in their own streams in the order recorded, each with the
     decision on it if there is one."""
     from lrt_domain.minutes import Amendment
-    from lrt_domain.proposals import Proposal, SEPARATOR
+    from lrt_domain.proposals import Proposal, proposals_range
 
-    prefix = f"{minutes.key}{SEPARATOR}"
-    keys = [r["key"] for r in model.query(
-        "SELECT s.key FROM view_state s JOIN view_versions v ON v.id = s.id "
-        "AND v.version = 1 WHERE s.kind = ? AND s.key >= ? AND s.key < ? "
-        "ORDER BY v.position", (Proposal.KIND, prefix, prefix[:-1] + "0"))]
-    states = {p.key: p for p in model.states(Proposal, keys)} if keys else {}
+    # The proposals' streams, in the order recorded: one range of ids (`proposals_range`),
+    # read from the versions' (id, position) index alone.
+    lo, hi = proposals_range(minutes.key)
+    ids = [r["id"] for r in model.query(
+        "SELECT id, MIN(position) AS first FROM view_versions WHERE id >= ? AND id <= ? "
+        "GROUP BY id ORDER BY first", (lo.hex, hi.hex))]
     decided = {a.number: a for a in minutes.decided}
+    first = len(minutes.amendments) + 1
+    # a decided proposal's decision carries it: only the pending ones are read
+    pending = {sid for number, sid in enumerate(ids, start=first) if number not in decided}
+    states: dict[str, Proposal] = {}
+    if pending:
+        marks = ", ".join("?" * len(pending))  # few: the proposals not yet decided
+        keys = [r["key"] for r in model.query(
+            f"SELECT key FROM view_state WHERE id IN ({marks})", sorted(pending))]
+        states = {p.id.hex: p for p in model.states(Proposal, keys)}
     out = list(minutes.amendments)
-    for key in keys:
-        p = states[key]
-        number = len(out) + 1
-        out.append(decided.get(number) or Amendment(
-            number=number, organisation=p.organisation, item=p.item, point=p.point,
-            text=p.text))
+    for number, sid in enumerate(ids, start=first):
+        if number in decided:
+            out.append(decided[number])
+            continue
+        p = states[sid]
+        out.append(Amendment(number=number, organisation=p.organisation, item=p.item,
+                             point=p.point, text=p.text))
     return out

@@ -116,6 +116,9 @@ INDEXES = [
     "CREATE INDEX IF NOT EXISTS view_action_owners_org ON view_action_owners (organisation)",
     "CREATE INDEX IF NOT EXISTS view_mail_status ON view_mail (status, next_attempt)",
     "CREATE INDEX IF NOT EXISTS view_comments_round ON view_comments (subject, round)",
+    # a subject's comments per round as of a position (projections.as_of): this index alone
+    "CREATE INDEX IF NOT EXISTS hist_view_comments_round ON hist_view_comments "
+    "(subject, round, valid_from, valid_until)",
     "CREATE INDEX IF NOT EXISTS view_versions_id ON view_versions (id, position)",
     "CREATE INDEX IF NOT EXISTS view_versions_time ON view_versions (recorded_at, position)",
     "CREATE UNIQUE INDEX IF NOT EXISTS view_snapshots_id ON view_snapshots (id, version)",

@@ -24,9 +24,8 @@ from lrt_domain.errors import Forbidden, NotFound, RuleViolation
 from lrt_domain.read_rules import State, View
 from lrt_domain.roles import Acting, aggregate_id
 
-from .common import (ModelSource, amendments_of, comment_texts, documents_of, matching,
-                     round_comments,
-                     subject_of, text_of, title_of, when, where)
+from .common import (ModelSource, amendments_of, comment_counts, comment_texts, documents_of,
+                     matching, round_comments, subject_of, text_of, title_of, when, where)
 
 if TYPE_CHECKING:  # (at run time imported where used: see the module's note)
     from lrt_app.application import Lrt
@@ -229,7 +228,7 @@ class Views:
         table: Table = self._get(Table, m.table)
         self.require(View.MINUTES, f"the minutes of meeting {m.meeting}", meeting=m.meeting,
                      actor=actor)
-        said = round_comments(self.model, [m])[m.key]
+        said = comment_counts(self.model, m)
         return {
             "meeting": m.meeting, "table": m.table, "table_name": table.name,
             "starts_at": when(meeting.starts_at), "place": meeting.place,
@@ -243,7 +242,7 @@ class Views:
                             "status": a.status.value, "reason": a.reason,
                             "version": a.version} for a in amendments_of(self.model, m)],
             "comment_rounds": [{"number": r.number, "deadline": when(r.deadline),
-                                "comments": len(said.get(r.number, []))} for r in m.rounds],
+                                "comments": said.get(r.number, 0)} for r in m.rounds],
             "approval": None if m.approval is None else {
                 "at_meeting": m.approval.at_meeting,
                 "written_procedure": m.approval.at_meeting is None,
