@@ -415,14 +415,18 @@ class _PostgresReads:
         """Queued in the transaction's pipeline, before the insert (the table lock is held):
         the database raises an integrity violation (SQLSTATE 23000, the library's
         IntegrityError) when the stream is at another version, and the insert, sent with
-        it, never runs. No round trip of its own: the refusal comes with the insert's."""
+        it, never runs. It is synced at once (one round trip, with the table lock's):
+        a refusal that aborted the pipeline with the insert in it left psycopg believing
+        in a prepared insert the server never made ("prepared statement does not exist"
+        on the connection's next use)."""
         r = self.recorder
-        self.curs.execute(SQL(
-            "DO $lrt$ BEGIN IF (SELECT COALESCE(MAX(originator_version), 0) FROM {} "
-            "WHERE originator_id = {}) <> {} THEN RAISE EXCEPTION USING ERRCODE = '23000', "
-            "MESSAGE = {}; END IF; END $lrt$").format(
-                r._events, Literal(r._id(originator_id)), Literal(int(version)),
-                Literal(why)))
+        with self.curs.connection.pipeline():  # nested: its end syncs, and raises
+            self.curs.execute(SQL(
+                "DO $lrt$ BEGIN IF (SELECT COALESCE(MAX(originator_version), 0) FROM {} "
+                "WHERE originator_id = {}) <> {} THEN RAISE EXCEPTION USING "
+                "ERRCODE = '23000', MESSAGE = {}; END IF; END $lrt$").format(
+                    r._events, Literal(r._id(originator_id)), Literal(int(version)),
+                    Literal(why)))
 
     def first_events(self, lo: UUID, hi: UUID, *, after: int = 0, upto: int | None = None
                      ) -> list[tuple[int, StoredEvent]]:
