@@ -414,8 +414,8 @@ class _PostgresReads:
     def require_version(self, originator_id: UUID, version: int, why: str) -> None:
         """Queued in the transaction's pipeline, before the insert (the table lock is held):
         the database raises an integrity violation (SQLSTATE 23000, the library's
-        IntegrityError) when the stream is at another version, and the insert, sent with
-        it, never runs. It is synced at once (one round trip, with the table lock's):
+        IntegrityError) when the stream is at another version, and the insert is never
+        sent. It is synced at once (one round trip, with the table lock's):
         a refusal that aborted the pipeline with the insert in it left psycopg believing
         in a prepared insert the server never made ("prepared statement does not exist"
         on the connection's next use)."""
