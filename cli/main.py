@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 from typing import Any
 
@@ -197,9 +196,11 @@ class LrtGroup(LazyGroup):
             errors = sys.modules.get("lrt_domain.errors")
             if errors is not None and isinstance(e, errors.DomainError):
                 code = _fail(str(e).replace("\n", " "), 1)
-            # sqlite3: a --db file that is not a SQLite database, or cannot be read
+            # sqlite3: a --db file that is not a SQLite database, or cannot be read (as
+            # with the domain's errors: imported by whatever raised one)
             elif (type(e).__module__.startswith("eventsourcing")
-                  or isinstance(e, sqlite3.Error)):
+                  or ((sqlite3 := sys.modules.get("sqlite3")) is not None
+                      and isinstance(e, sqlite3.Error))):
                 code = _fail(f"store: {e}".replace("\n", " "), 1)
             else:
                 raise
