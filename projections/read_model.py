@@ -44,6 +44,8 @@ from lrt_domain.meetings import Meeting
 from lrt_domain.minutes import Minutes
 from lrt_domain.tables import Table
 
+from .reading import StateQueries
+
 A = TypeVar("A", bound=Aggregate)
 
 
@@ -230,7 +232,7 @@ class _History:
                 c.executemany(model.sql(f"INSERT INTO hist_{table} VALUES ({marks})"), new)
 
 
-class ReadModel:
+class ReadModel(StateQueries):
     """The views and their position, written in one transaction on either store.
 
     SQL is written once, with `?` placeholders; the PostgreSQL variant translates them."""
@@ -488,30 +490,6 @@ class ReadModel:
         with self.datastore.transaction(commit=False) as c:
             self._execute(c, sql, tuple(params))
             return [dict(row) for row in c.fetchall()]
-
-    def state(self, cls: type[A], key: str) -> A | None:
-        # by id, the aggregate's own (a key column edited to another's does not move it)
-        rows = self.query("SELECT id, version, state FROM view_state WHERE id = ? "
-                          "AND kind = ?", (cls.id_for(key).hex, cls.KIND))
-        return self.open_state(cls, rows[0]) if rows else None
-
-    def states(self, cls: type[A], keys: Iterable[str] | None = None) -> list[A]:
-        if keys is None:
-            rows = self.query("SELECT id, version, state FROM view_state WHERE kind = ? "
-                              "ORDER BY key", (cls.KIND,))
-        else:
-            keys = list(keys)
-            if not keys:
-                return []
-            marks = ", ".join("?" * len(keys))
-            # by id alone, the kind checked and the rows sorted here: with `kind = ?` or
-            # ORDER BY key in the query SQLite walks every state of the kind in the (kind,
-            # key) index, which grows with the history, rather than look up each id
-            rows = sorted((r for r in self.query(
-                f"SELECT id, kind, key, version, state FROM view_state WHERE id IN ({marks})",
-                [cls.id_for(k).hex for k in keys]) if r["kind"] == cls.KIND),
-                key=lambda r: str(r["key"]))
-        return [self.open_state(cls, r) for r in rows]
 
 
 class SQLiteReadModel(ReadModel, SQLiteTrackingRecorder):

@@ -6,7 +6,6 @@ by letting the second one act just before the first one saves what it decided.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -17,28 +16,7 @@ from lrt_domain.directory import Organisation
 from lrt_domain.errors import Conflict, RuleViolation
 from lrt_domain.minutes import Item, Minutes, MinutesStatus, Point
 
-from worlds.application import ADMIN, CHAIR, DEADLINE, MEMBER, items
-
-
-def interleave(monkeypatch, app, other: Callable[[], object], times: int) -> list[str]:
-    """Before each of `app`'s first `times` saves, run `other` (in another process).
-    Returns how each of `app`'s saves went: 'saved' or 'conflict'."""
-    real_save = app.save
-    outcomes: list[str] = []
-
-    def save(*events, **kwargs):
-        if len(outcomes) < times:
-            other()
-        try:
-            result = real_save(*events, **kwargs)
-        except IntegrityError:
-            outcomes.append("conflict")
-            raise
-        outcomes.append("saved")
-        return result
-
-    monkeypatch.setattr(app, "save", save)
-    return outcomes
+from worlds.application import ADMIN, CHAIR, DEADLINE, MEMBER, interleave, items
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from lrt_domain.tables import Table
 from projections.history import history
 from projections.views import Views
 
-from worlds.application import ADMIN, AUDITOR, DEADLINE, IPO_MEMBER, MEMBER, at
+from worlds.application import ADMIN, AUDITOR, DEADLINE, IPO_MEMBER, MEMBER, at, interleave
 
 
 def old_comment(app, login: str, on: str, text: str, *, cls=Minutes) -> None:
@@ -166,25 +166,10 @@ def test_proposals_of_both_forms_are_numbered_decided_and_shown(world, circulate
 
 
 def test_proposing_at_once_never_conflicts(world, make_app, monkeypatch, circulated):
-    from eventsourcing.persistence import IntegrityError
-
     first, second = world.app, make_app()
     world.clock.set(DEADLINE - timedelta(days=2))
-    real, outcomes = first.save, []
-
-    def save(*events, **kwargs):
-        if not outcomes:
-            second.propose_amendment(ADMIN, circulated, item=1, point=None, text="Tweede.",
-                                     on_behalf_of="IPO")
-        try:
-            result = real(*events, **kwargs)
-        except IntegrityError:
-            outcomes.append("conflict")
-            raise
-        outcomes.append("saved")
-        return result
-
-    monkeypatch.setattr(first, "save", save)
+    outcomes = interleave(monkeypatch, first, lambda: second.propose_amendment(
+        ADMIN, circulated, item=1, point=None, text="Tweede.", on_behalf_of="IPO"))
     assert first.propose_amendment(MEMBER, circulated, item=1, point=None, text="Eerste.") == 2
     assert outcomes == ["saved"]
 

@@ -9,7 +9,7 @@ from collections import Counter
 from uuid import uuid4
 
 import pytest
-from eventsourcing.persistence import IntegrityError, Notification
+from eventsourcing.persistence import Notification
 
 from lrt_app import kept
 from lrt_domain.directory import Person
@@ -17,7 +17,7 @@ from lrt_domain.errors import Forbidden, RuleViolation
 from lrt_domain.meetings import Meeting
 from lrt_domain.minutes import Minutes
 
-from worlds.application import ADMIN, IPO_MEMBER, MEMBER
+from worlds.application import ADMIN, IPO_MEMBER, MEMBER, interleave
 
 
 def reads(monkeypatch, app) -> Counter[str]:
@@ -32,27 +32,6 @@ def reads(monkeypatch, app) -> Counter[str]:
 
         monkeypatch.setattr(app.recorder, name, counting)
     return counted
-
-
-def before_saves(monkeypatch, app, other, times: int = 1) -> list[str]:
-    """Run `other` (another process) just before each of `app`'s first `times` saves;
-    returns how each save went."""
-    real = app.save
-    outcomes: list[str] = []
-
-    def save(*events, **kwargs):
-        if len(outcomes) < times:
-            other()
-        try:
-            result = real(*events, **kwargs)
-        except IntegrityError:
-            outcomes.append("conflict")
-            raise
-        outcomes.append("saved")
-        return result
-
-    monkeypatch.setattr(app, "save", save)
-    return outcomes
 
 
 def test_a_command_after_the_first_reads_the_log_once(world, circulated, monkeypatch):
@@ -86,7 +65,7 @@ def test_a_decision_on_a_kept_state_made_stale_before_its_save_is_decided_again(
     app, other = world.app, make_app()
     _, m2 = meetings
     app.add_agenda_item(ADMIN, m2, "Eerst")  # the meeting is kept
-    outcomes = before_saves(monkeypatch, app,
+    outcomes = interleave(monkeypatch, app,
                             lambda: other.add_agenda_item(ADMIN, m2, "Tussendoor"))
     app.add_agenda_item(ADMIN, m2, "Daarna")
     assert outcomes == ["conflict", "saved"]
@@ -103,7 +82,7 @@ def test_a_comment_on_minutes_closed_before_its_save_is_decided_again_on_the_clo
     # and the comment is decided again on the closed round, with its time of receipt,
     # which was before the closing: on time (a stale state decided on again and again
     # would give up: "try again")
-    outcomes = before_saves(monkeypatch, app,
+    outcomes = interleave(monkeypatch, app,
                             lambda: other.close_comment_round(ADMIN, circulated, Minutes))
     assert app.comment(IPO_MEMBER, circulated, "Net op tijd.") == 2
     assert outcomes == ["conflict", "saved"]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import pytest
+from eventsourcing.persistence import IntegrityError
 
 from lrt_app.application import Lrt
 from lrt_app.clock import SettableClock
@@ -154,3 +155,25 @@ def circulated(world, meetings) -> str:
     world.clock.set(at(2023, 11, 14, 9))
     world.app.circulate_minutes(ADMIN, m1, DEADLINE)
     return m1
+
+
+def interleave(monkeypatch: pytest.MonkeyPatch, app: Lrt, other: Callable[[], object],
+               times: int = 1) -> list[str]:
+    """Before each of `app`'s first `times` saves, run `other` (in another process).
+    Returns how each of `app`'s saves went: 'saved' or 'conflict'."""
+    real_save = app.save
+    outcomes: list[str] = []
+
+    def save(*events: object, **kwargs: object) -> object:
+        if len(outcomes) < times:
+            other()
+        try:
+            result = real_save(*events, **kwargs)  # type: ignore[arg-type]
+        except IntegrityError:
+            outcomes.append("conflict")
+            raise
+        outcomes.append("saved")
+        return result
+
+    monkeypatch.setattr(app, "save", save)
+    return outcomes
