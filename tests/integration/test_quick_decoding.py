@@ -25,6 +25,7 @@ from lrt_app.bootstrap import build
 from lrt_app.clock import SettableClock
 from lrt_app.persistence import Unbound
 from projections.read_model import stamp
+from worlds.application import run_demo
 
 FROZEN = Path(__file__).parents[1] / "fixtures" / "store-v0.1.sqlite"
 
@@ -64,14 +65,7 @@ def test_every_kind_of_event_decodes_the_same(history: Path) -> None:
 
 
 def test_the_demo_decodes_the_same(tmp_path: Path) -> None:
-    path = tmp_path / "demo.sqlite"
-    clock = SettableClock(demo.at("2023-10-01 09:00"))
-    app = build(str(path), clock=clock, initialising=True)
-    try:
-        demo.run(app, clock, say=lambda _: None)
-    finally:
-        app.close()
-    assert both_ways(path) > 50
+    assert both_ways(run_demo(tmp_path / "demo.sqlite")) > 50
 
 
 def test_the_frozen_store_upcasts_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch

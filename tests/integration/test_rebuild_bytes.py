@@ -13,12 +13,11 @@ from typing import Any
 
 import pytest
 
-from lrt_app import demo
 from lrt_app.bootstrap import build
-from lrt_app.clock import SettableClock
 from lrt_domain.base import project
 from projections import catch_up as catching
 from projections.read_model import VIEW_TABLES
+from worlds.application import run_demo
 
 Tables = dict[str, list[tuple[Any, ...]]]
 
@@ -47,13 +46,7 @@ def rebuilt(path: Path, **kwargs: Any) -> Tables:
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Tables]:
     """The demo through the command side (each command writes its views with its events),
     and its read model as the commands wrote it."""
-    path = tmp_path_factory.mktemp("rebuild") / "demo.sqlite"
-    clock = SettableClock(demo.at("2023-10-01 09:00"))
-    app = build(str(path), clock=clock, initialising=True)
-    try:
-        demo.run(app, clock, say=lambda _: None)
-    finally:
-        app.close()
+    path = run_demo(tmp_path_factory.mktemp("rebuild") / "demo.sqlite")
     return path, tables(path)
 
 

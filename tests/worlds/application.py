@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from eventsourcing.persistence import IntegrityError
@@ -177,3 +178,18 @@ def interleave(monkeypatch: pytest.MonkeyPatch, app: Lrt, other: Callable[[], ob
 
     monkeypatch.setattr(app, "save", save)
     return outcomes
+
+
+def run_demo(path: Path) -> Path:
+    """A new store at `path` holding the demo, written through the command side (each
+    command with its views)."""
+    from lrt_app import demo
+    from lrt_app.bootstrap import build
+
+    clock = SettableClock(demo.at("2023-10-01 09:00"))
+    app = build(str(path), clock=clock, initialising=True)
+    try:
+        demo.run(app, clock, say=lambda _: None)
+    finally:
+        app.close()
+    return path
