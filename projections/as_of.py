@@ -2,8 +2,9 @@
 
 The read model keeps versions beside the live views (`projections.read_model`):
 - a record time T maps to a position in the log: the last event recorded at or before T;
-- an aggregate's state at that position is its nearest snapshot plus its own few events
-  after it (fewer than `SNAPSHOT_EVERY`), read from the event store by id and version;
+- an aggregate's state at that position is its nearest snapshot (joined from its parts, if
+  kept in parts) plus its own few events after it (fewer than `SNAPSHOT_EVERY`), read from
+  the event store by id and version;
 - the query tables at that position are their history rows valid then. For one read-only
   transaction, temporary views of the same names take the place of the live tables, so the
   views' own SQL answers as of T; the rollback at its end drops them.
@@ -23,7 +24,7 @@ from uuid import UUID
 from lrt_app.application import Lrt
 from lrt_domain.base import Aggregate
 
-from .read_model import TABLES, A, ReadModel, stamp
+from .read_model import TABLES, A, ReadModel, chunks, stamp
 
 
 class AsOfModel:
@@ -108,33 +109,27 @@ class AsOfModel:
 
     def _live(self, cls: type[A], versions: dict[str, int]) -> Iterator[tuple[str, A]]:
         """The live states of the aggregates that have not changed since."""
-        yield from self._kept(cls, versions, (
-            "SELECT s.id, s.version, s.state FROM wanted w "
-            "JOIN view_state s ON s.id = w.id AND s.version = w.v"))
+        for row in self._kept(versions, (
+                "SELECT s.id, s.version, s.state FROM wanted w "
+                "JOIN view_state s ON s.id = w.id AND s.version = w.v")):
+            yield row["id"], self.live.open_state(cls, row)
 
     def _snapshots(self, cls: type[A], versions: dict[str, int]) -> Iterator[tuple[str, A]]:
         """Each aggregate's latest snapshot at or before its version, if any."""
-        yield from self._kept(cls, versions, (
-            "SELECT s.id, s.version, s.state FROM wanted w "
-            "JOIN view_snapshots s ON s.id = w.id AND s.version = ("
-            "SELECT MAX(t.version) FROM view_snapshots t "
-            "WHERE t.id = w.id AND t.version <= w.v)"))
+        for row in self._kept(versions, (
+                "SELECT s.id, s.version, s.state FROM wanted w "
+                "JOIN view_snapshots s ON s.id = w.id AND s.version = ("
+                "SELECT MAX(t.version) FROM view_snapshots t "
+                "WHERE t.id = w.id AND t.version <= w.v)")):
+            yield row["id"], self.live.open_snapshot(cls, row)
 
-    def _kept(self, cls: type[A], versions: dict[str, int], select: str
-              ) -> Iterator[tuple[str, A]]:
-        """States kept in the read model, chosen by `select` from `wanted(id, v)`: the
-        aggregates and their versions at this position."""
+    def _kept(self, versions: dict[str, int], select: str) -> Iterator[dict[str, Any]]:
+        """Rows of states kept in the read model, chosen by `select` from `wanted(id, v)`:
+        the aggregates and their versions at this position."""
         for chunk in chunks(list(versions)):
             wanted = ", ".join("(?, ?)" for _ in chunk)
-            for row in self.live.query(f"WITH wanted(id, v) AS (VALUES {wanted}) {select}",
-                                       [p for sid in chunk for p in (sid, versions[sid])]):
-                yield row["id"], self.live.open_state(cls, row)
-
-
-def chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
-    """Few enough ids for one IN (...) list (SQLite allows 32766 parameters)."""
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
+            yield from self.live.query(f"WITH wanted(id, v) AS (VALUES {wanted}) {select}",
+                                       [p for sid in chunk for p in (sid, versions[sid])])
 
 
 def position_at(model: ReadModel, moment: datetime) -> int:

@@ -13,13 +13,17 @@ Versions, for the views as they stood at an earlier moment (`projections.as_of`)
 - `view_versions`: per event, the aggregate's version, its position in the log and its record
   time, so a record time maps to a position and a position to each aggregate's version;
 - `view_snapshots`: an aggregate's state every `SNAPSHOT_EVERY` versions, so that a state at
-  any version is a snapshot plus fewer than that many of the aggregate's own events;
+  any version is a snapshot plus fewer than that many of the aggregate's own events; a state
+  with long sequences is kept in parts (`projections.state_parts`), its chunks in
+  `view_snapshot_parts` by digest, each stored once however many snapshots share it, so
+  that the snapshots of a state that grows with its history take storage linear in it;
 - `hist_<table>`: every row a query table ever held, valid from position `valid_from` until
   position `valid_until` (NULL: still valid). Rows are rewritten only when they change.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -45,6 +49,7 @@ from lrt_domain.minutes import Minutes
 from lrt_domain.tables import Table
 
 from .reading import StateQueries
+from .state_parts import join, pack, split, unpack
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -91,12 +96,15 @@ HISTORY: dict[str, str] = {
 VERSIONS = {
     "view_versions": "id TEXT, version INTEGER, position INTEGER, recorded_at TEXT",
     "view_snapshots": "id TEXT, version INTEGER, state TEXT",
+    # a chunk of a snapshot's long sequence, by its digest (`ReadModel.digest`)
+    "view_snapshot_parts": "id TEXT, digest TEXT, items TEXT",
     "view_meta": "name TEXT PRIMARY KEY, value TEXT",
 }
 # Raise when what the read model keeps changes: an older read model is then rebuilt.
-SCHEMA = "6"  # 3: sealed values bound to their rows (lrt_app.persistence.BoundCipher)
+SCHEMA = "7"  # 3: sealed values bound to their rows (lrt_app.persistence.BoundCipher)
 # 4: the outbox (view_mail); 5: view_current_rounds (each subject's current round),
-# view_meetings by day; 6: comments in their own streams (view_comments)
+# view_meetings by day; 6: comments in their own streams (view_comments); 7: snapshots in
+# parts (view_snapshot_parts)
 SNAPSHOT_EVERY = 100
 LOAD_AT_ONCE = 500  # ids per SELECT of stored states (SQLite allows 32,766 parameters)
 KNOWN_STATES = 256  # states kept in memory by the process that writes the views
@@ -124,10 +132,18 @@ INDEXES = [
     "CREATE INDEX IF NOT EXISTS view_versions_id ON view_versions (id, position)",
     "CREATE INDEX IF NOT EXISTS view_versions_time ON view_versions (recorded_at, position)",
     "CREATE UNIQUE INDEX IF NOT EXISTS view_snapshots_id ON view_snapshots (id, version)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS view_snapshot_parts_id ON view_snapshot_parts "
+    "(id, digest)",
 ] + [f"CREATE INDEX IF NOT EXISTS {t}_source ON {t} (source)" for t in TABLES] + [
     f"CREATE INDEX IF NOT EXISTS {t}_open ON {t} (source, valid_until)" for t in HISTORY]
 
 Rows = dict[str, list[tuple[Any, ...]]]
+
+
+def chunks(items: list[str], size: int = LOAD_AT_ONCE) -> Iterator[list[str]]:
+    """Few enough ids for one IN (...) list."""
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
 
 
 def _rounds(s: Document | Minutes) -> list[tuple[Any, ...]]:
@@ -271,13 +287,22 @@ class ReadModel(StateQueries):
             return text
         return self.cipher.unseal(text, bound_to)  # type: ignore[no-any-return]
 
+    @staticmethod
+    def part_place(sid: str, digest: str) -> str:
+        """Where a sealed chunk of a snapshot belongs (view_snapshot_parts)."""
+        return f"part/{sid}/{digest}"
+
     def open_state(self, cls: type[A], row: dict[str, Any]) -> A:
         """A state as stored in a row with its `id`, `version` and `state`."""
-        text = self.unseal(row["state"], self.state_place(row["id"], row["version"]))
+        return self._parse(cls, row["id"], self.unseal(
+            row["state"], self.state_place(row["id"], row["version"])))
+
+    @staticmethod
+    def _parse(cls: type[A], sid: str, text: str | None) -> A:
         try:
             return cls.model_validate_json(text or "")
         except ValueError:  # pydantic's ValidationError: a row altered (its kind, say)
-            raise Unbound(f"read model: the state of {row['id']} is not a {cls.KIND}; "
+            raise Unbound(f"read model: the state of {sid} is not a {cls.KIND}; "
                           "rebuild with 'lrt projections rebuild'") from None
 
     def create_statements(self) -> list[str]:
@@ -345,8 +370,7 @@ class ReadModel(StateQueries):
             state = states[sid] = event.mutate(before)
             versions.append((sid, state.version, n, stamp(event.timestamp)))
             if state.version % SNAPSHOT_EVERY == 0:
-                snapshots.append((sid, state.version, self.seal(
-                    state.model_dump_json(), self.state_place(sid, state.version))))
+                snapshots.append((sid, state))
             after, earlier = rows_of(state), rows[sid]
             if after != earlier:
                 for table in after.keys() | earlier.keys():
@@ -359,19 +383,71 @@ class ReadModel(StateQueries):
         self._save_states(c, states, {sid: {t: rows[sid].get(t, []) for t in changed[sid]}
                                       for sid in states})
         c.executemany(self.sql("INSERT INTO view_versions VALUES (?, ?, ?, ?)"), versions)
-        if snapshots:
-            c.executemany(self.sql("INSERT INTO view_snapshots VALUES (?, ?, ?)"),
-                          snapshots)
+        self._save_snapshots(c, snapshots)
         library_private.insert_tracking(self, c, Tracking(application_name, todo[-1][1]))
         return len(todo)
+
+    def _save_snapshots(self, c: Any, states: list[tuple[str, Aggregate]]) -> None:
+        """Each state in parts: its short fields with the digests of its long fields'
+        chunks, and the chunks that no snapshot of the same aggregate holds yet."""
+        rows: list[tuple[Any, ...]] = []
+        kept: dict[str, dict[str, str]] = {}  # by aggregate, each chunk's text by digest
+        for sid, state in states:
+            rest, parts = split(state)
+            digests = {name: [self.digest(text) for text in part]
+                       for name, part in parts.items()}
+            rows.append((sid, state.version, self.seal(
+                pack(rest, digests), self.state_place(sid, state.version))))
+            for name, part in parts.items():
+                kept.setdefault(sid, {}).update(zip(digests[name], part))
+        new: list[tuple[Any, ...]] = []
+        for sid, texts in kept.items():
+            held: set[str] = set()
+            for chunk in chunks(list(texts)):
+                self._execute(c, "SELECT digest FROM view_snapshot_parts WHERE id = ? AND "
+                                 f"digest IN ({', '.join('?' * len(chunk))})", [sid, *chunk])
+                held.update(row["digest"] for row in c.fetchall())
+            new.extend((sid, d, self.seal(text, self.part_place(sid, d)))
+                       for d, text in texts.items() if d not in held)
+        self._executemany(c, "INSERT INTO view_snapshot_parts VALUES (?, ?, ?)", new)
+        self._executemany(c, "INSERT INTO view_snapshots VALUES (?, ?, ?)", rows)
+
+    def digest(self, text: str) -> str:
+        """What names a snapshot's chunk: SHA-256 of its text, keyed on an encrypted store
+        (so that the digest of a guessed text cannot be compared with the stored ones)."""
+        if self.cipher is None:
+            return hashlib.sha256(text.encode("utf8")).hexdigest()[:32]
+        return self.cipher.keyed_id("snapshot part", text, prefix="", digits=32)  # type: ignore[no-any-return]
+
+    def open_snapshot(self, cls: type[A], row: dict[str, Any]) -> A:
+        """A state as kept in `view_snapshots` (its `id`, `version` and `state`): its rest
+        joined again with its chunks, when it is kept in parts."""
+        text = self.unseal(row["state"], self.state_place(row["id"], row["version"])) or ""
+        rest, digests = unpack(text)
+        if not digests:
+            return self._parse(cls, row["id"], text)
+        wanted = list({d for ds in digests.values() for d in ds})
+        found: dict[str, str] = {}
+        for chunk in chunks(wanted):
+            for r in self.query("SELECT digest, items FROM view_snapshot_parts WHERE id = ? "
+                                f"AND digest IN ({', '.join('?' * len(chunk))})",
+                                [row["id"], *chunk]):
+                found[r["digest"]] = self.unseal(r["items"], self.part_place(
+                    row["id"], r["digest"])) or ""
+        missing = [d for d in wanted if d not in found]
+        if missing:
+            raise Unbound(f"read model: a part of the snapshot of {row['id']} at version "
+                          f"{row['version']} is missing; rebuild with 'lrt projections "
+                          "rebuild'")
+        whole = join(rest, {name: [found[d] for d in ds] for name, ds in digests.items()})
+        return self._parse(cls, row["id"], whole)
 
     def _load_states(self, c: Any, sids: list[str]) -> dict[str, Aggregate | None]:
         """The stored states of these aggregates (None: none yet), read LOAD_AT_ONCE ids
         per statement (a rebuild's batch of 5,000 events names thousands of aggregates,
         most of them new)."""
         found: dict[str, Any] = {}
-        for i in range(0, len(sids), LOAD_AT_ONCE):
-            chunk = sids[i:i + LOAD_AT_ONCE]
+        for chunk in chunks(sids):
             marks = ", ".join("?" * len(chunk))
             self._execute(c, "SELECT id, kind, version, state FROM view_state "
                              f"WHERE id IN ({marks})", chunk)
@@ -425,6 +501,9 @@ class ReadModel(StateQueries):
                 row["state"], self.state_place(row["id"], row["version"])) or "null")}
         if table in ("view_actions", "hist_view_actions"):
             return {**row, "text": self.unseal(row["text"], self.text_place(row["key"]))}
+        if table == "view_snapshot_parts":
+            return {**row, "items": json.loads(self.unseal(
+                row["items"], self.part_place(row["id"], row["digest"])) or "null")}
         return row
 
     def _save_states(self, c: Any, states: dict[str, Aggregate],

@@ -33,7 +33,7 @@ A = TypeVar("A", bound="Aggregate")
 NAME = "LRT"  # `Lrt.name`: the application's name in the tracking table
 # `projections.read_model.SCHEMA` (that module imports the whole domain; a test holds the two
 # equal): a read model of another schema is the application's to rebuild
-SCHEMA = "6"
+SCHEMA = "7"
 EVENTS_TABLE = "stored_events"  # the library's SQLite events table
 CHAIN_TABLE = "stored_chain"  # its hash chain's (`lrt_app.chain.chain_table_for`)
 USER_KIND = "user"  # `directory.User.KIND`

@@ -38,6 +38,7 @@ from .read_model import HISTORY, TABLES, VERSIONS, ReadModel, SQLiteReadModel
 
 # Every table of the read model, with the columns that identify a row in a report.
 KEYED = {"view_versions": ("position",), "view_snapshots": ("id", "version"),
+         "view_snapshot_parts": ("id", "digest"),
          "view_meta": ("name",)}
 MAX_SHOWN = 200  # differences listed in full; beyond, only counted
 
