@@ -29,7 +29,10 @@ Figures (medians of several repetitions; ratios of figures measured in this same
    writers on independent aggregates, commands/s, on SQLite and PostgreSQL: target >= 80%;
    and 50 writers in one round: 0 lost, 0 "try again".
 7. documents (`bench.documents`): the minutes as DOCX, and their text parsed, at 1k, 10k
-   and 100k bullets; the cost per bullet at 100k against that at 1k: target <= 1.5x.
+   and 100k bullets; the cost per bullet at 100k against that at 1k: target <= 1.5x. And
+   (`bench.appends`) 10k agenda items appended to one meeting, and 10k comments to one
+   round, one command each: the CPU time per append of the last 1k against the first 1k,
+   target <= 1.5x.
 Also the peak memory (max RSS) of the processes of 2 and 4. The machine and its load
 (before and after) head the table: figures on a loaded machine are worth less.
 
@@ -56,7 +59,7 @@ from uuid import UUID
 
 import click
 
-from . import documents, history, raw
+from . import appends, documents, history, raw
 
 PYTHON = sys.executable
 LRT = str(Path(PYTHON).with_name("lrt"))
@@ -402,15 +405,19 @@ def _batches(app: object, topic: str) -> list[list[object]]:
     return out
 
 
-# --- 7. documents ------------------------------------------------------------------------
+# --- 7. documents and appends ------------------------------------------------------------
 
 def documents_rows(repeat: int) -> list[Row]:
     """The target on the code's own cost (the garbage collector paused); with it running,
-    shown below (`bench.documents._paused`)."""
+    shown below (`bench.documents._paused`). Then the appends (`bench.appends`)."""
     return [Row(f"7. {label}, per bullet at 1k / 10k / 100k", value, "1k bullets",
                 f"{ratio:.2f}x", "<= 1.5x", verdict(ratio <= 1.5)) if not collector else
             Row(f"   {label}, the collector on", value, "1k bullets", f"{ratio:.2f}x")
-            for label, value, ratio, collector in documents.figures(repeat)]
+            for label, value, ratio, collector in documents.figures(repeat)] + [
+        Row(f"7. appending {label}, per append: last 1k of {appends.APPENDS // 1000}k",
+            f"{last * 1e3:.2f} ms", f"{first * 1e3:.2f} ms (first 1k)",
+            f"{last / first:.2f}x", "<= 1.5x", verdict(last <= 1.5 * first))
+        for label, first, last in appends.figures()]
 
 
 # --- the table ----------------------------------------------------------------------------
