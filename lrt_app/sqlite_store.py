@@ -164,9 +164,12 @@ def checkpoint(datastore: Any) -> None:
     pool = datastore.pool
     if pool.closed or pool.is_sqlite_memory_mode or not getattr(pool, "opened", True):
         return
-    from .library_private import sqlite_connection
-
     try:
+        # here, not at the top: the read side imports this module without the library's
+        # pool; inside the try: an application the interpreter closes at its exit (never
+        # closed by its owner) may find imports gone
+        from .library_private import sqlite_connection
+
         with datastore.get_connection(commit=False) as conn:
             checkpoint_connection(sqlite_connection(conn))
     except Exception:  # noqa: BLE001 - closing must not fail a command that succeeded
