@@ -13,6 +13,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -86,6 +87,9 @@ class Lrt(Application[UUID]):
         # the latest states this application read or saved, and how far in the log they
         # are up to date (`deciding`, lrt_app.kept)
         self._kept = KeptStates(STATES_KEPT)
+        # per round (its lowest id): a position, and how many comments it had up to there
+        self._round_counts: OrderedDict[UUID, tuple[int, int]] = OrderedDict()
+        self._round_counts_lock = threading.Lock()
         self._scope = threading.local()  # per thread: inside `deciding`, caught up or not
         self._registered: dict[str, tuple[int, list[DomainEvent]]] = {}
 
@@ -850,8 +854,21 @@ class Lrt(Application[UUID]):
         # follow commit order), counted after the commit, outside the store's write lock.
         # (A writer that stores later, the benchmark's generator, gives no position: all.)
         lo, hi = round_range(event.subject, event.round)
-        counted: int = self.recorder.count_first_events(  # type: ignore[attr-defined]
-            lo, hi, upto=recordings[0].notification.id if recordings else None)
+        upto = recordings[0].notification.id if recordings else None
+        # counted on from this application's last count of the round, if before this one:
+        # the log since then, not the round's every comment again (linear in a long round)
+        with self._round_counts_lock:
+            after, before = self._round_counts.get(lo, (0, 0))
+        if upto is None or after >= upto:
+            after, before = 0, 0
+        counted: int = before + self.recorder.count_first_events(  # type: ignore[attr-defined]
+            lo, hi, after=after, upto=upto)
+        if upto is not None:
+            with self._round_counts_lock:
+                self._round_counts[lo] = (upto, counted)
+                self._round_counts.move_to_end(lo)
+                if len(self._round_counts) > STATES_KEPT:
+                    self._round_counts.popitem(last=False)
         return embedded + counted
 
     def new_token(self) -> str:

@@ -205,10 +205,17 @@ class _SQLiteReads:
                                    topic=r[3], state=bytes(r[4])))
                 for r in self.c.fetchall()]
 
-    def count_first_events(self, lo: UUID, hi: UUID, *, upto: int | None) -> int:
-        self.c.execute(f"SELECT COUNT(*) FROM {self.table} WHERE originator_id BETWEEN ? "
-                       "AND ? AND originator_version = 1 AND rowid <= ?",
-                       (lo.hex, hi.hex, upto if upto is not None else 2 ** 62))
+    def count_first_events(self, lo: UUID, hi: UUID, *, after: int = 0,
+                           upto: int | None) -> int:
+        if after:  # the log since `after` (a few entries), not the whole range of ids
+            self.c.execute(f"SELECT COUNT(*) FROM {self.table} WHERE rowid > ? AND "
+                           "rowid <= ? AND +originator_id BETWEEN ? AND ? AND "
+                           "originator_version = 1",
+                           (after, upto if upto is not None else 2 ** 62, lo.hex, hi.hex))
+        else:
+            self.c.execute(f"SELECT COUNT(*) FROM {self.table} WHERE originator_id BETWEEN "
+                           "? AND ? AND originator_version = 1 AND rowid <= ?",
+                           (lo.hex, hi.hex, upto if upto is not None else 2 ** 62))
         return int(self.c.fetchone()[0])
 
 
@@ -351,12 +358,13 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             return _SQLiteReads(self.events_table_name, c).first_events(
                 lo, hi, after=after, upto=upto)
 
-    def count_first_events(self, lo: UUID, hi: UUID, *, upto: int | None) -> int:
-        """How many streams with ids from `lo` to `hi` began at or before position
-        `upto` (None: at all)."""
+    def count_first_events(self, lo: UUID, hi: UUID, *, after: int = 0,
+                           upto: int | None) -> int:
+        """How many streams with ids from `lo` to `hi` began after position `after` and
+        at or before position `upto` (None: at all)."""
         with self.datastore.transaction(commit=False) as c:
             return _SQLiteReads(self.events_table_name, c).count_first_events(
-                lo, hi, upto=upto)
+                lo, hi, after=after, upto=upto)
 
     # --- reading, for the audit ---------------------------------------------------
 

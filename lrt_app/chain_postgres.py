@@ -245,10 +245,12 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             return _PostgresReads(self, curs).first_events(lo, hi, after=after, upto=upto)
 
-    def count_first_events(self, lo: UUID, hi: UUID, *, upto: int | None) -> int:
+    def count_first_events(self, lo: UUID, hi: UUID, *, after: int = 0,
+                           upto: int | None) -> int:
         rows = self._all(SQL("SELECT COUNT(*) AS n FROM {} WHERE originator_id BETWEEN %s "
-                             "AND %s AND originator_version = 1 AND notification_id <= %s")
-                         .format(self._events), (self._id(lo), self._id(hi),
+                             "AND %s AND originator_version = 1 AND notification_id > %s "
+                             "AND notification_id <= %s")
+                         .format(self._events), (self._id(lo), self._id(hi), after,
                                                  upto if upto is not None else 2 ** 62))
         return int(rows[0]["n"])
 

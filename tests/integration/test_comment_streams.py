@@ -26,7 +26,8 @@ from lrt_domain.tables import Table
 from projections.history import history
 from projections.views import Views
 
-from worlds.application import ADMIN, AUDITOR, DEADLINE, IPO_MEMBER, MEMBER, at, interleave
+from worlds.application import (ADMIN, AUDITOR, DEADLINE, IPO_MEMBER, MEMBER, at, interleave,
+                                items)
 
 
 def old_comment(app, login: str, on: str, text: str, *, cls=Minutes) -> None:
@@ -197,3 +198,26 @@ def test_an_approval_never_passes_a_proposal_saved_meanwhile(world, make_app, mo
         first.approve_minutes(ADMIN, circulated, at_meeting=m2)
     assert proposed == [1]
     assert first.get(Minutes, circulated).approval is None
+
+
+def test_numbers_counted_on_from_the_last_count_take_in_other_writers(world, mixed,
+                                                                      make_app):
+    """A comment's number is counted on from the application's last count of its round
+    (the log since, not the round again): comments another process saved meanwhile, on this
+    round and on another, are counted where they belong."""
+    circulated, numbers, _ = mixed
+    app, other = world.app, make_app()
+    second = world.schedule(at(2023, 11, 16, 10))  # recorded after the fact
+    world.hold(second)
+    app.draft_minutes(ADMIN, second, items())
+    app.circulate_minutes(ADMIN, second, DEADLINE)
+    got = [app.comment(MEMBER, circulated, "Nieuw 5")]
+    got.append(other.comment(IPO_MEMBER, circulated, "Van elders 6"))
+    other.comment(IPO_MEMBER, second, "Andere ronde 1")
+    got.append(app.comment(MEMBER, circulated, "Nieuw 7"))
+    got.append(app.comment(MEMBER, second, "Andere ronde 2"))
+    got.append(other.comment(IPO_MEMBER, circulated, "Van elders 8"))
+    got.append(app.comment(MEMBER, circulated, "Nieuw 9"))
+    assert numbers + got == [3, 4, 5, 6, 7, 2, 8, 9]
+    m = app.get(Minutes, circulated)
+    assert [c.number for c in app.round_comments(m, 1)] == list(range(1, 10))
