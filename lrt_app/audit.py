@@ -47,7 +47,7 @@ from lrt_domain.base import Aggregate, DomainEvent, project
 from lrt_domain.errors import NotFound
 from lrt_domain.minutes import Minutes
 
-from .chain import GENESIS, Head, Link, RawEvent, raw_link_digest
+from .chain import GENESIS, Head, Link, RawEvent, _field, raw_link_digest
 
 if TYPE_CHECKING:
     from .application import Lrt
@@ -216,6 +216,8 @@ def _walk(recorder: Any, report: Report, batch: int,
     position = passed = 0
     hexdigest = passed_hex = GENESIS.hex()
     sha256 = hashlib.sha256
+    versions: dict[int, bytes] = {}
+    topics: dict[str, bytes] = {}
     try:
         while True:
             row, link = events.next(), links.next()
@@ -242,14 +244,16 @@ def _walk(recorder: Any, report: Report, batch: int,
                 if oid != link[2] or version != link[3]:
                     report.broken = _mismatch(recorder, position, _raw(row), Link(*link))
                     return
-                # `link_digest`, in one call
-                version_text = str(version).encode("ascii")
-                topic_bytes = topic.encode("utf8")
-                digest = sha256(b"".join((
-                    digest, _LENGTH_32, oid.encode("ascii"),
-                    len(version_text).to_bytes(8, "big"), version_text,
-                    len(topic_bytes).to_bytes(8, "big"), topic_bytes,
-                    len(state).to_bytes(8, "big"), state))).digest()
+                # `link_digest` in one call, the fields of a version and a topic made once
+                version_field = versions.get(version)
+                if version_field is None:
+                    version_field = versions[version] = _field(str(version).encode("ascii"))
+                topic_field = topics.get(topic)
+                if topic_field is None:
+                    topic_field = topics[topic] = _field(topic.encode("utf8"))
+                digest = sha256(b"".join((digest, _LENGTH_32, oid.encode("ascii"),
+                                          version_field, topic_field,
+                                          len(state).to_bytes(8, "big"), state))).digest()
             else:
                 raw = _raw(row)
                 found = _odd_row(recorder, position, raw, Link(*link), digest)
@@ -398,7 +402,15 @@ class Replay:
             if len(ids) >= IDS_KEPT:
                 ids.clear()
             aggregate_id = ids[cls, key] = cls.id_for(key).hex
-        return self._state(aggregate_id)
+        # `_state`, inline (the rules ask three states an event)
+        version = self.versions.get(aggregate_id)
+        if version is None:
+            return None
+        known = self.states.get(aggregate_id)
+        if known is None or known.version != version:
+            return self._state(aggregate_id)
+        self.states.move_to_end(aggregate_id)
+        return known
 
     def host(self) -> str | None:
         return self._host

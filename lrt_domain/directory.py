@@ -295,7 +295,5 @@ class User(Aggregate):
 
     @property
     def as_actor(self) -> Actor:
-        # the user's own fields, validated when its state was made: not validated again
-        # (one actor per command, and per event in the audit's replay)
-        return Actor.model_construct(user=self.key, role=self.role,
-                                     organisation=self.organisation, person=self.person)
+        return Actor(user=self.key, role=self.role, organisation=self.organisation,
+                     person=self.person)
