@@ -267,8 +267,7 @@ def _walk(recorder: Any, report: Report, batch: int,
             hexdigest = digest.hex()
             if hexdigest != link[4]:
                 report.broken = Break(position, "edited",
-                                      f"event {_name(oid, version)} (notification "
-                                      f"{row[0]}) "
+                                      f"event {_name(oid, version)} (notification {row[0]}) "
                                       "is not what was chained: its stored bytes, or its "
                                       "link, were changed")
                 return
@@ -376,7 +375,7 @@ class Replay:
         if hasattr(app.recorder, "guarded"):
             app.recorder.guarded = False
         # Both by the aggregate's id as 32 hex digits, as the rows hold it (a str hashes
-        # in C, a UUID in Python: a tenth of the replay)
+        # in C, a UUID in Python: its hash and == were a twentieth of the audit)
         self.versions: dict[str, int] = {}
         # the most recently used last (an OrderedDict: the library's LRUCache, with its
         # lock and linked list, was a tenth of the replay)
@@ -497,9 +496,8 @@ class Replay:
         try:
             # the quick decoder: the same event, validated as the stored JSON is parsed
             # (tests/integration/test_quick_decoding.py); what it cannot read, the full path
-            # reads and names
-            # (an id as lrt writes it goes to the mapper as it is: pydantic reads the 32
-            # hex digits as the same UUID, without a UUID made and printed again)
+            # reads and names. An id as lrt writes it goes to the mapper as it is: pydantic
+            # reads the 32 hex digits as the same UUID, without one made and printed again.
             event: DomainEvent = self.app.mapper.to_domain_event_quickly(StoredEvent(
                 originator_id=oid if canonical else UUID(oid), originator_version=version,
                 topic=topic, state=row[4]))
