@@ -202,11 +202,11 @@ def _raw(row: Row) -> RawEvent:
 
 
 def _walk(recorder: Any, report: Report, batch: int,
-          check: Callable[[int, Row], Break | None] | None = None
+          check: Callable[[int, Row, str], Break | None] | None = None
           ) -> Iterator[tuple[int, str]]:
     """Recompute the chain; yields each position that matched with the chain's digest
     there (and fills `report`). `check`: what else each event must pass, in order (the
-    log's rules).
+    log's rules), given the row and the chain's digest there.
 
     A row as lrt writes it (its id 32 lowercase hex digits, its state bytes, its version
     a positive int, a topic) is hashed straight from the row; any other row takes the
@@ -273,7 +273,7 @@ def _walk(recorder: Any, report: Report, batch: int,
                                       "is not what was chained: its stored bytes, or its "
                                       "link, were changed")
                 return
-            if check is not None and (broken := check(position, row)) is not None:
+            if check is not None and (broken := check(position, row, hexdigest)) is not None:
                 report.broken = broken
                 return
             passed, passed_hex = position, hexdigest
@@ -371,6 +371,7 @@ def verify(recorder: Any, *, against: str | None = None, against_length: int | N
 
 STATES_KEPT = 2000  # aggregates' states the replay keeps; older ones are folded again
 IDS_KEPT = 100_000  # aggregates' ids the replay remembers by their keys
+DIGESTS_KEPT = 1000  # the chain's digests it remembers, at the last positions
 
 
 def _indexed() -> frozenset[type]:
@@ -407,6 +408,8 @@ class Replay:
         # (class, key) -> the id `cls.id_for(key)` gives, in hex (a uuid5 is a SHA-1 and a
         # UUID; the rules ask about three states an event); emptied when it grows large
         self._ids: dict[tuple[type[Any], str], str] = {}
+        # the chain's digests at the last positions checked (what an approval records)
+        self._recent: dict[int, str] = {}
         # what the scope of registration asks (`conformance.World`), kept as the log goes
         self._host: str | None = None
         self._secretariats: set[str] = set()
@@ -454,8 +457,10 @@ class Replay:
         if not 0 <= length < position:
             return (f"the approval records a chain of {length} events, at position "
                     f"{position}")
-        links = self.app.recorder.links(length - 1, 1) if length else []  # type: ignore
-        actual = links[0].digest if links else GENESIS.hex()
+        actual = self._recent.get(length)  # most approvals: the head just before them
+        if actual is None:
+            links = self.app.recorder.links(length - 1, 1) if length else []  # type: ignore
+            actual = links[0].digest if links else GENESIS.hex()
         if actual != digest:
             return f"the approval records a chain head that is not the chain's at {length}"
         return None
@@ -507,9 +512,13 @@ class Replay:
         if len(self.states) > self.keep:
             self.states.popitem(last=False)
 
-    def check(self, position: int, row: Row) -> Break | None:
+    def check(self, position: int, row: Row, digest: str) -> Break | None:
         """The rules on a stored row (`Row`, as `recorder.audit_rows` gives it, `_raw`'s
-        values for an odd one) whose link the walk has just verified."""
+        values for an odd one) whose link the walk has just verified: `digest`, the chain's
+        digest at `position`."""
+        recent = self._recent
+        recent[position] = digest
+        recent.pop(position - DIGESTS_KEPT, None)
         oid, version, topic = row[1], row[2], row[3]
         canonical = _CANONICAL(oid) is not None
 

@@ -12,8 +12,11 @@ from lrt_app.audit import Replay, verify
 from lrt_app.chain import GENESIS, Head, raw_link_digest
 from lrt_domain.base import Role
 from lrt_domain.directory import User
+from lrt_domain.meetings import Meeting
+from lrt_domain.minutes import Minutes
+from lrt_domain.tables import DEFAULT_RULES
 
-from worlds.application import ADMIN, MEMBER
+from worlds.application import ADMIN, MEMBER, at
 from .test_audit import filled, ids, tables, tamper  # noqa: F401  (fixtures, helpers)
 from .test_audit_rules import ctx, forge
 
@@ -114,3 +117,32 @@ def test_rows_with_ids_lrt_does_not_write_take_the_full_checks(filled, store):
         assert report.checked == len(rows) and report.head == Head(len(rows), digest.hex())
     report = verify(filled.recorder, against=written.digest, against_length=written.length)
     assert report.broken is not None and report.broken.problem == "rewritten"
+
+
+@pytest.mark.parametrize("genuine", [True, False])
+@pytest.mark.parametrize("kept", [1000, 1])  # the head from memory; read from the chain
+def test_an_approvals_chain_head_is_checked_whether_remembered_or_read(
+        filled, store, circulated, monkeypatch, kept, genuine):
+    """An approval records the chain's head as it stood before it: the replay compares it
+    with the digest the walk computed there, or, when that position is too far back, with
+    the link read from the chain. Both pass a true head and find a false one."""
+    import lrt_app.audit
+
+    monkeypatch.setattr(lrt_app.audit, "DIGESTS_KEPT", kept)
+    filled.clock.set(at(2023, 12, 15, 12))
+    filled.hold_meeting(ADMIN, "LRT-2023-12-15")
+    head = filled.recorder.chain_head()
+    filled.register_organisation(ADMIN, "SZW", "Ministerie van SZW")  # the head moves on
+    approval = filled.get(Minutes, circulated).approve_at_meeting(
+        ctx(filled, ADMIN, filled.clock.now()), filled.get(Meeting, circulated),
+        filled.get(Meeting, "LRT-2023-12-15"), rules=DEFAULT_RULES,
+        chain=(head.length, head.digest if genuine else "ab" * 32))
+    position = forge(store, filled, approval)
+    assert position == head.length + 2
+    report = verify(filled.recorder, replay=Replay(filled))
+    if genuine:
+        assert report.ok and report.checked == position, report.broken
+    else:
+        assert (report.broken.position, report.broken.problem) == (position, "rule")
+        assert f"records a chain head that is not the chain's at {head.length}" in \
+            report.broken.detail
