@@ -31,10 +31,15 @@ encrypted store verified without its key: the chain is checked, the rules cannot
 
 from __future__ import annotations
 
+import gc
+import hashlib
+import re
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
@@ -44,7 +49,7 @@ from lrt_domain.base import Aggregate, DomainEvent, project
 from lrt_domain.errors import NotFound
 from lrt_domain.minutes import Minutes
 
-from .chain import GENESIS, Head, Link, RawEvent, raw_link_digest
+from .chain import GENESIS, Head, Link, RawEvent, _field, raw_link_digest
 
 if TYPE_CHECKING:
     from .application import Lrt
@@ -52,7 +57,11 @@ if TYPE_CHECKING:
 
 BATCH = 5000
 
-R = TypeVar("R", Link, RawEvent)
+# A stored row as the walk reads it (`recorder.audit_rows`): notification id, originator
+# id, version, topic, state, and PostgreSQL's stamps (inserted by, inserted at, delegate;
+# None, None, False on SQLite); and a link (`recorder.link_rows`): position, notification
+# id, originator id, version, digest. Plain tuples, a batch at a time: no object per row.
+Row = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -85,19 +94,19 @@ class Report:
                 "against": self.against, "rules": self.rules}
 
 
-class _Stream(Generic[R]):
+class _Stream:
     """Rows in key order, fetched a batch at a time; asking again after the end fetches
     again (a writer may have committed in between)."""
 
-    def __init__(self, fetch: Callable[[int, int], list[R]], key: Callable[[R], int],
+    def __init__(self, fetch: Callable[[int, int], list[Row]], key: Callable[[Row], int],
                  batch: int):
-        self.fetch: Callable[[int, int], list[R]] = fetch
-        self.key: Callable[[R], int] = key
+        self.fetch = fetch
+        self.key = key
         self.batch = batch
-        self.buffer: deque[R] = deque()
+        self.buffer: deque[Row] = deque()
         self.last = 0
 
-    def next(self) -> R | None:
+    def next(self) -> Row | None:
         if not self.buffer:
             self.buffer.extend(self.fetch(self.last, self.batch))
             if not self.buffer:
@@ -179,51 +188,134 @@ def malformed(event: RawEvent) -> str | None:
     return None
 
 
+_CANONICAL = re.compile(r"[0-9a-f]{32}").fullmatch  # an originator id as lrt stores it
+_LENGTH_32 = (32).to_bytes(8, "big")  # `chain._field`'s length of such an id
+_first = itemgetter(0)
+
+
+def _raw(row: Row) -> RawEvent:
+    """The row as `recorder.raw_events` gives it (what the checks of an odd row read)."""
+    state = row[4]
+    return RawEvent(row[0], str(row[1]), row[2], row[3],
+                    bytes(state) if isinstance(state, (bytes, memoryview)) else state,
+                    row[5], row[6], bool(row[7]))
+
+
 def _walk(recorder: Any, report: Report, batch: int,
-          check: Callable[[int, RawEvent], Break | None] | None = None) -> Iterator[int]:
-    """Recompute the chain; yields each position that matched (and fills `report`).
-    `check`: what else each event must pass, in order (the log's rules)."""
-    events: _Stream[RawEvent] = _Stream(recorder.raw_events, lambda e: e.notification_id,
-                                        batch)
-    links: _Stream[Link] = _Stream(recorder.links, lambda k: k.position, batch)
+          check: Callable[[int, Row, str], Break | None] | None = None
+          ) -> Iterator[tuple[int, str]]:
+    """Recompute the chain; yields each position that matched with the chain's digest
+    there (and fills `report`). `check`: what else each event must pass, in order (the
+    log's rules), given the row and the chain's digest there.
+
+    A row as lrt writes it (its id 32 lowercase hex digits, its state bytes, its version
+    a positive int, a topic) is hashed straight from the row; any other row takes the
+    checks that name what is wrong with it (`_odd_row`), so the fast path decides nothing
+    the full checks would not."""
+    events = _Stream(recorder.audit_rows, _first, batch)
+    links = _Stream(recorder.link_rows, _first, batch)
     digest = GENESIS
-    position = 0
-    while True:
-        event, link = events.next(), links.next()
-        if event is None and link is not None:
-            # The link's transaction also committed its event: read the log once more.
-            event = events.next()
-        if event is None and link is None:
-            return
-        position += 1
-        if link is not None and link.position != position:
-            report.broken = Break(position, "chain",
-                                  f"the chain has no link at position {position} (the next "
-                                  f"is at {link.position}): a link was deleted")
-            return
-        if event is None or link is None or (event.originator_id, event.originator_version) \
-                != (link.originator_id, link.originator_version):
-            report.broken = _mismatch(recorder, position, event, link)
-            return
-        bad = malformed(event)
-        if bad is not None:
-            report.broken = Break(position, "malformed",
-                                  f"event {_name(event.originator_id, event.originator_version)}"
-                                  f" (notification {event.notification_id}): {bad}")
-            return
-        digest = raw_link_digest(digest, event)
-        if digest.hex() != link.digest:
-            report.broken = Break(position, "edited",
-                                  f"event {_name(event.originator_id, event.originator_version)}"
-                                  f" (notification {event.notification_id}) is not what was "
-                                  "chained: its stored bytes, or its link, were changed")
-            return
-        if check is not None and (broken := check(position, event)) is not None:
-            report.broken = broken
-            return
-        report.checked = position
-        report.head = Head(position, digest.hex())
-        yield position
+    position = passed = 0
+    hexdigest = passed_hex = GENESIS.hex()
+    sha256 = hashlib.sha256
+    versions: dict[int, bytes] = {}
+    topics: dict[str, bytes] = {}
+    try:
+        while True:
+            row, link = events.next(), links.next()
+            if row is None and link is not None:
+                # The link's transaction also committed its event: read the log once more.
+                row = events.next()
+            if row is None and link is None:
+                return
+            position += 1
+            if link is not None and link[0] != position:
+                report.broken = Break(position, "chain",
+                                      f"the chain has no link at position {position} (the "
+                                      f"next is at {link[0]}): a link was deleted")
+                return
+            if row is None or link is None:
+                report.broken = _mismatch(recorder, position,
+                                          None if row is None else _raw(row),
+                                          None if link is None else Link(*link))
+                return
+            oid, version, topic, state = row[1], row[2], row[3], row[4]
+            if type(oid) is str and type(state) is bytes and type(version) is int \
+                    and version > 0 and type(topic) is str and topic and _CANONICAL(oid) \
+                    and row[5] is None:
+                if oid != link[2] or version != link[3]:
+                    report.broken = _mismatch(recorder, position, _raw(row), Link(*link))
+                    return
+                # `link_digest` in one call, the fields of a version and a topic made once
+                version_field = versions.get(version)
+                if version_field is None:
+                    version_field = versions[version] = _field(str(version).encode("ascii"))
+                topic_field = topics.get(topic)
+                if topic_field is None:
+                    topic_field = topics[topic] = _field(topic.encode("utf8"))
+                digest = sha256(b"".join((digest, _LENGTH_32, oid.encode("ascii"),
+                                          version_field, topic_field,
+                                          len(state).to_bytes(8, "big"), state))).digest()
+            else:
+                raw = _raw(row)
+                found = _odd_row(recorder, position, raw, Link(*link), digest)
+                if isinstance(found, Break):
+                    report.broken = found
+                    return
+                digest = found
+                row = (raw.notification_id, raw.originator_id, raw.originator_version,
+                       raw.topic, raw.state, raw.inserted_by, raw.inserted_at, raw.delegate)
+                oid, version = raw.originator_id, raw.originator_version
+            hexdigest = digest.hex()
+            if hexdigest != link[4]:
+                report.broken = Break(position, "edited",
+                                      f"event {_name(oid, version)} (notification {row[0]}) "
+                                      "is not what was chained: its stored bytes, or its "
+                                      "link, were changed")
+                return
+            if check is not None and (broken := check(position, row, hexdigest)) is not None:
+                report.broken = broken
+                return
+            passed, passed_hex = position, hexdigest
+            yield position, hexdigest
+    finally:
+        report.checked = passed
+        report.head = Head(passed, passed_hex)
+
+
+def _odd_row(recorder: Any, position: int, raw: RawEvent, link: Link, digest: bytes
+             ) -> bytes | Break:
+    """The chain's digest at `position`, for a row the quick path does not take (a
+    PostgreSQL row with its stamps, or an odd one); or why it breaks the chain there."""
+    if (raw.originator_id, raw.originator_version) != (link.originator_id,
+                                                       link.originator_version):
+        return _mismatch(recorder, position, raw, link)
+    bad = malformed(raw)
+    if bad is not None:
+        return Break(position, "malformed",
+                     f"event {_name(raw.originator_id, raw.originator_version)}"
+                     f" (notification {raw.notification_id}): {bad}")
+    return raw_link_digest(digest, raw)
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """The walk makes many short-lived objects (rows, events, decisions) and keeps some (the
+    states, each aggregate's version): the cyclic collector's passes over what is kept were
+    about a tenth of the audit. Within, what existed before is frozen (out of its passes,
+    unless something froze objects already) and it runs a thirtieth as often; both undone
+    after. Nothing the audit makes needs the collector (no cycles to speak of)."""
+    threshold = gc.get_threshold()
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        if freeze:
+            gc.unfreeze()
 
 
 def verify(recorder: Any, *, against: str | None = None, against_length: int | None = None,
@@ -240,13 +332,14 @@ def verify(recorder: Any, *, against: str | None = None, against_length: int | N
     against = against.strip().lower() if against else None
     found: int | None = None
     done = 0
-    for position in _walk(recorder, report, batch, check):
-        if against is not None and found is None and report.head.digest == against and (
-                against_length is None or position == against_length):
-            found = position
-        if progress is not None and position - done >= batch:
-            progress(position - done)
-            done = position
+    with _fewer_collections():
+        for position, digest in _walk(recorder, report, batch, check):
+            if against is not None and found is None and digest == against and (
+                    against_length is None or position == against_length):
+                found = position
+            if progress is not None and position - done >= batch:
+                progress(position - done)
+                done = position
     if progress is not None and report.checked > done:
         progress(report.checked - done)
     if against is None:
@@ -277,6 +370,8 @@ def verify(recorder: Any, *, against: str | None = None, against_length: int | N
 # --- the log's rules ----------------------------------------------------------------------
 
 STATES_KEPT = 2000  # aggregates' states the replay keeps; older ones are folded again
+IDS_KEPT = 100_000  # aggregates' ids the replay remembers by their keys
+DIGESTS_KEPT = 1000  # the chain's digests it remembers, at the last positions
 
 
 def _indexed() -> frozenset[type]:
@@ -303,11 +398,18 @@ class Replay:
         # the audit reads a store as it is, one the application refuses too (chain.py)
         if hasattr(app.recorder, "guarded"):
             app.recorder.guarded = False
-        self.versions: dict[UUID, int] = {}
+        # Both by the aggregate's id as 32 hex digits, as the rows hold it (a str hashes
+        # in C, a UUID in Python: its hash and == were a twentieth of the audit)
+        self.versions: dict[str, int] = {}
         # the most recently used last (an OrderedDict: the library's LRUCache, with its
         # lock and linked list, was a tenth of the replay)
-        self.states: OrderedDict[UUID, Aggregate] = OrderedDict()
+        self.states: OrderedDict[str, Aggregate] = OrderedDict()
         self.keep = keep
+        # (class, key) -> the id `cls.id_for(key)` gives, in hex (a uuid5 is a SHA-1 and a
+        # UUID; the rules ask about three states an event); emptied when it grows large
+        self._ids: dict[tuple[type[Any], str], str] = {}
+        # the chain's digests at the last positions checked (what an approval records)
+        self._recent: dict[int, str] = {}
         # what the scope of registration asks (`conformance.World`), kept as the log goes
         self._host: str | None = None
         self._secretariats: set[str] = set()
@@ -319,7 +421,21 @@ class Replay:
 
     # conformance.World
     def state(self, cls: type[Any], key: str) -> Any:
-        return self._state(cls.id_for(key))
+        ids = self._ids
+        aggregate_id = ids.get((cls, key))
+        if aggregate_id is None:
+            if len(ids) >= IDS_KEPT:
+                ids.clear()
+            aggregate_id = ids[cls, key] = cls.id_for(key).hex
+        # `_state`, inline (the rules ask three states an event)
+        version = self.versions.get(aggregate_id)
+        if version is None:
+            return None
+        known = self.states.get(aggregate_id)
+        if known is None or known.version != version:
+            return self._state(aggregate_id)
+        self.states.move_to_end(aggregate_id)
+        return known
 
     def host(self) -> str | None:
         return self._host
@@ -341,8 +457,10 @@ class Replay:
         if not 0 <= length < position:
             return (f"the approval records a chain of {length} events, at position "
                     f"{position}")
-        links = self.app.recorder.links(length - 1, 1) if length else []  # type: ignore
-        actual = links[0].digest if links else GENESIS.hex()
+        actual = self._recent.get(length)  # most approvals: the head just before them
+        if actual is None:
+            links = self.app.recorder.links(length - 1, 1) if length else []  # type: ignore
+            actual = links[0].digest if links else GENESIS.hex()
         if actual != digest:
             return f"the approval records a chain head that is not the chain's at {length}"
         return None
@@ -375,47 +493,57 @@ class Replay:
         elif isinstance(event, Table.ChairAppointed):
             self._person_tables.setdefault(event.person, set()).add(state.key)
 
-    def _state(self, aggregate_id: UUID) -> Aggregate | None:
+    def _state(self, aggregate_id: str) -> Aggregate | None:
         version = self.versions.get(aggregate_id)
         if version is None:
             return None
         known = self.states.get(aggregate_id)
         if known is None or known.version != version:
-            known = self.app.repository.get(aggregate_id, version=version,
+            known = self.app.repository.get(UUID(aggregate_id), version=version,
                                             projector_func=project)  # type: ignore[arg-type]
             self._keep(aggregate_id, known)
         else:
             self.states.move_to_end(aggregate_id)
         return known
 
-    def _keep(self, aggregate_id: UUID, state: Aggregate) -> None:
+    def _keep(self, aggregate_id: str, state: Aggregate) -> None:
         self.states[aggregate_id] = state
         self.states.move_to_end(aggregate_id)
         if len(self.states) > self.keep:
             self.states.popitem(last=False)
 
-    def check(self, position: int, raw: RawEvent) -> Break | None:
+    def check(self, position: int, row: Row, digest: str) -> Break | None:
+        """The rules on a stored row (`Row`, as `recorder.audit_rows` gives it, `_raw`'s
+        values for an odd one) whose link the walk has just verified: `digest`, the chain's
+        digest at `position`."""
+        recent = self._recent
+        recent[position] = digest
+        recent.pop(position - DIGESTS_KEPT, None)
+        oid, version, topic = row[1], row[2], row[3]
+        canonical = _CANONICAL(oid) is not None
+
         def where() -> str:  # named only when something is wrong
-            return f"event {_name(raw.originator_id, raw.originator_version)} ({raw.topic})"
+            return f"event {_name(oid, version)} ({topic})"
 
         try:
             # the quick decoder: the same event, validated as the stored JSON is parsed
             # (tests/integration/test_quick_decoding.py); what it cannot read, the full path
-            # reads and names
+            # reads and names. An id as lrt writes it goes to the mapper as it is: pydantic
+            # reads the 32 hex digits as the same UUID, without one made and printed again.
             event: DomainEvent = self.app.mapper.to_domain_event_quickly(StoredEvent(
-                originator_id=UUID(raw.originator_id),
-                originator_version=raw.originator_version, topic=raw.topic,
-                state=raw.state))
+                originator_id=oid if canonical else UUID(oid), originator_version=version,
+                topic=topic, state=row[4]))
         except Exception as e:  # noqa: BLE001  (anything the row does to the mapper)
             return Break(position, "malformed", f"{where()} does not decode: "
                                                 f"{_first_line(e)}")
-        if raw.inserted_by is not None:  # PostgreSQL's stamps: who inserted it, and when
+        if row[5] is not None:  # PostgreSQL's stamps: who inserted it, and when
             from .chain_postgres import stamp_problem
 
-            problem = stamp_problem(raw, event.actor, event.timestamp)
+            problem = stamp_problem(_raw(row), event.actor, event.timestamp)
             if problem is not None:
                 return Break(position, "login", f"{where()}: {problem}")
-        state = self._state(event.originator_id)
+        key = oid if canonical else event.originator_id.hex
+        state = self._state(key)
         finding = conformance.check(event, state, self, position)
         if finding is not None:
             return Break(position, finding.problem, finding.detail)
@@ -427,8 +555,8 @@ class Replay:
         except Exception as e:  # noqa: BLE001
             return Break(position, "rule", f"{where()} does not apply to its "
                                             f"aggregate: {_first_line(e)}")
-        self.versions[event.originator_id] = event.originator_version
-        self._keep(event.originator_id, new)
+        self.versions[key] = event.originator_version
+        self._keep(key, new)
         self._index(event, new)
         return None
 

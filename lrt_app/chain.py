@@ -397,6 +397,24 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
                       "LIMIT ?", (after, limit))
             return [Link(*r) for r in c.fetchall()]
 
+    def audit_rows(self, after: int, limit: int) -> list[tuple[Any, ...]]:
+        """`raw_events` as plain rows, for the audit's walk (`lrt_app.audit.Row`): the
+        values as stored, no object per row; no stamps on SQLite."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT rowid, originator_id, originator_version, topic, state, "
+                      f"NULL, NULL, 0 FROM {self.events_table_name} WHERE rowid > ? "
+                      "ORDER BY rowid LIMIT ?", (after, limit))
+            return c.fetchall()  # type: ignore[no-any-return]
+
+    def link_rows(self, after: int, limit: int) -> list[tuple[Any, ...]]:
+        """`links` as plain rows (position, notification id, originator id, version,
+        digest), for the audit's walk."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT position, notification_id, originator_id, originator_version, "
+                      f"digest FROM {self.chain_table} WHERE position > ? ORDER BY position "
+                      "LIMIT ?", (after, limit))
+            return c.fetchall()  # type: ignore[no-any-return]
+
     def link_of(self, originator_id: str, version: int) -> Link | None:
         with self.datastore.transaction(commit=False) as c:
             c.execute(f"SELECT position, notification_id, originator_id, originator_version, "

@@ -373,6 +373,25 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                              "ORDER BY position LIMIT %s").format(self._chain), (after, limit))
         return [Link(**r) for r in rows]
 
+    def audit_rows(self, after: int, limit: int) -> list[tuple[Any, ...]]:
+        """`raw_events` as plain rows, for the audit's walk (`lrt_app.audit.Row`)."""
+        rows = self._all(SQL("SELECT notification_id, originator_id, originator_version, "
+                             "topic, state, inserted_by, inserted_at, inserted_delegate "
+                             "FROM {} WHERE notification_id > %s "
+                             "ORDER BY notification_id LIMIT %s").format(self._events),
+                         (after, limit))
+        return [(r["notification_id"], oid_text(r["originator_id"]), r["originator_version"],
+                 r["topic"], bytes(r["state"]), r["inserted_by"], r["inserted_at"],
+                 bool(r["inserted_delegate"])) for r in rows]
+
+    def link_rows(self, after: int, limit: int) -> list[tuple[Any, ...]]:
+        """`links` as plain rows, for the audit's walk."""
+        rows = self._all(SQL("SELECT position, notification_id, originator_id, "
+                             "originator_version, digest FROM {} WHERE position > %s "
+                             "ORDER BY position LIMIT %s").format(self._chain), (after, limit))
+        return [(r["position"], r["notification_id"], r["originator_id"],
+                 r["originator_version"], r["digest"]) for r in rows]
+
     def link_of(self, originator_id: str, version: int) -> Link | None:
         rows = self._all(SQL("SELECT position, notification_id, originator_id, "
                              "originator_version, digest FROM {} WHERE originator_id = %s "

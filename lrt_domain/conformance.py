@@ -84,39 +84,43 @@ def check(event: DomainEvent, state: Aggregate | None, world: World, position: i
           ) -> Finding | None:
     """Why `event`, recorded at `position` of the log, is not one the domain would have
     recorded there; None when it is."""
-    what = f"{event.TOPIC} v{event.originator_version} by {event.actor} ({event.role})"
+    def what() -> str:  # named only when something is wrong
+        return f"{event.TOPIC} v{event.originator_version} by {event.actor} ({event.role})"
+
     expected = state.version + 1 if state is not None else 1
     creation = type(event) in CREATIONS
     if event.originator_version != expected:
-        return Finding("order", f"{what}: version {event.originator_version} does not follow "
-                                f"version {expected - 1} of its aggregate")
+        return Finding("order", f"{what()}: version {event.originator_version} does not "
+                                f"follow version {expected - 1} of its aggregate")
     if creation != (state is None):
-        return Finding("order", f"{what}: " + ("the aggregate exists already" if creation
-                                              else "the aggregate was never created"))
+        return Finding("order", f"{what()}: " + ("the aggregate exists already" if creation
+                                                else "the aggregate was never created"))
     actor = _actor(event, world, position)
     if isinstance(actor, Finding):
         return actor
     rule = RULES.get(type(event))
     if rule is None:
-        return Finding("rule", f"{what}: no rule knows this event")
+        return Finding("rule", f"{what()}: no rule knows this event")
     ctx = Context(actor=actor, now=event.timestamp)
     try:
         decided = rule(event, state, world, ctx)
     except Forbidden as e:
-        return Finding("forbidden", f"{what}: {e}")
+        return Finding("forbidden", f"{what()}: {e}")
     except DomainError as e:
-        return Finding("rule", f"{what}: {e}")
+        return Finding("rule", f"{what()}: {e}")
     if decided is not None and decided != event:
         mine = event.model_dump()
         fields = [k for k, v in decided.model_dump().items() if mine.get(k) != v]
-        return Finding("rule", f"{what}: the command decides another event "
+        return Finding("rule", f"{what()}: the command decides another event "
                                f"(differs in {', '.join(fields) or 'its class'})")
     return None
 
 
 def _actor(event: DomainEvent, world: World, position: int) -> Actor | Finding:
-    what = f"{event.TOPIC} v{event.originator_version}"
     user = world.state(User, event.actor)
+    if user is not None and user.active and user.role is event.role:
+        return user.as_actor  # (most events: the checks below, without naming the event)
+    what = f"{event.TOPIC} v{event.originator_version}"
     if user is None and position <= BOOTSTRAP and _bootstrap(event, world):
         return Actor(user=event.actor, role=Role.SECRETARIAT,
                      organisation=getattr(event, "organisation", None)

@@ -319,3 +319,31 @@ def test_chain_only_skips_the_rules_and_says_so(cli):
     assert out.startswith(f"ok: {position} events checked\n")
     assert "rules not checked: --chain-only was given" in out
     assert cli.invoke("audit", "verify").exit_code == 1
+
+
+def test_an_edited_event_in_the_middle_of_the_log_is_one_break_and_exit_1(cli):
+    """The walk hashes a batch of rows at a time (`lrt_app.audit._walk`): an event edited in
+    the middle of a batch is named as before, in the same words, with the count before it;
+    nothing after it is reported."""
+    small_store(cli)
+    for n in range(12):
+        cli.new("org", "add", f"ORG{n}", f"Organisatie {n}")
+    events, order, _ = tables(cli)
+    if cli.store.kind == "postgres":
+        cli.store.execute(f"ALTER TABLE {events} DISABLE TRIGGER ALL")
+    nid, oid, version, state = cli.store.execute(
+        f"SELECT {order}, originator_id, originator_version, state FROM {events} "
+        f"ORDER BY {order} LIMIT 1 OFFSET 9")[0]
+    edited = bytes(state).replace(b"Organisatie", b"Organisatje")
+    assert edited != bytes(state)
+    cli.store.execute(f"UPDATE {events} SET state = ? WHERE {order} = ?", (edited, nid))
+    oid = str(oid).replace("-", "")
+    result = cli.invoke("audit", "verify")
+    assert result.exit_code == 1, (result.stdout, result.exception)
+    assert result.stdout == (
+        f"BROKEN at position 10: edited: event {oid} v{version} (notification {nid}) is not "
+        "what was chained: its stored bytes, or its link, were changed\n"
+        "9 events checked before it\n")
+    for extra in ([], ["--chain-only"]):
+        data = json.loads(cli.invoke("audit", "verify", "--json", *extra).stdout)
+        assert (data["ok"], data["checked"], data["break"]["position"]) == (False, 9, 10)
