@@ -288,9 +288,9 @@ class ReadModel(StateQueries):
         return self.cipher.unseal(text, bound_to)  # type: ignore[no-any-return]
 
     @staticmethod
-    def part_place(sid: str, digest: str) -> str:
+    def snapshot_part_place(sid: str, digest: str) -> str:
         """Where a sealed chunk of a snapshot belongs (view_snapshot_parts)."""
-        return f"part/{sid}/{digest}"
+        return f"snapshot-part/{sid}/{digest}"
 
     def open_state(self, cls: type[A], row: dict[str, Any]) -> A:
         """A state as stored in a row with its `id`, `version` and `state`."""
@@ -407,7 +407,7 @@ class ReadModel(StateQueries):
                 self._execute(c, "SELECT digest FROM view_snapshot_parts WHERE id = ? AND "
                                  f"digest IN ({', '.join('?' * len(chunk))})", [sid, *chunk])
                 held.update(row["digest"] for row in c.fetchall())
-            new.extend((sid, d, self.seal(text, self.part_place(sid, d)))
+            new.extend((sid, d, self.seal(text, self.snapshot_part_place(sid, d)))
                        for d, text in texts.items() if d not in held)
         self._executemany(c, "INSERT INTO view_snapshot_parts VALUES (?, ?, ?)", new)
         self._executemany(c, "INSERT INTO view_snapshots VALUES (?, ?, ?)", rows)
@@ -432,7 +432,7 @@ class ReadModel(StateQueries):
             for r in self.query("SELECT digest, items FROM view_snapshot_parts WHERE id = ? "
                                 f"AND digest IN ({', '.join('?' * len(chunk))})",
                                 [row["id"], *chunk]):
-                found[r["digest"]] = self.unseal(r["items"], self.part_place(
+                found[r["digest"]] = self.unseal(r["items"], self.snapshot_part_place(
                     row["id"], r["digest"])) or ""
         missing = [d for d in wanted if d not in found]
         if missing:
@@ -503,7 +503,7 @@ class ReadModel(StateQueries):
             return {**row, "text": self.unseal(row["text"], self.text_place(row["key"]))}
         if table == "view_snapshot_parts":
             return {**row, "items": json.loads(self.unseal(
-                row["items"], self.part_place(row["id"], row["digest"])) or "null")}
+                row["items"], self.snapshot_part_place(row["id"], row["digest"])) or "null")}
         return row
 
     def _save_states(self, c: Any, states: dict[str, Aggregate],
