@@ -24,6 +24,7 @@ from lrt_app.application import Lrt
 from lrt_domain.base import Aggregate
 
 from .read_model import TABLES, A, ReadModel, stamp
+from .reading import PART_COLUMNS, PART_JOIN, gathered
 
 
 class AsOfModel:
@@ -52,7 +53,8 @@ class AsOfModel:
             if "view_versions" in sql:
                 c.execute("CREATE TEMP VIEW view_versions AS SELECT * FROM "
                           f"{schema}.view_versions WHERE position <= {p}")
-            # Which aggregates existed; their states come from `states` (not this column).
+            # Which aggregates existed; their states come from `states` (not this column,
+            # nor view_state_parts).
             if "view_state" in sql:
                 c.execute("CREATE TEMP VIEW view_state AS SELECT s.id, s.kind, s.key, "
                           "s.version, s.state "
@@ -109,8 +111,8 @@ class AsOfModel:
     def _live(self, cls: type[A], versions: dict[str, int]) -> Iterator[tuple[str, A]]:
         """The live states of the aggregates that have not changed since."""
         yield from self._kept(cls, versions, (
-            "SELECT s.id, s.version, s.state FROM wanted w "
-            "JOIN view_state s ON s.id = w.id AND s.version = w.v"))
+            f"SELECT s.id, s.version, s.state, {PART_COLUMNS} FROM wanted w "
+            f"JOIN view_state s ON s.id = w.id AND s.version = w.v {PART_JOIN}"))
 
     def _snapshots(self, cls: type[A], versions: dict[str, int]) -> Iterator[tuple[str, A]]:
         """Each aggregate's latest snapshot at or before its version, if any."""
@@ -123,11 +125,12 @@ class AsOfModel:
     def _kept(self, cls: type[A], versions: dict[str, int], select: str
               ) -> Iterator[tuple[str, A]]:
         """States kept in the read model, chosen by `select` from `wanted(id, v)`: the
-        aggregates and their versions at this position."""
+        aggregates and their versions at this position (and their parts, if selected)."""
         for chunk in chunks(list(versions)):
             wanted = ", ".join("(?, ?)" for _ in chunk)
-            for row in self.live.query(f"WITH wanted(id, v) AS (VALUES {wanted}) {select}",
-                                       [p for sid in chunk for p in (sid, versions[sid])]):
+            for row in gathered(self.live.query(
+                    f"WITH wanted(id, v) AS (VALUES {wanted}) {select}",
+                    [p for sid in chunk for p in (sid, versions[sid])])):
                 yield row["id"], self.live.open_state(cls, row)
 
 

@@ -26,10 +26,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import lru_cache
+from operator import is_
 from typing import Any, TypeVar
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteTrackingRecorder
+from pydantic import TypeAdapter
 
 from lrt_app import library_private
 from lrt_app.persistence import Unbound
@@ -44,7 +46,7 @@ from lrt_domain.meetings import Meeting
 from lrt_domain.minutes import Minutes
 from lrt_domain.tables import Table
 
-from .reading import StateQueries
+from .reading import PART_SIZE, StateQueries
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -94,14 +96,15 @@ VERSIONS = {
     "view_meta": "name TEXT PRIMARY KEY, value TEXT",
 }
 # Raise when what the read model keeps changes: an older read model is then rebuilt.
-SCHEMA = "6"  # 3: sealed values bound to their rows (lrt_app.persistence.BoundCipher)
+SCHEMA = "7"  # 3: sealed values bound to their rows (lrt_app.persistence.BoundCipher)
 # 4: the outbox (view_mail); 5: view_current_rounds (each subject's current round),
-# view_meetings by day; 6: comments in their own streams (view_comments)
+# view_meetings by day; 6: comments in their own streams (view_comments); 7: a state's long
+# fields in parts (view_state_parts)
 SNAPSHOT_EVERY = 100
 LOAD_AT_ONCE = 500  # ids per SELECT of stored states (SQLite allows 32,766 parameters)
 KNOWN_STATES = 256  # states kept in memory by the process that writes the views
 # Every table of the read model besides the tracking table (grants, reset).
-VIEW_TABLES = ["view_state", *TABLES, *HISTORY, *VERSIONS]
+VIEW_TABLES = ["view_state", "view_state_parts", *TABLES, *HISTORY, *VERSIONS]
 
 INDEXES = [
     "CREATE UNIQUE INDEX IF NOT EXISTS view_state_key ON view_state (kind, key)",
@@ -192,6 +195,24 @@ def rows_of(state: Aggregate | None) -> Rows:
     return rows_for(state) if rows_for else {}
 
 
+def long_fields(state: Aggregate) -> dict[str, tuple[Any, ...] | list[Any]]:
+    """The top-level fields of a state kept in parts: tuples and lists longer than
+    PART_SIZE (the read model's rows then stay small however long an agenda grows)."""
+    found: dict[str, tuple[Any, ...] | list[Any]] = {}
+    values = state.__dict__
+    for field in type(state).model_fields:
+        value = values[field]
+        if isinstance(value, (tuple, list)) and len(value) > PART_SIZE:
+            found[field] = value
+    return found
+
+
+@lru_cache(maxsize=None)
+def _adapter(cls: type[Aggregate], field: str) -> TypeAdapter[Any]:
+    """Serialises a part of a field: its elements as the state's own JSON has them."""
+    return TypeAdapter(cls.model_fields[field].annotation or Any)
+
+
 class _History:
     """The history rows a batch of events changes, kept in memory and written at its end.
 
@@ -249,12 +270,6 @@ class ReadModel(StateQueries):
     cipher: Any = None
 
     @staticmethod
-    def state_place(sid: str, version: int) -> str:
-        """Where a sealed state belongs: its aggregate and version (view_state and
-        view_snapshots)."""
-        return f"state/{sid}/{version}"
-
-    @staticmethod
     def text_place(action: str) -> str:
         """Where a sealed action text belongs: its action (view_actions and its history)."""
         return f"action/{action}"
@@ -271,19 +286,13 @@ class ReadModel(StateQueries):
             return text
         return self.cipher.unseal(text, bound_to)  # type: ignore[no-any-return]
 
-    def open_state(self, cls: type[A], row: dict[str, Any]) -> A:
-        """A state as stored in a row with its `id`, `version` and `state`."""
-        text = self.unseal(row["state"], self.state_place(row["id"], row["version"]))
-        try:
-            return cls.model_validate_json(text or "")
-        except ValueError:  # pydantic's ValidationError: a row altered (its kind, say)
-            raise Unbound(f"read model: the state of {row['id']} is not a {cls.KIND}; "
-                          "rebuild with 'lrt projections rebuild'") from None
-
     def create_statements(self) -> list[str]:
         return [
             "CREATE TABLE IF NOT EXISTS view_state (id TEXT PRIMARY KEY, kind TEXT, key TEXT, "
             "version INTEGER, state TEXT)",
+            # a state's long fields (`_save_states`): PART_SIZE elements per row, a JSON array
+            "CREATE TABLE IF NOT EXISTS view_state_parts (id TEXT, field TEXT, part INTEGER, "
+            "items TEXT, PRIMARY KEY (id, field, part))",
             *(f"CREATE TABLE IF NOT EXISTS {name} ({columns})"
               for name, columns in {**TABLES, **HISTORY, **VERSIONS}.items()),
             *INDEXES,
@@ -357,7 +366,7 @@ class ReadModel(StateQueries):
             rows[sid] = after
         history.write(c, self)
         self._save_states(c, states, {sid: {t: rows[sid].get(t, []) for t in changed[sid]}
-                                      for sid in states})
+                                      for sid in states}, stored)
         c.executemany(self.sql("INSERT INTO view_versions VALUES (?, ?, ?, ?)"), versions)
         if snapshots:
             c.executemany(self.sql("INSERT INTO view_snapshots VALUES (?, ?, ?)"),
@@ -375,11 +384,27 @@ class ReadModel(StateQueries):
             marks = ", ".join("?" * len(chunk))
             self._execute(c, "SELECT id, kind, version, state FROM view_state "
                              f"WHERE id IN ({marks})", chunk)
-            found.update((row["id"], row) for row in c.fetchall())
-        return {sid: self._state_of(sid, found[sid]) if sid in found else None
-                for sid in sids}
+            found.update((row["id"], dict(row)) for row in c.fetchall())
+        states = {sid: self._known_state(sid, found[sid]) for sid in sids if sid in found}
+        # the parts of the states not known (a state's row is read in the same transaction)
+        unknown = [sid for sid, state in states.items() if state is None]
+        for i in range(0, len(unknown), LOAD_AT_ONCE):
+            chunk = unknown[i:i + LOAD_AT_ONCE]
+            marks = ", ".join("?" * len(chunk))
+            self._execute(c, "SELECT id, field, part, items FROM view_state_parts "
+                             f"WHERE id IN ({marks})", chunk)
+            for part in c.fetchall():
+                found[part["id"]].setdefault("parts", []).append(
+                    (part["field"], part["part"], part["items"]))
+        for sid in unknown:
+            row = found[sid]
+            state = self.open_state(AGGREGATES[row["kind"]], row)
+            self._remember(sid, row["state"], state)
+            states[sid] = state
+        return {sid: states.get(sid) for sid in sids}
 
-    def _state_of(self, sid: str, row: Any) -> Aggregate:
+    def _known_state(self, sid: str, row: dict[str, Any]) -> Aggregate | None:
+        """The state this process remembers for a stored row (None: it must be read)."""
         if row["kind"] not in AGGREGATES:
             raise Unbound(f"read model: the state of {sid} has an unknown kind; rebuild "
                           "with 'lrt projections rebuild'")
@@ -387,9 +412,7 @@ class ReadModel(StateQueries):
         if known is not None and known[0] == row["state"] and known[1].KIND == row["kind"]:
             self._known().move_to_end(sid)
             return known[1]
-        state = self.open_state(AGGREGATES[row["kind"]], dict(row))
-        self._remember(sid, row["state"], state)
-        return state
+        return None
 
     def _known(self) -> OrderedDict[str, tuple[str | None, Aggregate]]:
         """The states this process last read or wrote, by id, with their text exactly as
@@ -397,7 +420,8 @@ class ReadModel(StateQueries):
         to the state in memory, not to the state parsed again from its JSON (which grew
         with the state, 120 ms at 10k items: appending item by item was quadratic). Used
         only when the stored text is still exactly the one remembered (another process
-        may have written since; a transaction may have been rolled back)."""
+        may have written since; a transaction may have been rolled back). That text is the
+        state's row's, which names its version: its parts are the ones written with it."""
         known: OrderedDict[str, tuple[str | None, Aggregate]] | None = \
             self.__dict__.get("_known_states")
         if known is None:
@@ -423,19 +447,60 @@ class ReadModel(StateQueries):
         if table in ("view_state", "view_snapshots"):
             return {**row, "state": json.loads(self.unseal(
                 row["state"], self.state_place(row["id"], row["version"])) or "null")}
+        if table == "view_state_parts":
+            return {**row, "items": json.loads(self.unseal(
+                row["items"], self.part_place(row["id"], row["field"], row["part"])) or "null")}
         if table in ("view_actions", "hist_view_actions"):
             return {**row, "text": self.unseal(row["text"], self.text_place(row["key"]))}
         return row
 
     def _save_states(self, c: Any, states: dict[str, Aggregate],
-                     changed: dict[str, dict[str, list[tuple[Any, ...]]]]) -> None:
-        """Each state, and its query rows in the tables its events changed."""
+                     changed: dict[str, dict[str, list[tuple[Any, ...]]]],
+                     stored: dict[str, Aggregate | None]) -> None:
+        """Each state, and its query rows in the tables its events changed.
+
+        A state's long fields (`long_fields`) are kept in `view_state_parts`, PART_SIZE
+        elements per part, and its row holds the rest: only the parts whose elements are not
+        all the very objects of the state as stored (`stored`: each state as this batch
+        found it; the fold keeps the elements it does not change, `DomainEvent.mutate`) are
+        serialised and written again, and those past a field's new end are deleted. So
+        appending an agenda item writes the meeting's small row and its last part."""
         ids = [(sid,) for sid in states]
         self._executemany(c, "DELETE FROM view_state WHERE id = ?", ids)
-        written = [(sid, state.KIND, state.key, state.version,
-                    self.seal(state.model_dump_json(), self.state_place(sid, state.version)))
-                   for sid, state in states.items()]
+        written: list[tuple[str, str, str, int, str | None]] = []
+        parts: list[tuple[Any, ...]] = []  # (id, field, part, items) to write
+        gone: list[tuple[Any, ...]] = []  # (id, field, part) to delete
+        beyond: list[tuple[Any, ...]] = []  # (id, field, part): from this one on
+        for sid, state in states.items():
+            long = long_fields(state)
+            before = stored.get(sid)
+            was = long_fields(before) if before is not None else {}
+            small = state.model_dump_json(exclude=set(long)) if long \
+                else state.model_dump_json()
+            written.append((sid, state.KIND, state.key, state.version,
+                            self.seal(small, self.state_place(sid, state.version))))
+            for field, items in long.items():
+                prior = was.get(field, ())
+                count = -(-len(items) // PART_SIZE)
+                for number in range(count):
+                    start = number * PART_SIZE
+                    chunk, old = items[start:start + PART_SIZE], prior[start:start + PART_SIZE]
+                    if len(chunk) == len(old) and all(map(is_, chunk, old)):
+                        continue  # the very elements stored: the part as it is
+                    if old:
+                        gone.append((sid, field, number))
+                    parts.append((sid, field, number, self.seal(
+                        _adapter(type(state), field).dump_json(chunk).decode(),
+                        self.part_place(sid, field, number))))
+                if len(prior) > count * PART_SIZE:
+                    beyond.append((sid, field, count))
+            beyond.extend((sid, field, 0) for field in was if field not in long)
         self._executemany(c, "INSERT INTO view_state VALUES (?, ?, ?, ?, ?)", written)
+        self._executemany(c, "DELETE FROM view_state_parts WHERE id = ? AND field = ? "
+                             "AND part = ?", gone)
+        self._executemany(c, "DELETE FROM view_state_parts WHERE id = ? AND field = ? "
+                             "AND part >= ?", beyond)
+        self._executemany(c, "INSERT INTO view_state_parts VALUES (?, ?, ?, ?)", parts)
         for (sid, _, _, _, text), state in zip(written, states.values()):
             self._remember(sid, text, state)
         by_table: dict[str, list[str]] = {}
