@@ -9,6 +9,16 @@ Each aggregate's current state is kept as JSON (`view_state`), advanced by the d
 `apply` functions; the query tables below are derived from that state by one small
 function per kind of aggregate (`ROWS`), so every rule lives in the domain alone.
 
+A state's long fields are kept apart, so that a change costs what it changes, not the
+state's size (issue 16: appending the 10,000th agenda item rewrote and re-serialised all
+10,000): a top-level tuple or list of more than `PART_SIZE` elements is stored in
+`view_state_parts`, `PART_SIZE` elements per row (a JSON array), and the state's row holds
+the other fields. A write serialises and rewrites only the parts whose elements are not the
+very objects stored (`_save_states`); a read joins the row and its parts into the state's
+JSON again (`projections.reading.StateQueries`, one statement). On an encrypted store each
+part is sealed for its place (`part_place`: aggregate, field, number). Snapshots keep whole
+states.
+
 Versions, for the views as they stood at an earlier moment (`projections.as_of`):
 - `view_versions`: per event, the aggregate's version, its position in the log and its record
   time, so a record time maps to a position and a position to each aggregate's version;
@@ -482,7 +492,12 @@ class ReadModel(StateQueries):
             for field, items in long.items():
                 prior = was.get(field, ())
                 count = -(-len(items) // PART_SIZE)
-                for number in range(count):
+                first = 0  # the parts before it are as stored
+                if len(prior) <= len(items) and all(map(is_, items, prior)):
+                    # every element stored still in its place (appended to: the common
+                    # case, one pass in C): only the parts from the last one stored change
+                    first = count if len(prior) == len(items) else len(prior) // PART_SIZE
+                for number in range(first, count):
                     start = number * PART_SIZE
                     chunk, old = items[start:start + PART_SIZE], prior[start:start + PART_SIZE]
                     if len(chunk) == len(old) and all(map(is_, chunk, old)):
