@@ -14,10 +14,10 @@ state's size (issue 16: appending the 10,000th agenda item rewrote and re-serial
 10,000): a top-level tuple or list of more than `PART_SIZE` elements is stored in
 `view_state_parts`, `PART_SIZE` elements per row (a JSON array), and the state's row holds
 the other fields. A write serialises and rewrites only the parts whose elements are not the
-very objects stored (`_save_states`); a read joins the row and its parts into the state's
-JSON again (`projections.reading.StateQueries`, one statement). On an encrypted store each
-part is sealed for its place (`part_place`: aggregate, field, number). Snapshots keep whole
-states.
+very objects stored (or equal ones, where equal elements are written alike: `_save_states`);
+a read joins the row and its parts into the state's JSON again
+(`projections.reading.StateQueries`, one statement). On an encrypted store each part is
+sealed for its place (`part_place`: aggregate, field, number). Snapshots keep whole states.
 
 Versions, for the views as they stood at an earlier moment (`projections.as_of`):
 - `view_versions`: per event, the aggregate's version, its position in the log and its record
