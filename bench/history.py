@@ -564,11 +564,12 @@ class Batched:
                 return first(first_events)(lo, hi, after=after, upto=upto)
             return [(n, e) for n, e in found if n > after and (upto is None or n <= upto)]
 
-        def batched_count_first(lo: Any, hi: Any, *, upto: int | None) -> int:
+        def batched_count_first(lo: Any, hi: Any, *, after: int = 0,
+                                upto: int | None) -> int:
             found = begun(lo, hi)
             if found is None:
-                return int(first(count_first)(lo, hi, upto=upto))
-            return sum(1 for n, _ in found if upto is None or n <= upto)
+                return int(first(count_first)(lo, hi, after=after, upto=upto))
+            return sum(1 for n, _ in found if n > after and (upto is None or n <= upto))
 
         setattr(recorder, "first_events", batched_first_events)
         setattr(recorder, "count_first_events", batched_count_first)

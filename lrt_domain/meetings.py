@@ -96,7 +96,7 @@ class Meeting(Aggregate):
         item: AgendaItem
 
         def apply(self, state: Meeting) -> Meeting:
-            return state.with_(agenda=(*state.agenda, self.item))
+            return state.with_(agenda=state.agenda + (self.item,))  # (a copy in C)
 
     class GuestInvited(DomainEvent):
         TOPIC: ClassVar[str] = "lrt.Meeting.GuestInvited"

@@ -25,6 +25,7 @@ from lrt_app.application import Lrt
 from lrt_domain.base import Aggregate
 
 from .read_model import TABLES, A, ReadModel, chunks, stamp
+from .reading import PART_COLUMNS, PART_JOIN, gathered
 
 
 class AsOfModel:
@@ -53,7 +54,8 @@ class AsOfModel:
             if "view_versions" in sql:
                 c.execute("CREATE TEMP VIEW view_versions AS SELECT * FROM "
                           f"{schema}.view_versions WHERE position <= {p}")
-            # Which aggregates existed; their states come from `states` (not this column).
+            # Which aggregates existed; their states come from `states` (not this column,
+            # nor view_state_parts).
             if "view_state" in sql:
                 c.execute("CREATE TEMP VIEW view_state AS SELECT s.id, s.kind, s.key, "
                           "s.version, s.state "
@@ -110,8 +112,8 @@ class AsOfModel:
     def _live(self, cls: type[A], versions: dict[str, int]) -> Iterator[tuple[str, A]]:
         """The live states of the aggregates that have not changed since."""
         for row in self._kept(versions, (
-                "SELECT s.id, s.version, s.state FROM wanted w "
-                "JOIN view_state s ON s.id = w.id AND s.version = w.v")):
+                f"SELECT s.id, s.version, s.state, {PART_COLUMNS} FROM wanted w "
+                f"JOIN view_state s ON s.id = w.id AND s.version = w.v {PART_JOIN}")):
             yield row["id"], self.live.open_state(cls, row)
 
     def _snapshots(self, cls: type[A], versions: dict[str, int]) -> Iterator[tuple[str, A]]:
@@ -125,11 +127,13 @@ class AsOfModel:
 
     def _kept(self, versions: dict[str, int], select: str) -> Iterator[dict[str, Any]]:
         """Rows of states kept in the read model, chosen by `select` from `wanted(id, v)`:
-        the aggregates and their versions at this position."""
+        the aggregates and their versions at this position (and their parts, if
+        selected: `gathered`)."""
         for chunk in chunks(list(versions)):
             wanted = ", ".join("(?, ?)" for _ in chunk)
-            yield from self.live.query(f"WITH wanted(id, v) AS (VALUES {wanted}) {select}",
-                                       [p for sid in chunk for p in (sid, versions[sid])])
+            yield from gathered(self.live.query(
+                f"WITH wanted(id, v) AS (VALUES {wanted}) {select}",
+                [p for sid in chunk for p in (sid, versions[sid])]))
 
 
 def position_at(model: ReadModel, moment: datetime) -> int:

@@ -9,13 +9,23 @@ Each aggregate's current state is kept as JSON (`view_state`), advanced by the d
 `apply` functions; the query tables below are derived from that state by one small
 function per kind of aggregate (`ROWS`), so every rule lives in the domain alone.
 
+A state's long fields are kept apart, so that a change costs what it changes, not the
+state's size (issue 16: appending the 10,000th agenda item rewrote and re-serialised all
+10,000): a top-level tuple or list of more than `PART_SIZE` elements is stored in
+`view_state_parts`, `PART_SIZE` elements per row (a JSON array), and the state's row holds
+the other fields. A write serialises and rewrites only the parts whose elements are not the
+very objects stored (or equal ones, where equal elements are written alike: `_save_states`);
+a read joins the row and its parts into the state's JSON again
+(`projections.reading.StateQueries`, one statement). On an encrypted store each part is
+sealed for its place (`part_place`: aggregate, field, number). Snapshots keep whole states.
+
 Versions, for the views as they stood at an earlier moment (`projections.as_of`):
 - `view_versions`: per event, the aggregate's version, its position in the log and its record
   time, so a record time maps to a position and a position to each aggregate's version;
 - `view_snapshots`: an aggregate's state every `SNAPSHOT_EVERY` versions, so that a state at
   any version is a snapshot plus fewer than that many of the aggregate's own events; a state
-  with long sequences is kept in parts (`projections.state_parts`), its chunks in
-  `view_snapshot_parts` by digest, each stored once however many snapshots share it, so
+  with long fields is kept in parts as in `view_state`, each part in
+  `view_snapshot_parts` by its digest, stored once however many snapshots share it, so
   that the snapshots of a state that grows with its history take storage linear in it;
 - `hist_<table>`: every row a query table ever held, valid from position `valid_from` until
   position `valid_until` (NULL: still valid). Rows are rewritten only when they change.
@@ -28,12 +38,17 @@ import json
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from enum import Enum
 from functools import lru_cache
-from typing import Any, TypeVar
+from operator import is_
+from types import NoneType, UnionType
+from typing import Any, TypeVar, Union, get_args, get_origin
+from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteTrackingRecorder
+from pydantic import BaseModel, TypeAdapter
 
 from lrt_app import library_private
 from lrt_app.persistence import Unbound
@@ -48,8 +63,7 @@ from lrt_domain.meetings import Meeting
 from lrt_domain.minutes import Minutes
 from lrt_domain.tables import Table
 
-from .reading import StateQueries
-from .state_parts import join, pack, split, unpack
+from .reading import PART_SIZE, StateQueries, joined
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -103,13 +117,13 @@ VERSIONS = {
 # Raise when what the read model keeps changes: an older read model is then rebuilt.
 SCHEMA = "7"  # 3: sealed values bound to their rows (lrt_app.persistence.BoundCipher)
 # 4: the outbox (view_mail); 5: view_current_rounds (each subject's current round),
-# view_meetings by day; 6: comments in their own streams (view_comments); 7: snapshots in
-# parts (view_snapshot_parts)
+# view_meetings by day; 6: comments in their own streams (view_comments); 7: a state's long
+# fields in parts (view_state_parts), and its snapshots too (view_snapshot_parts)
 SNAPSHOT_EVERY = 100
 LOAD_AT_ONCE = 500  # ids per SELECT of stored states (SQLite allows 32,766 parameters)
 KNOWN_STATES = 256  # states kept in memory by the process that writes the views
 # Every table of the read model besides the tracking table (grants, reset).
-VIEW_TABLES = ["view_state", *TABLES, *HISTORY, *VERSIONS]
+VIEW_TABLES = ["view_state", "view_state_parts", *TABLES, *HISTORY, *VERSIONS]
 
 INDEXES = [
     "CREATE UNIQUE INDEX IF NOT EXISTS view_state_key ON view_state (kind, key)",
@@ -208,6 +222,68 @@ def rows_of(state: Aggregate | None) -> Rows:
     return rows_for(state) if rows_for else {}
 
 
+def packed(rest: str, digests: dict[str, list[str]]) -> str:
+    """A snapshot as `view_snapshots` keeps it: the state's JSON without its long fields,
+    with the digests of their parts, by field, in front (a state's own JSON begins with a
+    field of its model); without long fields, the state's JSON alone."""
+    if not digests:
+        return rest
+    return _PARTS + json.dumps(digests, separators=(",", ":")) + (
+        "," + rest[1:] if rest != "{}" else "}")
+
+
+def unpacked(text: str) -> tuple[str, dict[str, list[str]]]:
+    """`packed`'s two halves again."""
+    if not text.startswith(_PARTS):
+        return text, {}
+    digests, end = _DECODER.raw_decode(text, len(_PARTS))
+    rest = text[end:]
+    return "{" + (rest[1:] if rest.startswith(",") else rest), digests
+
+
+_PARTS = '{"__parts__":'
+_DECODER = json.JSONDecoder()
+
+
+def long_fields(state: Aggregate) -> dict[str, tuple[Any, ...] | list[Any]]:
+    """The top-level fields of a state kept in parts: tuples and lists longer than
+    PART_SIZE (the read model's rows then stay small however long an agenda grows)."""
+    found: dict[str, tuple[Any, ...] | list[Any]] = {}
+    values = state.__dict__
+    for field in type(state).model_fields:
+        value = values[field]
+        if isinstance(value, (tuple, list)) and len(value) > PART_SIZE:
+            found[field] = value
+    return found
+
+
+@lru_cache(maxsize=None)
+def _parted(cls: type[Aggregate], field: str) -> tuple[TypeAdapter[Any], bool]:
+    """How a field's parts are written: what serialises a part (its elements as the state's
+    own JSON has them), and whether equal elements are known to serialise alike
+    (`exact_equality`)."""
+    annotation: Any = cls.model_fields[field].annotation or Any
+    return TypeAdapter(annotation), exact_equality(annotation)
+
+
+@lru_cache(maxsize=None)
+def exact_equality(annotation: Any) -> bool:
+    """Whether two equal values of this type always have the same JSON text: made of texts,
+    whole numbers, booleans, ids, enumerations and dates alone (and models, tuples, lists
+    and unions of them). Not so datetimes (equal in two zones, written in each) or floats
+    (0.0 and -0.0)."""
+    if isinstance(annotation, type):
+        if issubclass(annotation, BaseModel):
+            fields: list[Any] = [f.annotation for f in annotation.model_fields.values()]
+            return all(exact_equality(f) for f in fields)
+        if issubclass(annotation, (datetime, float)):
+            return False
+        return issubclass(annotation, (str, int, UUID, Enum, date, NoneType))
+    if get_origin(annotation) in (tuple, list, Union, UnionType):
+        return all(a is Ellipsis or exact_equality(a) for a in get_args(annotation))
+    return False
+
+
 class _History:
     """The history rows a batch of events changes, kept in memory and written at its end.
 
@@ -265,12 +341,6 @@ class ReadModel(StateQueries):
     cipher: Any = None
 
     @staticmethod
-    def state_place(sid: str, version: int) -> str:
-        """Where a sealed state belongs: its aggregate and version (view_state and
-        view_snapshots)."""
-        return f"state/{sid}/{version}"
-
-    @staticmethod
     def text_place(action: str) -> str:
         """Where a sealed action text belongs: its action (view_actions and its history)."""
         return f"action/{action}"
@@ -292,23 +362,13 @@ class ReadModel(StateQueries):
         """Where a sealed chunk of a snapshot belongs (view_snapshot_parts)."""
         return f"snapshot-part/{sid}/{digest}"
 
-    def open_state(self, cls: type[A], row: dict[str, Any]) -> A:
-        """A state as stored in a row with its `id`, `version` and `state`."""
-        return self._parse(cls, row["id"], self.unseal(
-            row["state"], self.state_place(row["id"], row["version"])))
-
-    @staticmethod
-    def _parse(cls: type[A], sid: str, text: str | None) -> A:
-        try:
-            return cls.model_validate_json(text or "")
-        except ValueError:  # pydantic's ValidationError: a row altered (its kind, say)
-            raise Unbound(f"read model: the state of {sid} is not a {cls.KIND}; "
-                          "rebuild with 'lrt projections rebuild'") from None
-
     def create_statements(self) -> list[str]:
         return [
             "CREATE TABLE IF NOT EXISTS view_state (id TEXT PRIMARY KEY, kind TEXT, key TEXT, "
             "version INTEGER, state TEXT)",
+            # a state's long fields (`_save_states`): PART_SIZE elements per row, a JSON array
+            "CREATE TABLE IF NOT EXISTS view_state_parts (id TEXT, field TEXT, part INTEGER, "
+            "items TEXT, PRIMARY KEY (id, field, part))",
             *(f"CREATE TABLE IF NOT EXISTS {name} ({columns})"
               for name, columns in {**TABLES, **HISTORY, **VERSIONS}.items()),
             *INDEXES,
@@ -381,25 +441,31 @@ class ReadModel(StateQueries):
             rows[sid] = after
         history.write(c, self)
         self._save_states(c, states, {sid: {t: rows[sid].get(t, []) for t in changed[sid]}
-                                      for sid in states})
+                                      for sid in states}, stored)
         c.executemany(self.sql("INSERT INTO view_versions VALUES (?, ?, ?, ?)"), versions)
         self._save_snapshots(c, snapshots)
         library_private.insert_tracking(self, c, Tracking(application_name, todo[-1][1]))
         return len(todo)
 
     def _save_snapshots(self, c: Any, states: list[tuple[str, Aggregate]]) -> None:
-        """Each state in parts: its short fields with the digests of its long fields'
-        chunks, and the chunks that no snapshot of the same aggregate holds yet."""
+        """Each state as `view_state` keeps it (`long_fields` apart, PART_SIZE elements a
+        part), its parts named by digest in front of the rest (`packed`): a part that an
+        earlier snapshot of the same aggregate holds is not stored again."""
         rows: list[tuple[Any, ...]] = []
-        kept: dict[str, dict[str, str]] = {}  # by aggregate, each chunk's text by digest
+        kept: dict[str, dict[str, str]] = {}  # by aggregate, each part's text by digest
         for sid, state in states:
-            rest, parts = split(state)
-            digests = {name: [self.digest(text) for text in part]
-                       for name, part in parts.items()}
+            long = long_fields(state)
+            digests: dict[str, list[str]] = {}
+            for field, items in long.items():
+                adapter = _parted(type(state), field)[0]
+                parts = [adapter.dump_json(items[i:i + PART_SIZE]).decode()
+                         for i in range(0, len(items), PART_SIZE)]
+                digests[field] = [self.digest(text) for text in parts]
+                kept.setdefault(sid, {}).update(zip(digests[field], parts))
+            rest = state.model_dump_json(exclude=set(long)) if long \
+                else state.model_dump_json()
             rows.append((sid, state.version, self.seal(
-                pack(rest, digests), self.state_place(sid, state.version))))
-            for name, part in parts.items():
-                kept.setdefault(sid, {}).update(zip(digests[name], part))
+                packed(rest, digests), self.state_place(sid, state.version))))
         new: list[tuple[Any, ...]] = []
         for sid, texts in kept.items():
             held: set[str] = set()
@@ -413,34 +479,34 @@ class ReadModel(StateQueries):
         self._executemany(c, "INSERT INTO view_snapshots VALUES (?, ?, ?)", rows)
 
     def digest(self, text: str) -> str:
-        """What names a snapshot's chunk: SHA-256 of its text, keyed on an encrypted store
+        """What names a snapshot's part: SHA-256 of its text, keyed on an encrypted store
         (so that the digest of a guessed text cannot be compared with the stored ones)."""
         if self.cipher is None:
             return hashlib.sha256(text.encode("utf8")).hexdigest()[:32]
-        return self.cipher.keyed_id("snapshot part", text, prefix="", digits=32)  # type: ignore[no-any-return]
+        return self.cipher.keyed_id(  # type: ignore[no-any-return]
+            "snapshot part", text, prefix="", digits=32)
 
     def open_snapshot(self, cls: type[A], row: dict[str, Any]) -> A:
-        """A state as kept in `view_snapshots` (its `id`, `version` and `state`): its rest
-        joined again with its chunks, when it is kept in parts."""
-        text = self.unseal(row["state"], self.state_place(row["id"], row["version"])) or ""
-        rest, digests = unpack(text)
-        if not digests:
-            return self._parse(cls, row["id"], text)
+        """A state as kept in `view_snapshots` (its `id`, `version` and `state`), joined
+        again with its parts."""
+        sid = row["id"]
+        rest, digests = unpacked(self.unseal(
+            row["state"], self.state_place(sid, row["version"])) or "")
         wanted = list({d for ds in digests.values() for d in ds})
         found: dict[str, str] = {}
         for chunk in chunks(wanted):
             for r in self.query("SELECT digest, items FROM view_snapshot_parts WHERE id = ? "
                                 f"AND digest IN ({', '.join('?' * len(chunk))})",
-                                [row["id"], *chunk]):
-                found[r["digest"]] = self.unseal(r["items"], self.snapshot_part_place(
-                    row["id"], r["digest"])) or ""
-        missing = [d for d in wanted if d not in found]
-        if missing:
-            raise Unbound(f"read model: a part of the snapshot of {row['id']} at version "
+                                [sid, *chunk]):
+                found[r["digest"]] = self.unseal(
+                    r["items"], self.snapshot_part_place(sid, r["digest"])) or ""
+        if any(d not in found for d in wanted):
+            raise Unbound(f"read model: a part of the snapshot of {sid} at version "
                           f"{row['version']} is missing; rebuild with 'lrt projections "
                           "rebuild'")
-        whole = join(rest, {name: [found[d] for d in ds] for name, ds in digests.items()})
-        return self._parse(cls, row["id"], whole)
+        return self.parse_state(cls, sid, joined(sid, rest, [
+            (field, number, found[d]) for field, ds in digests.items()
+            for number, d in enumerate(ds)]))
 
     def _load_states(self, c: Any, sids: list[str]) -> dict[str, Aggregate | None]:
         """The stored states of these aggregates (None: none yet), read LOAD_AT_ONCE ids
@@ -451,11 +517,27 @@ class ReadModel(StateQueries):
             marks = ", ".join("?" * len(chunk))
             self._execute(c, "SELECT id, kind, version, state FROM view_state "
                              f"WHERE id IN ({marks})", chunk)
-            found.update((row["id"], row) for row in c.fetchall())
-        return {sid: self._state_of(sid, found[sid]) if sid in found else None
-                for sid in sids}
+            found.update((row["id"], dict(row)) for row in c.fetchall())
+        states = {sid: self._known_state(sid, found[sid]) for sid in sids if sid in found}
+        # the parts of the states not known (a state's row is read in the same transaction)
+        unknown = [sid for sid, state in states.items() if state is None]
+        for i in range(0, len(unknown), LOAD_AT_ONCE):
+            chunk = unknown[i:i + LOAD_AT_ONCE]
+            marks = ", ".join("?" * len(chunk))
+            self._execute(c, "SELECT id, field, part, items FROM view_state_parts "
+                             f"WHERE id IN ({marks})", chunk)
+            for part in c.fetchall():
+                found[part["id"]].setdefault("parts", []).append(
+                    (part["field"], part["part"], part["items"]))
+        for sid in unknown:
+            row = found[sid]
+            state = self.open_state(AGGREGATES[row["kind"]], row)
+            self._remember(sid, row["state"], state)
+            states[sid] = state
+        return {sid: states.get(sid) for sid in sids}
 
-    def _state_of(self, sid: str, row: Any) -> Aggregate:
+    def _known_state(self, sid: str, row: dict[str, Any]) -> Aggregate | None:
+        """The state this process remembers for a stored row (None: it must be read)."""
         if row["kind"] not in AGGREGATES:
             raise Unbound(f"read model: the state of {sid} has an unknown kind; rebuild "
                           "with 'lrt projections rebuild'")
@@ -463,9 +545,7 @@ class ReadModel(StateQueries):
         if known is not None and known[0] == row["state"] and known[1].KIND == row["kind"]:
             self._known().move_to_end(sid)
             return known[1]
-        state = self.open_state(AGGREGATES[row["kind"]], dict(row))
-        self._remember(sid, row["state"], state)
-        return state
+        return None
 
     def _known(self) -> OrderedDict[str, tuple[str | None, Aggregate]]:
         """The states this process last read or wrote, by id, with their text exactly as
@@ -473,7 +553,8 @@ class ReadModel(StateQueries):
         to the state in memory, not to the state parsed again from its JSON (which grew
         with the state, 120 ms at 10k items: appending item by item was quadratic). Used
         only when the stored text is still exactly the one remembered (another process
-        may have written since; a transaction may have been rolled back)."""
+        may have written since; a transaction may have been rolled back). That text is the
+        state's row's, which names its version: its parts are the ones written with it."""
         known: OrderedDict[str, tuple[str | None, Aggregate]] | None = \
             self.__dict__.get("_known_states")
         if known is None:
@@ -499,6 +580,9 @@ class ReadModel(StateQueries):
         if table in ("view_state", "view_snapshots"):
             return {**row, "state": json.loads(self.unseal(
                 row["state"], self.state_place(row["id"], row["version"])) or "null")}
+        if table == "view_state_parts":
+            return {**row, "items": json.loads(self.unseal(
+                row["items"], self.part_place(row["id"], row["field"], row["part"])) or "null")}
         if table in ("view_actions", "hist_view_actions"):
             return {**row, "text": self.unseal(row["text"], self.text_place(row["key"]))}
         if table == "view_snapshot_parts":
@@ -507,14 +591,67 @@ class ReadModel(StateQueries):
         return row
 
     def _save_states(self, c: Any, states: dict[str, Aggregate],
-                     changed: dict[str, dict[str, list[tuple[Any, ...]]]]) -> None:
-        """Each state, and its query rows in the tables its events changed."""
+                     changed: dict[str, dict[str, list[tuple[Any, ...]]]],
+                     stored: dict[str, Aggregate | None]) -> None:
+        """Each state, and its query rows in the tables its events changed.
+
+        A state's long fields (`long_fields`) are kept in `view_state_parts`, PART_SIZE
+        elements per part, and its row holds the rest: only the parts whose elements are not
+        all the very objects of the state as stored (`stored`: each state as this batch
+        found it; the fold keeps the elements it does not change, `DomainEvent.mutate`) are
+        serialised and written again, and those past a field's new end are deleted. So
+        appending an agenda item writes the meeting's small row and its last part.
+
+        Where equal elements are known to serialise alike (`exact_equality`: agenda items,
+        attendance), a part of elements equal to those stored is kept too: the comparison
+        is then the tuple's own, in C, which looks at the pointers first (2.5 times faster
+        than asking `is` of each pair, a tenth of a millisecond at 10k items); elsewhere
+        (datetimes) only the very objects keep a part, so that its text is always what a
+        fold of the events writes."""
         ids = [(sid,) for sid in states]
         self._executemany(c, "DELETE FROM view_state WHERE id = ?", ids)
-        written = [(sid, state.KIND, state.key, state.version,
-                    self.seal(state.model_dump_json(), self.state_place(sid, state.version)))
-                   for sid, state in states.items()]
+        written: list[tuple[str, str, str, int, str | None]] = []
+        parts: list[tuple[Any, ...]] = []  # (id, field, part, items) to write
+        gone: list[tuple[Any, ...]] = []  # (id, field, part) to delete
+        beyond: list[tuple[Any, ...]] = []  # (id, field, part): from this one on
+        for sid, state in states.items():
+            long = long_fields(state)
+            before = stored.get(sid)
+            was = long_fields(before) if before is not None else {}
+            small = state.model_dump_json(exclude=set(long)) if long \
+                else state.model_dump_json()
+            written.append((sid, state.KIND, state.key, state.version,
+                            self.seal(small, self.state_place(sid, state.version))))
+            for field, items in long.items():
+                prior = was.get(field, ())
+                count = -(-len(items) // PART_SIZE)
+                adapter, exact = _parted(type(state), field)
+                first = 0  # the parts before it are as stored
+                if len(prior) <= len(items) and (
+                        items[:len(prior)] == prior if exact else all(map(is_, items, prior))):
+                    # every element stored still in its place (appended to: the common
+                    # case, one pass in C): only the parts from the last one stored change
+                    first = count if len(prior) == len(items) else len(prior) // PART_SIZE
+                for number in range(first, count):
+                    start = number * PART_SIZE
+                    chunk, old = items[start:start + PART_SIZE], prior[start:start + PART_SIZE]
+                    if chunk == old if exact else \
+                            len(chunk) == len(old) and all(map(is_, chunk, old)):
+                        continue  # the elements stored: the part as it is
+                    if old:
+                        gone.append((sid, field, number))
+                    parts.append((sid, field, number, self.seal(
+                        adapter.dump_json(chunk).decode(),
+                        self.part_place(sid, field, number))))
+                if len(prior) > count * PART_SIZE:
+                    beyond.append((sid, field, count))
+            beyond.extend((sid, field, 0) for field in was if field not in long)
         self._executemany(c, "INSERT INTO view_state VALUES (?, ?, ?, ?, ?)", written)
+        self._executemany(c, "DELETE FROM view_state_parts WHERE id = ? AND field = ? "
+                             "AND part = ?", gone)
+        self._executemany(c, "DELETE FROM view_state_parts WHERE id = ? AND field = ? "
+                             "AND part >= ?", beyond)
+        self._executemany(c, "INSERT INTO view_state_parts VALUES (?, ?, ?, ?)", parts)
         for (sid, _, _, _, text), state in zip(written, states.values()):
             self._remember(sid, text, state)
         by_table: dict[str, list[str]] = {}

@@ -77,27 +77,121 @@ class ReadSide:
         self.connection.close()
 
 
+# A state's long fields are kept apart (`projections.read_model`): each top-level field
+# whose value is a tuple or list of more than PART_SIZE elements is stored in
+# `view_state_parts`, PART_SIZE elements per row, and its `view_state` row holds the other
+# fields; so appending an element to a long field rewrites one small row, not the state.
+PART_SIZE = 64
+# A SELECT of states from `view_state s` with their parts (one row per part, or one row
+# with NULL part columns for a state without any): `gathered` makes one row per state.
+PART_COLUMNS = "p.field AS part_field, p.part AS part_number, p.items AS part_items"
+PART_JOIN = "LEFT JOIN view_state_parts p ON p.id = s.id"
+
+
+def gathered(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of states joined with their parts: one row per state, in the order first met,
+    with its parts as `parts`: (field, number, items) each."""
+    found: dict[Any, dict[str, Any]] = {}
+    for r in rows:
+        row = found.get(r["id"])
+        if row is None:
+            row = found[r["id"]] = {k: v for k, v in r.items() if not k.startswith("part_")}
+            row["parts"] = []
+        if r.get("part_field") is not None:
+            row["parts"].append((r["part_field"], r["part_number"], r["part_items"]))
+    return list(found.values())
+
+
+def joined(sid: str, text: str, parts: Iterable[tuple[str, int, str]]) -> str:
+    """A state's JSON text: its row's text (an object without its long fields) and the
+    elements of its parts (JSON arrays, unsealed), each field's parts in their order."""
+    fields: dict[str, list[str]] = {}
+    for field, number, items in sorted(parts, key=lambda p: (p[0], p[1])):
+        chunks = fields.setdefault(field, [])
+        if number != len(chunks) or len(items) < 3 or items[0] != "[" or items[-1] != "]":
+            from lrt_app.persistence import Unbound
+
+            raise Unbound(f"read model: the parts of the state of {sid} do not fit "
+                          "together; rebuild with 'lrt projections rebuild'")
+        chunks.append(items[1:-1])
+    if not fields:
+        return text
+    if not text.endswith("}"):
+        from lrt_app.persistence import Unbound
+
+        raise Unbound(f"read model: the state of {sid} is not an object; rebuild with "
+                      "'lrt projections rebuild'")
+    return text[:-1] + "".join(f",{json.dumps(field)}:[{','.join(chunks)}]"
+                               for field, chunks in fields.items()) + "}"
+
+
 class StateQueries:
-    """A state, or states, of one kind by key, from the read model's `view_state`: the
-    read model's (`ReadModel`) and the read side's (`Reading`) alike, each with its own
-    `query` and `open_state`."""
+    """A state, or states, of one kind by key, from the read model's `view_state` (and
+    `view_state_parts`): the read model's (`ReadModel`) and the read side's (`Reading`)
+    alike, each with its own `query` and `unseal`."""
 
     def query(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
         raise NotImplementedError
 
-    def open_state(self, cls: type[A], row: dict[str, Any]) -> A:
+    def unseal(self, text: str | None, bound_to: str) -> str | None:
         raise NotImplementedError
+
+    @staticmethod
+    def state_place(sid: str, version: int) -> str:
+        """Where a sealed state belongs: its aggregate and version (view_state and
+        view_snapshots)."""
+        return f"state/{sid}/{version}"
+
+    @staticmethod
+    def part_place(sid: str, field: str, number: int) -> str:
+        """Where a sealed part of a state belongs: its aggregate, field and number (a part
+        is kept while its elements stay the same, over versions of its state)."""
+        return f"part/{sid}/{field}/{number}"
+
+    def state_text(self, row: dict[str, Any]) -> str:
+        """The JSON text of a state as stored in a row with its `id`, `version`, `state`
+        and (`gathered`) `parts`, unsealed and joined."""
+        sid = row["id"]
+        text = self.unseal(row["state"], self.state_place(sid, row["version"])) or ""
+        parts = row.get("parts")
+        if not parts:
+            return text
+        return joined(sid, text, [(field, number, self.unseal(
+            items, self.part_place(sid, field, number)) or "")
+            for field, number, items in parts])
+
+    def open_state(self, cls: type[A], row: dict[str, Any]) -> A:
+        """A state as stored in a row with its `id`, `version`, `state` and `parts`."""
+        return self.parse_state(cls, row["id"], self.state_text(row))
+
+    @staticmethod
+    def parse_state(cls: type[A], sid: str, text: str) -> A:
+        """The state of `sid` from its JSON text; refused (one line) when it is not one of
+        `cls` (a row altered: its kind, say)."""
+        try:
+            return cls.model_validate_json(text)
+        except ValueError:  # pydantic's ValidationError
+            from lrt_app.persistence import Unbound
+
+            raise Unbound(f"read model: the state of {sid} is not a {cls.KIND}; "
+                          "rebuild with 'lrt projections rebuild'") from None
+
+    def state_rows(self, where: str, params: Iterable[Any], order: str = "") -> list[
+            dict[str, Any]]:
+        """The rows of the states `where` selects (on `view_state s`), with their parts,
+        in one statement (so in one transaction)."""
+        return gathered(self.query(
+            f"SELECT s.id, s.kind, s.key, s.version, s.state, {PART_COLUMNS} "
+            f"FROM view_state s {PART_JOIN} WHERE {where}{order}", params))
 
     def state(self, cls: type[A], key: str) -> A | None:
         # by id, the aggregate's own (a key column edited to another's does not move it)
-        rows = self.query("SELECT id, version, state FROM view_state WHERE id = ? "
-                          "AND kind = ?", (cls.id_for(key).hex, cls.KIND))
+        rows = self.state_rows("s.id = ? AND s.kind = ?", (cls.id_for(key).hex, cls.KIND))
         return self.open_state(cls, rows[0]) if rows else None
 
     def states(self, cls: type[A], keys: Iterable[str] | None = None) -> list[A]:
         if keys is None:
-            rows = self.query("SELECT id, version, state FROM view_state WHERE kind = ? "
-                              "ORDER BY key", (cls.KIND,))
+            rows = self.state_rows("s.kind = ?", (cls.KIND,), " ORDER BY s.key")
         else:
             keys = list(keys)
             if not keys:
@@ -106,10 +200,9 @@ class StateQueries:
             # by id alone, the kind checked and the rows sorted here: with `kind = ?` or
             # ORDER BY key in the query SQLite walks every state of the kind in the (kind,
             # key) index, which grows with the history, rather than look up each id
-            rows = sorted((r for r in self.query(
-                f"SELECT id, kind, key, version, state FROM view_state WHERE id IN ({marks})",
-                [cls.id_for(k).hex for k in keys]) if r["kind"] == cls.KIND),
-                key=lambda r: str(r["key"]))
+            rows = sorted((r for r in self.state_rows(
+                f"s.id IN ({marks})", [cls.id_for(k).hex for k in keys])
+                if r["kind"] == cls.KIND), key=lambda r: str(r["key"]))
         return [self.open_state(cls, r) for r in rows]
 
 
@@ -151,17 +244,14 @@ class Reading(StateQueries):
             first = c.fetchone()[0]
             if not _json_object(first):
                 return None  # encrypted, or malformed: the application says which
-            c.execute("SELECT state FROM view_state WHERE id = ? AND kind = ?",
+            c.execute(f"SELECT s.id, s.version, s.state, {PART_COLUMNS} FROM view_state s "
+                      f"{PART_JOIN} WHERE s.id = ? AND s.kind = ?",
                       (aggregate_id(USER_KIND, user).hex, USER_KIND))
-            row = c.fetchone()
+            rows = gathered(dict(r) for r in c.fetchall())
         finally:
             c.execute("ROLLBACK")
-        found = json.loads(row[0]) if row else None
+        found = json.loads(self.state_text(rows[0])) if rows else None
         return found if isinstance(found, dict) else None
-
-    @staticmethod
-    def state_place(sid: str, version: int) -> str:
-        return f"state/{sid}/{version}"
 
     @staticmethod
     def text_place(action: str) -> str:
@@ -177,15 +267,6 @@ class Reading(StateQueries):
 
     def query(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
         return [dict(row) for row in self.connection.execute(sql, tuple(params))]
-
-    def open_state(self, cls: type[A], row: dict[str, Any]) -> A:
-        try:
-            return cls.model_validate_json(row["state"] or "")
-        except ValueError:  # pydantic's ValidationError: a row altered (its kind, say)
-            from lrt_app.persistence import Unbound
-
-            raise Unbound(f"read model: the state of {row['id']} is not a {cls.KIND}; "
-                          "rebuild with 'lrt projections rebuild'") from None
 
 
 def _json_object(data: Any) -> bool:

@@ -34,11 +34,11 @@ from lrt_app import library_private
 from lrt_app.application import Lrt
 
 from .catch_up import BULK
-from .read_model import HISTORY, TABLES, VERSIONS, ReadModel, SQLiteReadModel
+from .read_model import VIEW_TABLES, ReadModel, SQLiteReadModel
 
 # Every table of the read model, with the columns that identify a row in a report.
 KEYED = {"view_versions": ("position",), "view_snapshots": ("id", "version"),
-         "view_snapshot_parts": ("id", "digest"),
+         "view_snapshot_parts": ("id", "digest"), "view_state_parts": ("id", "field", "part"),
          "view_meta": ("name",)}
 MAX_SHOWN = 200  # differences listed in full; beyond, only counted
 
@@ -167,7 +167,7 @@ def snapshot(model: ReadModel, application_name: str
             c.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         position = library_private.max_tracking_id(model, application_name, c) or 0
         tables: dict[str, list[dict[str, Any]]] = {}
-        for table in ["view_state", *TABLES, *HISTORY, *VERSIONS]:
+        for table in VIEW_TABLES:
             c.execute(f"SELECT * FROM {table}")
             tables[table] = [_readable(model, table, dict(r)) for r in c.fetchall()]
     return position, tables

@@ -48,7 +48,7 @@ if TYPE_CHECKING:  # (at run time imported where used: see the module's note)
                          MeetingListRow, MeetingView, MemberRow, MinutesDocument, MinutesListRow, MinutesView,
                          OrganisationRow, PersonRow, Punctuality, TableOverview, TableRow, UserRow)
     from .read_model import ReadModel, stamp
-    from .reading import ReadSide, Reading
+    from .reading import ReadSide, Reading, StateQueries
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -141,12 +141,11 @@ class Views:
             approved = state.approval is not None \
                 and state.status.value == read_rules.APPROVED_STATUS
             return read_rules.MinutesRow(state.approval.approved_at if approved else None)
-        rows = self.model.query("SELECT id, version, state FROM view_state WHERE id = ? "
-                                "AND kind = ?", (aggregate_id(kind, key).hex, kind))
+        live = cast("StateQueries", self.model)  # now: the read model itself
+        rows = live.state_rows("s.id = ? AND s.kind = ?", (aggregate_id(kind, key).hex, kind))
         if not rows:
             return None
-        r = rows[0]
-        text = self.model.unseal(r["state"], f"state/{r['id']}/{r['version']}")
+        text = live.state_text(rows[0])
         made = {read_rules.TABLE_KIND: read_rules.TableRow.of,
                 read_rules.MEETING_KIND: read_rules.MeetingRow.of,
                 read_rules.MINUTES_KIND: read_rules.MinutesRow.of}[kind]

@@ -217,6 +217,39 @@ def test_the_read_models_sealed_values_open_only_in_their_row(cli, tmp_path):
     assert any("Tweede actie" in x["text"] for x in cli.json(*args, "action", "list"))
 
 
+def test_a_states_parts_open_only_in_their_place(cli, tmp_path):
+    """A long agenda is kept in parts (`projections.read_model.PART_SIZE` items each), each
+    sealed for its place (the meeting, the field, the part's number): no item in clear, two
+    parts swapped are refused (one line) rather than shown in each other's place; verify
+    reports them; a rebuild heals."""
+    from projections.read_model import PART_SIZE
+
+    args = key_args(tmp_path)
+    cli.at("2023-10-02 09:00")
+    r = cli.invoke(*args, "init", "--admin", SEC, "--organisation", "JenV",
+                   "--organisation-name", "Ministerie van Justitie en Veiligheid", user=None)
+    assert r.exit_code == 0, r.stderr
+    cli.new(*args, "table", "add", "LRT", "Landelijke Regietafel", "--secretariat", "JenV")
+    meeting = cli.new(*args, "meeting", "schedule", "LRT", "--at", "2023-11-10 09:15",
+                      "--place", "Webex")
+    titles = [f"Geheimpunt {i + 1}" for i in range(PART_SIZE + 10)]
+    for title in titles:
+        cli.new(*args, "agenda", "add", meeting, title)
+    assert [i["title"] for i in cli.json(*args, "agenda", "list", meeting)] == titles
+    store = cli.store
+    stored = dict(store.execute("SELECT part, items FROM view_state_parts"))
+    assert sorted(stored) == [0, 1]
+    assert all("geheimpunt" not in str(t).lower() for t in stored.values())
+    as_insider(cli, ("UPDATE view_state_parts SET items = ? WHERE part = 0", (stored[1],)),
+               ("UPDATE view_state_parts SET items = ? WHERE part = 1", (stored[0],)))
+    cli.refused(*args, "agenda", "list", meeting, fragments=("read model", "does not open"))
+    found_out = cli.invoke(*args, "projections", "verify")
+    assert found_out.exit_code == 1 and "view_state_parts" in found_out.stdout, \
+        found_out.stdout
+    cli.ok(*args, "projections", "rebuild")
+    assert [i["title"] for i in cli.json(*args, "agenda", "list", meeting)] == titles
+
+
 # --- no names in clear --------------------------------------------------------------
 
 

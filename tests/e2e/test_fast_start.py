@@ -228,3 +228,34 @@ def test_a_deactivated_user_is_refused(caught_up: Cli, tmp_path_factory: pytest.
     cli.new("user", "add", "woo", "--role", "auditor")
     cli.ok("user", "deactivate", "woo", "--reason", "vertrokken")
     cli.refused("action", "list", user="woo", fragments=("user woo was deactivated",))
+
+
+def test_a_long_agenda_in_parts_is_read_by_the_read_side_alone(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A meeting whose agenda is kept in parts (`projections.read_model.PART_SIZE` items
+    each): `agenda list` on the read side alone reads the meeting's row and its parts, joined,
+    and answers with every item, as the application does."""
+    from projections.reading import PART_SIZE
+
+    tmp = tmp_path_factory.mktemp("parts")
+    cli = Cli(db=stores.TestStore("sqlite", str(tmp / "lrt.sqlite")))
+    r = cli.invoke("init", "--admin", SEC, "--organisation", "JenV", "--organisation-name",
+                   "Ministerie van Justitie en Veiligheid", user=None)
+    assert r.exit_code == 0, r.stderr
+    cli.new("table", "add", "LRT", "Landelijke Regietafel", "--secretariat", "JenV")
+    meeting = cli.new("meeting", "schedule", "LRT", "--at", "2023-11-10 09:15",
+                      "--place", "Webex")
+    titles = [f"Agendapunt {i + 1}" for i in range(2 * PART_SIZE + 3)]
+    for title in titles:
+        cli.new("agenda", "add", meeting, title)
+    cli.ok("projections", "catch-up")
+    assert cli.store.execute("SELECT COUNT(*) FROM view_state_parts") == [(3,)]
+    out, modules = imported("--db", cli.store.url, "--as", SEC, "agenda", "list", meeting,
+                            "--json")
+    # (the meeting view imports more of the domain than `action list` does, but not the
+    # application)
+    assert [m for m in modules if m in ("lrt_app.application", "eventsourcing.application",
+                                        "projections.catch_up")] == []
+    assert "projections.reading" in modules
+    assert [i["title"] for i in json.loads(out)] == titles
+    assert json.loads(out) == cli.json("agenda", "list", meeting)
