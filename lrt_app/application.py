@@ -13,7 +13,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID, uuid4
@@ -41,7 +41,7 @@ from lrt_domain.minutes_actions import plan as plan_actions
 from lrt_domain.tables import ApprovalProcedure, Table, TableKind
 
 from .chain import Guard, InTransaction
-from .clock import Clock, default_clock
+from .clock import Clock, DatabaseClock, default_clock
 from .kept import KeptStates
 from .persistence import JSONTranscoder, PydanticMapper
 
@@ -174,19 +174,40 @@ class Lrt(Application[UUID]):
         if getattr(scope, "active", False):
             yield
             return
-        scope.active, scope.caught_up = True, False
+        scope.active, scope.caught_up, scope.server_now = True, False, None
         try:
             yield
         finally:
-            scope.active = False
+            scope.active, scope.server_now = False, None
 
     def _catch_up_kept(self) -> int:
-        """The kept states brought up to date: one read (`KeptStates.catch_up`)."""
+        """The kept states brought up to date: one read (`KeptStates.catch_up`). With the
+        database server's clock (PostgreSQL), that read also takes the server's time, which
+        the command's `_now` then takes instead of a round trip of its own."""
         recorder = self.recorder
-        return self._kept.catch_up(
-            lambda after, limit: recorder.select_notifications(
-                start=after, limit=limit, inclusive_of_start=False),
-            self.mapper.to_domain_event, lambda: recorder.max_notification_id() or 0)
+
+        def read(after: int, limit: int) -> Sequence[Any]:
+            if isinstance(self.clock, DatabaseClock):
+                batch: Sequence[Any]
+                batch, self._scope.server_now = \
+                    recorder.notifications_and_now(after, limit)  # type: ignore[attr-defined]
+                return batch
+            notifications: Sequence[Any] = recorder.select_notifications(
+                start=after, limit=limit, inclusive_of_start=False)
+            return notifications
+
+        return self._kept.catch_up(read, self.mapper.to_domain_event,
+                                   lambda: recorder.max_notification_id() or 0)
+
+    def _now(self) -> datetime:
+        """A command's time of receipt, read before it decides: the server's time taken by
+        this attempt's catch-up read, if it took one (once: a second reading asks the
+        clock), else the clock's."""
+        now: datetime | None = getattr(self._scope, "server_now", None)
+        if now is not None:
+            self._scope.server_now = None
+            return now
+        return self.clock.now()
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
         """The library's save; then the saved events are folded into the states they were
@@ -292,8 +313,9 @@ class Lrt(Application[UUID]):
         ctx: Context | None = None
         for attempt in range(RETRIES if retry else 1):
             with self.deciding():  # each attempt on the states as they are now
-                if ctx is None:
-                    ctx = Context(actor=self.actor(login), now=self.clock.now())
+                if ctx is None:  # (the actor read first: the catch-up, which may take the time)
+                    actor = self.actor(login)
+                    ctx = Context(actor=actor, now=self._now())
                 decided = decide(ctx)
             events = decided if isinstance(decided, list) else [decided]
             if not events:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from uuid import UUID
 
@@ -336,6 +336,27 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                                        originator_version=r["originator_version"],
                                        topic=r["topic"], state=bytes(r["state"]),
                                        stamp=_stamp(r)) for r in curs.fetchall()]
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def notifications_and_now(self, after: int, limit: int
+                              ) -> tuple[list[Notification], datetime]:
+        """The log's notifications after position `after` (at most `limit`), and the
+        server's clock (`clock_timestamp()`, the clock of the stamps) read once by the same
+        statement, before its rows: the first read of a command and its time of receipt in
+        one round trip (`Lrt._catch_up_kept`, `DatabaseClock`)."""
+        statement = SQL("WITH clock AS MATERIALIZED (SELECT clock_timestamp() AS now) "
+                        "SELECT clock.now AS lrt_now, e.* FROM clock LEFT JOIN LATERAL "
+                        "(SELECT * FROM {} WHERE notification_id > %s "
+                        "ORDER BY notification_id LIMIT %s) e ON true "
+                        "ORDER BY e.notification_id").format(self._events)
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(statement, (after, limit), prepare=True)
+            rows = curs.fetchall()
+        now: datetime = rows[0]["lrt_now"].astimezone(timezone.utc)
+        return [StampedNotification(id=r["notification_id"], originator_id=r["originator_id"],
+                                    originator_version=r["originator_version"],
+                                    topic=r["topic"], state=bytes(r["state"]), stamp=_stamp(r))
+                for r in rows if r["notification_id"] is not None], now
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def select_notifications(self, start: int | None, limit: int, stop: int | None = None,

@@ -23,7 +23,8 @@ from stores import StoreFactory
 from stores import TestStore as Store  # (not a test class)
 
 from lrt_app.application import Lrt
-from lrt_app.clock import SettableClock
+from lrt_app.clock import DatabaseClock, SettableClock
+from lrt_domain.directory import Person
 from lrt_domain.minutes import Minutes
 
 MEMBER = "vng-lid"
@@ -186,3 +187,45 @@ def test_a_refused_check_aborts_its_save_and_the_connection_saves_on(
     finally:
         first.close()
         second.close()
+
+
+def test_a_commands_time_is_the_servers_taken_by_its_first_read(pg: Store, tmp_path: Path
+                                                                ) -> None:
+    """With the server's clock (the default on PostgreSQL), a command's time of receipt is
+    read by the statement that brings its kept states up to date: still the server's
+    `clock_timestamp()`, taken before the command decides (so not after the insert's
+    stamp), and no round trip of its own."""
+    clock = SettableClock(START)
+    app = Lrt(env=one_connection(pg), clock=clock)
+    try:
+        build(app, clock)  # (a world in 2023: registering persons needs no deadline)
+    finally:
+        app.close()
+    app = Lrt(env=one_connection(pg))  # no clock given: the database server's
+    try:
+        assert isinstance(app.clock, DatabaseClock)
+
+        def registrations(first: int) -> Callable[[], None]:
+            def register() -> None:
+                for i in range(first, first + COMMANDS):
+                    app.register_person("admin", f"Persoon {i}", person_key=f"persoon-{i}")
+            return register
+
+        registrations(0)()  # (the first command reads the log's end, and the clock)
+        registrations(COMMANDS)()
+        before = pg.execute("SELECT clock_timestamp()")[0][0]
+        turns = traced(app, tmp_path, registrations(2 * COMMANDS))
+        after = pg.execute("SELECT clock_timestamp()")[0][0]
+        assert turns.total == 7 * COMMANDS  # as with a clock that asks no server
+        times = [e.timestamp for i in range(2 * COMMANDS, 3 * COMMANDS)
+                 for e in app.events_of(Person.id_for(f"persoon-{i}"))]
+        stamps = [r[0] for r in pg.execute(
+            "SELECT inserted_at FROM lrt_events ORDER BY notification_id DESC LIMIT ?",
+            (COMMANDS,))][::-1]
+        assert len(times) == len(stamps) == COMMANDS
+        assert before <= times[0]
+        for time, stamp in zip(times, stamps):
+            assert time <= stamp <= after  # taken before the insert, by the server
+        assert times == sorted(times) and len(set(times)) == COMMANDS  # one reading each
+    finally:
+        app.close()
