@@ -852,6 +852,8 @@ class Lrt(Application[UUID]):
         time of receipt). Returns its number in the round: its place in the log among the
         round's comments."""
         read: list[Commentable] = []
+        decided: list[CommentStream.Submitted] = []
+        counted: list[int] = []  # the round's comments in their own streams, at the save
 
         def decide(ctx: Context) -> CommentStream.Submitted:
             target = self.commentable(on)
@@ -859,22 +861,36 @@ class Lrt(Application[UUID]):
             table = self.get(Table, target.table)
             person = permissions.commenter(ctx.actor, table, for_person)
             self._person(person)
-            return target.comment_in_stream(
+            decided[:] = [target.comment_in_stream(
                 ctx, self.new_token(), table=table, meeting=self.get(Meeting, target.meeting),
                 person=person, text=text,
-                received_at=received_at if permissions.manages(ctx.actor, table) else None)
+                received_at=received_at if permissions.manages(ctx.actor, table) else None)]
+            return decided[0]
 
-        events, recordings = self._run_recorded(
-            login, decide, guard=lambda: self._unchanged(read[0]))
+        def guard() -> Guard:
+            unchanged = self._unchanged(read[0])
+            lo, hi = round_range(decided[0].subject, decided[0].round)
+
+            def check(tx: InTransaction) -> None:
+                unchanged(tx)
+                # Its number: the round's comments once it is inserted (the write lock is
+                # held: none after it), counted in its transaction with the insert,
+                # without a round trip of its own (issue 16).
+                tx.count_begun_after(lo, hi, counted)
+
+            return check
+
+        events, recordings = self._run_recorded(login, decide, guard=guard)
         event = events[0]
         embedded = len(read[0].rounds[event.round - 1].comments)
-        # Its number: the round's comments up to its own position in the log (positions
-        # follow commit order), counted after the commit, outside the store's write lock.
-        # (A writer that stores later, the benchmark's generator, gives no position: all.)
+        if counted:
+            return embedded + counted[-1]
+        # (A writer that stores later, the benchmark's generator, runs no guard: counted
+        # now, up to its position if it gave one, else all.)
         lo, hi = round_range(event.subject, event.round)
-        counted: int = self.recorder.count_first_events(  # type: ignore[attr-defined]
+        now_counted: int = self.recorder.count_first_events(  # type: ignore[attr-defined]
             lo, hi, upto=recordings[0].notification.id if recordings else None)
-        return embedded + counted
+        return embedded + now_counted
 
     def new_token(self) -> str:
         """What makes the key of a new comment (or proposal) unique: random."""

@@ -231,7 +231,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         return ids
 
     def _insert_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent],
-                       guard: Guard | None = None, checks: list[Composed] | None = None,
+                       guard: Guard | None = None, checks: list[Any] | None = None,
                        **kwargs: Any) -> None:
         """Before the events are inserted, in their transaction: the guard, if any. A guard
         that reads takes the library's table lock first (the insert takes it again: a
@@ -247,7 +247,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
 
     def _insert_stored_events(self, curs: Cursor[DictRow],
                               stored_events: Sequence[StoredEvent],
-                              checks: Sequence[Composed] = (), **kwargs: Any) -> None:
+                              checks: Sequence[Any] = (), **kwargs: Any) -> None:
         """The library's table lock, its notify and the insert; then the guard's checks, in
         the same pipeline: the library syncs once after them, so a comment's save costs
         the round trips of any other (`tests/postgres/test_round_trips.py`), and the lock is
@@ -259,7 +259,11 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         if checks:
             with curs.connection.cursor() as c:  # the insert's cursor keeps its ids to fetch
                 for check in checks:
-                    c.execute(check, prepare=False)
+                    if isinstance(check, _Count):  # its own cursor, read after the sync
+                        check.cursor = curs.connection.cursor()
+                        check.cursor.execute(check.statement, check.params, prepare=True)
+                    else:
+                        c.execute(check, prepare=False)
 
     def _id(self, originator_id: UUID) -> Any:
         return originator_id if self.datastore.originator_id_type == "uuid" \
@@ -279,12 +283,20 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         return int(rows[0]["n"])
 
     def _fetch_ids_after_insert_events(self, curs: Cursor[DictRow],
-                                       stored_events: Sequence[StoredEvent], **kwargs: Any
+                                       stored_events: Sequence[StoredEvent],
+                                       checks: Sequence[Any] = (), **kwargs: Any
                                        ) -> Sequence[int] | None:
         if self.datastore.enable_db_functions:  # lrt refuses this setting at start-up
             raise ProgrammingError("lrt: the hash chain needs the library's table lock")
         # the database's triggers stamped and chained the rows
-        return super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        ids: Sequence[int] | None = super()._fetch_ids_after_insert_events(
+            curs, stored_events, **kwargs)
+        for check in checks:  # the counts the guard asked for, run after the insert
+            if isinstance(check, _Count) and check.cursor is not None:
+                row = check.cursor.fetchone()
+                check.cursor.close()
+                check.into.append(int(row["n"]) if row else 0)
+        return ids
 
     def create_table(self) -> None:
         super().create_table()
@@ -432,13 +444,23 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         return bool(rows)
 
 
+@dataclass
+class _Count:
+    """A count a guard asked for after the insert (`_PostgresReads.count_begun_after`)."""
+
+    statement: Composed
+    params: tuple[Any, ...]
+    into: list[int]
+    cursor: Cursor[DictRow] | None = None
+
+
 class _PostgresReads:
     """`lrt_app.chain.InTransaction` on PostgreSQL: the guard's reads, on the cursor of the
     transaction that will insert, after the library's table lock (taken before the first
     read); and its required versions, checked by the database after the insert."""
 
     def __init__(self, recorder: ChainedPostgresApplicationRecorder, curs: Cursor[DictRow],
-                 own: Sequence[StoredEvent] = (), checks: list[Composed] | None = None):
+                 own: Sequence[StoredEvent] = (), checks: list[Any] | None = None):
         self.recorder, self.curs = recorder, curs
         self.own = own  # the transaction's events, inserted after the guard (not yet read)
         self.checks = checks
@@ -489,6 +511,20 @@ class _PostgresReads:
             self.curs.execute(check, prepare=False)
         else:
             self.checks.append(check)
+
+    def count_begun_after(self, lo: UUID, hi: UUID, into: list[int]) -> None:
+        """Queued like a required version, after it: how many streams with ids from `lo` to
+        `hi` have begun once the insert is done (its own included; the table lock held:
+        none after it), appended to `into` with the insert's ids, after the one sync."""
+        r = self.recorder
+        statement = SQL("SELECT COUNT(*) AS n FROM {} WHERE originator_id BETWEEN %s AND %s "
+                        "AND originator_version = 1").format(r._events)
+        if self.checks is None:  # (not in a save: counted now)
+            self.curs.execute(statement, (r._id(lo), r._id(hi)))
+            row = self.curs.fetchone()
+            into.append(int(row["n"]) if row else 0)
+        else:
+            self.checks.append(_Count(statement, (r._id(lo), r._id(hi)), into))
 
     def first_events(self, lo: UUID, hi: UUID, *, after: int = 0, upto: int | None = None
                      ) -> list[tuple[int, StoredEvent]]:
