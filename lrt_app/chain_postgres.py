@@ -225,8 +225,9 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any
                       ) -> Sequence[int] | None:
-        # `checks`: the statements a guard queued (`_PostgresReads.require_version`), sent
-        # after the insert in its pipeline (one list per save, emptied on each attempt)
+        # `checks`: what a guard queued (`_PostgresReads.require_version`, `_Count`), sent
+        # after the insert in its pipeline (one list per save, emptied on each attempt);
+        # the counts are read with the insert's ids (`_fetch_ids_after_insert_events`)
         ids: Sequence[int] | None = super().insert_events(stored_events, checks=[], **kwargs)
         return ids
 
