@@ -13,8 +13,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID, uuid4
@@ -42,8 +41,8 @@ from lrt_domain.minutes_actions import plan as plan_actions
 from lrt_domain.tables import ApprovalProcedure, Table, TableKind
 
 from .chain import Guard, InTransaction
-from .clock import Clock, default_clock
-from .kept import KeptStates
+from .clock import Clock, DatabaseClock, default_clock
+from .kept import BegunCounts, KeptStates
 from .persistence import JSONTranscoder, PydanticMapper
 
 if TYPE_CHECKING:
@@ -87,9 +86,7 @@ class Lrt(Application[UUID]):
         # the latest states this application read or saved, and how far in the log they
         # are up to date (`deciding`, lrt_app.kept)
         self._kept = KeptStates(STATES_KEPT)
-        # per round (its lowest id): a position, and how many comments it had up to there
-        self._round_counts: OrderedDict[UUID, tuple[int, int]] = OrderedDict()
-        self._round_counts_lock = threading.Lock()
+        self._begun = BegunCounts(STATES_KEPT)  # comments of a round, proposals of minutes
         self._scope = threading.local()  # per thread: inside `deciding`, caught up or not
         self._registered: dict[str, tuple[int, list[DomainEvent]]] = {}
 
@@ -178,19 +175,40 @@ class Lrt(Application[UUID]):
         if getattr(scope, "active", False):
             yield
             return
-        scope.active, scope.caught_up = True, False
+        scope.active, scope.caught_up, scope.server_now = True, False, None
         try:
             yield
         finally:
-            scope.active = False
+            scope.active, scope.server_now = False, None
 
     def _catch_up_kept(self) -> int:
-        """The kept states brought up to date: one read (`KeptStates.catch_up`)."""
+        """The kept states brought up to date: one read (`KeptStates.catch_up`). With the
+        database server's clock (PostgreSQL), that read also takes the server's time, which
+        the command's `_now` then takes instead of a round trip of its own."""
         recorder = self.recorder
-        return self._kept.catch_up(
-            lambda after, limit: recorder.select_notifications(
-                start=after, limit=limit, inclusive_of_start=False),
-            self.mapper.to_domain_event, lambda: recorder.max_notification_id() or 0)
+
+        def read(after: int, limit: int) -> Sequence[Any]:
+            if isinstance(self.clock, DatabaseClock):
+                batch: Sequence[Any]
+                batch, self._scope.server_now = \
+                    recorder.notifications_and_now(after, limit)  # type: ignore[attr-defined]
+                return batch
+            notifications: Sequence[Any] = recorder.select_notifications(
+                start=after, limit=limit, inclusive_of_start=False)
+            return notifications
+
+        return self._kept.catch_up(read, self.mapper.to_domain_event,
+                                   lambda: recorder.max_notification_id() or 0)
+
+    def _now(self) -> datetime:
+        """A command's time of receipt, read before it decides: the server's time taken by
+        this attempt's catch-up read, if it took one (once: a second reading asks the
+        clock), else the clock's."""
+        now: datetime | None = getattr(self._scope, "server_now", None)
+        if now is not None:
+            self._scope.server_now = None
+            return now
+        return self.clock.now()
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
         """The library's save; then the saved events are folded into the states they were
@@ -296,8 +314,9 @@ class Lrt(Application[UUID]):
         ctx: Context | None = None
         for attempt in range(RETRIES if retry else 1):
             with self.deciding():  # each attempt on the states as they are now
-                if ctx is None:
-                    ctx = Context(actor=self.actor(login), now=self.clock.now())
+                if ctx is None:  # (the actor read first: the catch-up, which may take the time)
+                    actor = self.actor(login)
+                    ctx = Context(actor=actor, now=self._now())
                 decided = decide(ctx)
             events = decided if isinstance(decided, list) else [decided]
             if not events:
@@ -834,6 +853,8 @@ class Lrt(Application[UUID]):
         time of receipt). Returns its number in the round: its place in the log among the
         round's comments."""
         read: list[Commentable] = []
+        decided: list[CommentStream.Submitted] = []
+        counted: list[int] = []  # the round's comments in their own streams, at the save
 
         def decide(ctx: Context) -> CommentStream.Submitted:
             target = self.commentable(on)
@@ -841,35 +862,43 @@ class Lrt(Application[UUID]):
             table = self.get(Table, target.table)
             person = permissions.commenter(ctx.actor, table, for_person)
             self._person(person)
-            return target.comment_in_stream(
+            decided[:] = [target.comment_in_stream(
                 ctx, self.new_token(), table=table, meeting=self.get(Meeting, target.meeting),
                 person=person, text=text,
-                received_at=received_at if permissions.manages(ctx.actor, table) else None)
+                received_at=received_at if permissions.manages(ctx.actor, table) else None)]
+            return decided[0]
 
-        events, recordings = self._run_recorded(
-            login, decide, guard=lambda: self._unchanged(read[0]))
+        def guard() -> Guard:
+            unchanged = self._unchanged(read[0])
+            lo, hi = round_range(decided[0].subject, decided[0].round)
+            after, before = self._begun.since(lo)
+
+            def check(tx: InTransaction) -> None:
+                unchanged(tx)
+                # Its number: the round's comments once it is inserted (the write lock is
+                # held: none after it), counted in its transaction with the insert,
+                # without a round trip of its own (issue 16), on from this application's
+                # last count of the round (the log since, not the whole round again).
+                counted.clear()
+                tx.count_begun_after(lo, hi, counted, after=after)
+                base[:] = [before]
+
+            return check
+
+        base: list[int] = []
+        events, recordings = self._run_recorded(login, decide, guard=guard)
         event = events[0]
         embedded = len(read[0].rounds[event.round - 1].comments)
-        # Its number: the round's comments up to its own position in the log (positions
-        # follow commit order), counted after the commit, outside the store's write lock.
-        # (A writer that stores later, the benchmark's generator, gives no position: all.)
+        if counted:
+            total = base[0] + counted[-1]
+            if recordings:
+                self._begun.record(round_range(event.subject, event.round)[0],
+                                   recordings[0].notification.id, total)
+            return embedded + total
+        # (A writer that stores later, the benchmark's generator, runs no guard: counted
+        # now, up to its position if it gave one, else all.)
         lo, hi = round_range(event.subject, event.round)
-        upto = recordings[0].notification.id if recordings else None
-        # counted on from this application's last count of the round, if before this one:
-        # the log since then, not the round's every comment again (linear in a long round)
-        with self._round_counts_lock:
-            after, before = self._round_counts.get(lo, (0, 0))
-        if upto is None or after >= upto:
-            after, before = 0, 0
-        counted: int = before + self.recorder.count_first_events(  # type: ignore[attr-defined]
-            lo, hi, after=after, upto=upto)
-        if upto is not None:
-            with self._round_counts_lock:
-                self._round_counts[lo] = (upto, counted)
-                self._round_counts.move_to_end(lo)
-                if len(self._round_counts) > STATES_KEPT:
-                    self._round_counts.popitem(last=False)
-        return embedded + counted
+        return embedded + self._count_begun(lo, hi, recordings)
 
     def new_token(self) -> str:
         """What makes the key of a new comment (or proposal) unique: random."""
@@ -944,11 +973,22 @@ class Lrt(Application[UUID]):
 
         _, recordings = self._run_recorded(login, decide,
                                            guard=lambda: self._unchanged(read[0]))
-        lo, hi = proposals_range(meeting)
-        # (a writer that stores later, the benchmark's generator, gives no position: all)
-        counted: int = self.recorder.count_first_events(  # type: ignore[attr-defined]
-            lo, hi, upto=recordings[0].notification.id if recordings else None)
-        return len(read[0].amendments) + counted
+        return len(read[0].amendments) + self._count_begun(*proposals_range(meeting),
+                                                           recordings)
+
+    def _count_begun(self, lo: UUID, hi: UUID, recordings: Sequence[Any]) -> int:
+        """How many streams with ids from `lo` to `hi` had begun by this save's position,
+        counted after its commit, on from this application's last count of them (a writer
+        that stores later, the benchmark's generator, gives no position: all)."""
+        upto = recordings[0].notification.id if recordings else None
+        after, before = self._begun.since(lo) if upto is not None else (0, 0)
+        if upto is not None and after >= upto:
+            after, before = 0, 0
+        total: int = before + self.recorder.count_first_events(  # type: ignore[attr-defined]
+            lo, hi, after=after, upto=upto)
+        if upto is not None:
+            self._begun.record(lo, upto, total)
+        return total
 
     def proposals(self, minutes: Minutes) -> dict[int, Proposal]:
         """The amendments proposed in their own streams on `minutes`, by number."""

@@ -163,6 +163,15 @@ class InTransaction(Protocol):
         """The first events of the streams whose ids lie from `lo` to `hi`, recorded after
         position `after`, in log order, with their positions."""
 
+    def count_begun_after(self, lo: UUID, hi: UUID, into: list[int], *, after: int = 0
+                          ) -> None:
+        """How many streams with ids from `lo` to `hi` have begun after position `after`
+        once this transaction's events are inserted (its own included), appended to `into`
+        before the commit; like
+        `require_version`, without a round trip of its own (PostgreSQL: counted by the
+        database after the insert, in its pipeline). Nothing is appended if the write is
+        refused."""
+
     def streams_begun(self, lo: UUID, hi: UUID) -> int:
         """How many streams with ids from `lo` to `hi` have begun, those this transaction
         begins included."""
@@ -193,6 +202,10 @@ class _SQLiteReads:
     def require_version(self, originator_id: UUID, version: int, why: str) -> None:
         if self.version(originator_id) != version:
             raise IntegrityError(why)
+
+    def count_begun_after(self, lo: UUID, hi: UUID, into: list[int], *, after: int = 0
+                          ) -> None:
+        into.append(self.count_first_events(lo, hi, after=after, upto=None))  # after insert
 
     def first_events(self, lo: UUID, hi: UUID, *, after: int = 0, upto: int | None = None
                      ) -> list[tuple[int, StoredEvent]]:

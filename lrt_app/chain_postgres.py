@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from uuid import UUID
 
@@ -223,17 +223,48 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                           [name for name, _ in self._triggers()]))
         return int(rows[0]["n"]) == len(self._triggers())
 
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any
+                      ) -> Sequence[int] | None:
+        # `checks`: what a guard queued (`_PostgresReads.require_version`, `_Count`), sent
+        # after the insert in its pipeline (one list per save, emptied on each attempt);
+        # the counts are read with the insert's ids (`_fetch_ids_after_insert_events`)
+        ids: Sequence[int] | None = super().insert_events(stored_events, checks=[], **kwargs)
+        return ids
+
     def _insert_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent],
-                       guard: Guard | None = None, **kwargs: Any) -> None:
-        """Before the events are inserted, in their transaction: with a guard, take the
-        library's table lock first (the insert takes it again: a no-op), so that the
-        guard reads every other writer's events, and none can commit until this
-        transaction ends. A guard's refusal leaves the transaction here, rolled back."""
+                       guard: Guard | None = None, checks: list[Any] | None = None,
+                       **kwargs: Any) -> None:
+        """Before the events are inserted, in their transaction: the guard, if any. A guard
+        that reads takes the library's table lock first (the insert takes it again: a
+        no-op), so that it reads every other writer's events, and none can commit until
+        this transaction ends; a refusal there leaves the transaction here, rolled back. A
+        guard that only requires versions reads nothing now: its checks are queued after
+        the insert (`_insert_stored_events`)."""
         super()._insert_events(curs, stored_events, **kwargs)
+        if checks is not None:
+            checks.clear()  # a retried attempt decides its checks again
         if guard is not None:
-            for statement in self.lock_table_statements:
-                curs.execute(statement)
-            guard(_PostgresReads(self, curs, stored_events))
+            guard(_PostgresReads(self, curs, stored_events, checks))
+
+    def _insert_stored_events(self, curs: Cursor[DictRow],
+                              stored_events: Sequence[StoredEvent],
+                              checks: Sequence[Any] = (), **kwargs: Any) -> None:
+        """The library's table lock, its notify and the insert; then the guard's checks, in
+        the same pipeline: the library syncs once after them, so a comment's save costs
+        the round trips of any other (`tests/postgres/test_round_trips.py`), and the lock is
+        held no longer. A check that fails aborts the transaction there, as a duplicate
+        version does: the library's IntegrityError, raised by that sync. The insert went
+        before, so its statement is parsed whatever the check says (psycopg must never
+        believe in a prepared statement the server skipped in an aborted pipeline)."""
+        super()._insert_stored_events(curs, stored_events, **kwargs)
+        if checks:
+            with curs.connection.cursor() as c:  # the insert's cursor keeps its ids to fetch
+                for check in checks:
+                    if isinstance(check, _Count):  # its own cursor, read after the sync
+                        check.cursor = curs.connection.cursor()
+                        check.cursor.execute(check.statement, check.params, prepare=True)
+                    else:
+                        c.execute(check, prepare=False)
 
     def _id(self, originator_id: UUID) -> Any:
         return originator_id if self.datastore.originator_id_type == "uuid" \
@@ -255,12 +286,20 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         return int(rows[0]["n"])
 
     def _fetch_ids_after_insert_events(self, curs: Cursor[DictRow],
-                                       stored_events: Sequence[StoredEvent], **kwargs: Any
+                                       stored_events: Sequence[StoredEvent],
+                                       checks: Sequence[Any] = (), **kwargs: Any
                                        ) -> Sequence[int] | None:
         if self.datastore.enable_db_functions:  # lrt refuses this setting at start-up
             raise ProgrammingError("lrt: the hash chain needs the library's table lock")
         # the database's triggers stamped and chained the rows
-        return super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        ids: Sequence[int] | None = super()._fetch_ids_after_insert_events(
+            curs, stored_events, **kwargs)
+        for check in checks:  # the counts the guard asked for, run after the insert
+            if isinstance(check, _Count) and check.cursor is not None:
+                row = check.cursor.fetchone()
+                check.cursor.close()
+                check.into.append(int(row["n"]) if row else 0)
+        return ids
 
     def create_table(self) -> None:
         super().create_table()
@@ -312,6 +351,27 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                                        originator_version=r["originator_version"],
                                        topic=r["topic"], state=bytes(r["state"]),
                                        stamp=_stamp(r)) for r in curs.fetchall()]
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def notifications_and_now(self, after: int, limit: int
+                              ) -> tuple[list[Notification], datetime]:
+        """The log's notifications after position `after` (at most `limit`), and the
+        server's clock (`clock_timestamp()`, the clock of the stamps) read once by the same
+        statement, before its rows: the first read of a command and its time of receipt in
+        one round trip (`Lrt._catch_up_kept`, `DatabaseClock`)."""
+        statement = SQL("WITH clock AS MATERIALIZED (SELECT clock_timestamp() AS now) "
+                        "SELECT clock.now AS lrt_now, e.* FROM clock LEFT JOIN LATERAL "
+                        "(SELECT * FROM {} WHERE notification_id > %s "
+                        "ORDER BY notification_id LIMIT %s) e ON true "
+                        "ORDER BY e.notification_id").format(self._events)
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(statement, (after, limit), prepare=True)
+            rows = curs.fetchall()
+        now: datetime = rows[0]["lrt_now"].astimezone(timezone.utc)
+        return [StampedNotification(id=r["notification_id"], originator_id=r["originator_id"],
+                                    originator_version=r["originator_version"],
+                                    topic=r["topic"], state=bytes(r["state"]), stamp=_stamp(r))
+                for r in rows if r["notification_id"] is not None], now
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def select_notifications(self, start: int | None, limit: int, stop: int | None = None,
@@ -406,16 +466,39 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         return bool(rows)
 
 
+@dataclass
+class _Count:
+    """A count a guard asked for after the insert (`_PostgresReads.count_begun_after`)."""
+
+    statement: Composed
+    params: tuple[Any, ...]
+    into: list[int]
+    cursor: Cursor[DictRow] | None = None
+
+
 class _PostgresReads:
     """`lrt_app.chain.InTransaction` on PostgreSQL: the guard's reads, on the cursor of the
-    transaction that holds the table lock."""
+    transaction that will insert, after the library's table lock (taken before the first
+    read); and its required versions, checked by the database after the insert."""
 
     def __init__(self, recorder: ChainedPostgresApplicationRecorder, curs: Cursor[DictRow],
-                 own: Sequence[StoredEvent] = ()):
+                 own: Sequence[StoredEvent] = (), checks: list[Any] | None = None):
         self.recorder, self.curs = recorder, curs
         self.own = own  # the transaction's events, inserted after the guard (not yet read)
+        self.checks = checks
+        self.locked = False
+
+    def _lock(self) -> None:
+        """Before a guard's read: the library's table lock, with its own statements and
+        their `prepare=True` (so no statement crosses psycopg's preparing threshold here).
+        Outside a save (`checks` None: `first_events` for a view), no lock."""
+        if self.checks is not None and not self.locked:
+            for statement in self.recorder.lock_table_statements:
+                self.curs.execute(statement, prepare=True)
+            self.locked = True
 
     def streams_begun(self, lo: UUID, hi: UUID) -> int:
+        self._lock()
         self.curs.execute(SQL("SELECT COUNT(*) AS n FROM {} WHERE originator_id BETWEEN %s "
                               "AND %s AND originator_version = 1")
                           .format(self.recorder._events),
@@ -426,6 +509,7 @@ class _PostgresReads:
         return int(row["n"] if row else 0) + mine
 
     def version(self, originator_id: UUID) -> int:
+        self._lock()
         self.curs.execute(SQL("SELECT MAX(originator_version) AS v FROM {} "
                               "WHERE originator_id = %s").format(self.recorder._events),
                           (self.recorder._id(originator_id),))
@@ -433,25 +517,45 @@ class _PostgresReads:
         return int(row["v"]) if row and row["v"] is not None else 0
 
     def require_version(self, originator_id: UUID, version: int, why: str) -> None:
-        """Queued in the transaction's pipeline, before the insert (the table lock is held):
-        the database raises an integrity violation (SQLSTATE 23000, the library's
-        IntegrityError) when the stream is at another version, and the insert is never
-        sent. It is synced at once (one round trip, with the table lock's):
-        a refusal that aborted the pipeline with the insert in it left psycopg believing
-        in a prepared insert the server never made ("prepared statement does not exist"
-        on the connection's next use)."""
+        """Queued, not sent: the statement follows the insert in the transaction's pipeline
+        (`ChainedPostgresApplicationRecorder._insert_stored_events`), under the table lock
+        the insert took, and the database raises an integrity violation (SQLSTATE 23000,
+        the library's IntegrityError) when the stream is at another version. As on SQLite,
+        the stream is read after the insert: a transaction that appends to the stream it
+        requires fails the check. No round trip of its own, nor one more under the lock."""
         r = self.recorder
-        with self.curs.connection.pipeline():  # nested: its end syncs, and raises
-            self.curs.execute(SQL(
-                "DO $lrt$ BEGIN IF (SELECT COALESCE(MAX(originator_version), 0) FROM {} "
-                "WHERE originator_id = {}) <> {} THEN RAISE EXCEPTION USING "
-                "ERRCODE = '23000', MESSAGE = {}; END IF; END $lrt$").format(
-                    r._events, Literal(r._id(originator_id)), Literal(int(version)),
-                    Literal(why)))
+        check = SQL(
+            "DO $lrt$ BEGIN IF (SELECT COALESCE(MAX(originator_version), 0) FROM {} "
+            "WHERE originator_id = {}) <> {} THEN RAISE EXCEPTION USING "
+            "ERRCODE = '23000', MESSAGE = {}; END IF; END $lrt$").format(
+                r._events, Literal(r._id(originator_id)), Literal(int(version)), Literal(why))
+        if self.checks is None:  # (not in a save: checked now)
+            self.curs.execute(check, prepare=False)
+        else:
+            self.checks.append(check)
+
+    def count_begun_after(self, lo: UUID, hi: UUID, into: list[int], *, after: int = 0
+                          ) -> None:
+        """Queued like a required version, after it: how many streams with ids from `lo` to
+        `hi` have begun after position `after` once the insert is done (its own included;
+        the table lock held: none after it), appended to `into` with the insert's ids,
+        after the one sync."""
+        r = self.recorder
+        statement = SQL("SELECT COUNT(*) AS n FROM {} WHERE originator_id BETWEEN %s AND %s "
+                        "AND originator_version = 1 AND notification_id > %s"
+                        ).format(r._events)
+        params = (r._id(lo), r._id(hi), after)
+        if self.checks is None:  # (not in a save: counted now)
+            self.curs.execute(statement, params)
+            row = self.curs.fetchone()
+            into.append(int(row["n"]) if row else 0)
+        else:
+            self.checks.append(_Count(statement, params, into))
 
     def first_events(self, lo: UUID, hi: UUID, *, after: int = 0, upto: int | None = None
                      ) -> list[tuple[int, StoredEvent]]:
         r = self.recorder
+        self._lock()
         self.curs.execute(SQL("SELECT * FROM {} WHERE originator_id BETWEEN %s AND %s "
                               "AND originator_version = 1 AND notification_id > %s "
                               "AND notification_id <= %s ORDER BY notification_id")

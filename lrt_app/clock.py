@@ -18,7 +18,9 @@ class SystemClock:
 
 class DatabaseClock:
     """PostgreSQL: the server's clock, the one its stamps are taken from (`inserted_at`,
-    lrt_app.chain_postgres), so an event's time is within a moment of its stamp."""
+    lrt_app.chain_postgres), so an event's time is within a moment of its stamp. A command
+    usually reads it with its first read of the log, in the same statement (`Lrt._now`,
+    `notifications_and_now`); `now` is the reading on its own."""
 
     def __init__(self, datastore: Any):
         self.datastore = datastore

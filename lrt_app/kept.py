@@ -137,3 +137,31 @@ class KeptStates:
             if (self.position is not None and ids and ids[0] == self.position + 1
                     and list(ids) == list(range(ids[0], ids[0] + len(ids)))):
                 self.position = ids[-1]
+
+
+class BegunCounts:
+    """How many streams of a range of ids (a round's comments, a minutes' proposals) had
+    begun by a position, as this application last counted them: a next count reads only
+    the log after that position (others' streams since, and its own), not the range's every
+    stream again, so numbering the 10,000th comment of a round costs what the first did.
+    Exact for its position whatever happened later (positions follow commit order, see
+    above), so any later count may start from it."""
+
+    def __init__(self, maxsize: int):
+        self.maxsize = maxsize
+        self.lock = threading.Lock()
+        self._counts: OrderedDict[UUID, tuple[int, int]] = OrderedDict()
+
+    def since(self, lo: UUID) -> tuple[int, int]:
+        """A position and the count of the range beginning at `lo` up to it ((0, 0): none
+        kept)."""
+        with self.lock:
+            return self._counts.get(lo, (0, 0))
+
+    def record(self, lo: UUID, position: int, count: int) -> None:
+        with self.lock:
+            if self._counts.get(lo, (0, 0))[0] < position:
+                self._counts[lo] = (position, count)
+                self._counts.move_to_end(lo)
+                while len(self._counts) > self.maxsize:
+                    self._counts.popitem(last=False)

@@ -34,8 +34,15 @@ OVERRIDDEN: dict[str, dict[str, str]] = {
         # lrt_app/chain_postgres.py: run in `create_table`'s transaction with its cursor
         # (the triggers and grants are made there)
         "_create_table": "(self, curs)",
-        # lrt_app/chain_postgres.py: returns the notification ids after an insert
+        # lrt_app/chain_postgres.py: returns the notification ids after an insert (and
+        # reads the counts a guard queued after it, synced with it)
         "_fetch_ids_after_insert_events": "(self, curs, stored_events, **kwargs)",
+        # lrt_app/chain_postgres.py: run in the insert's transaction and pipeline, before
+        # the library's table lock (a guard that reads takes it first) ...
+        "_insert_events": "(self, curs, stored_events, **kwargs)",
+        # ... and the library's lock, notify and insert, after which a guard's queued
+        # checks are sent, synced with the insert by the library
+        "_insert_stored_events": "(self, curs, stored_events, **kwargs)",
     },
     "eventsourcing.sqlite:SQLiteConnectionPool": {
         # lrt_app/sqlite_store.py: makes every connection of the pool (PRAGMA synchronous)
