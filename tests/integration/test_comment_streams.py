@@ -221,3 +221,17 @@ def test_numbers_counted_on_from_the_last_count_take_in_other_writers(world, mix
     assert numbers + got == [3, 4, 5, 6, 7, 2, 8, 9]
     m = app.get(Minutes, circulated)
     assert [c.number for c in app.round_comments(m, 1)] == list(range(1, 10))
+
+
+def test_proposals_numbered_on_from_the_last_count_take_in_other_writers(world, circulated,
+                                                                         make_app):
+    """A proposal's number is counted on from the application's last count of its
+    minutes' proposals: another process's proposals meanwhile are counted too."""
+    app, other = world.app, make_app()
+    world.clock.set(DEADLINE - timedelta(days=2))
+    numbers = []
+    for i, writer in enumerate([app, other, other, app, app, other, app]):
+        login = MEMBER if writer is app else IPO_MEMBER
+        numbers.append(writer.propose_amendment(login, circulated, item=3, point=1,
+                                                text=f"Voorstel {i + 1}"))
+    assert numbers == [1, 2, 3, 4, 5, 6, 7]
