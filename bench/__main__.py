@@ -249,8 +249,9 @@ def as_of(stream_events: int, repeat: int, seed: int) -> list[Row]:
 
 
 def snapshot_bytes(path: Path, ids: list[str]) -> Row:
-    """The read model's snapshots of the streams `ids` (`view_snapshots`, and the library's
-    own snapshots table if the store has one) against the bytes of their events as stored
+    """The read model's snapshots of the streams `ids` (`view_snapshots` and their parts,
+    and the library's own snapshots table if the store has one) against the bytes of their
+    events as stored
     (`stored_events.state`)."""
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
         events = n = own = 0
@@ -261,9 +262,11 @@ def snapshot_bytes(path: Path, ids: list[str]) -> Row:
             ).fetchone()
             events, n = events + size, n + count
             own = own or size  # the first: the minutes
-        snaps = db.execute("SELECT COALESCE(SUM(LENGTH(state)), 0) FROM view_snapshots "
-                           "WHERE id IN (SELECT value FROM json_each(?))",
-                           (json.dumps(ids),)).fetchone()[0]
+        snaps = sum(db.execute(f"SELECT COALESCE(SUM(LENGTH({column})), 0) FROM {table} "
+                               "WHERE id IN (SELECT value FROM json_each(?))",
+                               (json.dumps(ids),)).fetchone()[0]
+                    for table, column in (("view_snapshots", "state"),
+                                          ("view_snapshot_parts", "items")))
         if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'snapshots'").fetchone():
             snaps += db.execute("SELECT COALESCE(SUM(LENGTH(state)), 0) FROM snapshots"
                                 ).fetchone()[0]
