@@ -450,33 +450,66 @@ class ReadModel(StateQueries):
     def _save_snapshots(self, c: Any, states: list[tuple[str, Aggregate]]) -> None:
         """Each state as `view_state` keeps it (`long_fields` apart, PART_SIZE elements a
         part), its parts named by digest in front of the rest (`packed`): a part that an
-        earlier snapshot of the same aggregate holds is not stored again."""
+        earlier snapshot of the same aggregate holds is not stored again. A part whose
+        elements are those of this process's last snapshot of the aggregate (compared as
+        `_save_states` compares them) keeps its digest without being written out again, so
+        the snapshots of a growing state cost what changed, not the state."""
         rows: list[tuple[Any, ...]] = []
-        kept: dict[str, dict[str, str]] = {}  # by aggregate, each part's text by digest
+        # by aggregate, each part by digest: its text, or how to write it if not held
+        kept: dict[str, dict[str, str | tuple[TypeAdapter[Any], Any]]] = {}
+        memos = self._snapshot_memos()
         for sid, state in states:
             long = long_fields(state)
+            memo = memos.get(sid, {})
             digests: dict[str, list[str]] = {}
             for field, items in long.items():
-                adapter = _parted(type(state), field)[0]
-                parts = [adapter.dump_json(items[i:i + PART_SIZE]).decode()
-                         for i in range(0, len(items), PART_SIZE)]
-                digests[field] = [self.digest(text) for text in parts]
-                kept.setdefault(sid, {}).update(zip(digests[field], parts))
+                adapter, exact = _parted(type(state), field)
+                before = memo.get(field, [])
+                now: list[tuple[Any, str]] = []
+                for number, start in enumerate(range(0, len(items), PART_SIZE)):
+                    part = items[start:start + PART_SIZE]
+                    old = before[number] if number < len(before) else None
+                    if old is not None and (old[0] == part if exact else len(old[0]) == len(
+                            part) and all(map(is_, part, old[0]))):
+                        kept.setdefault(sid, {})[old[1]] = (adapter, part)
+                        now.append((part, old[1]))
+                        continue
+                    text = adapter.dump_json(part).decode()
+                    d = self.digest(text)
+                    kept.setdefault(sid, {})[d] = text
+                    now.append((part, d))
+                digests[field] = [d for _, d in now]
+                memo = {**memo, field: now}
+            memos[sid] = {field: memo[field] for field in long}
+            memos.move_to_end(sid)
+            while len(memos) > KNOWN_STATES:
+                memos.popitem(last=False)
             rest = state.model_dump_json(exclude=set(long)) if long \
                 else state.model_dump_json()
             rows.append((sid, state.version, self.seal(
                 packed(rest, digests), self.state_place(sid, state.version))))
         new: list[tuple[Any, ...]] = []
-        for sid, texts in kept.items():
+        for sid, parts in kept.items():
             held: set[str] = set()
-            for chunk in chunks(list(texts)):
+            for chunk in chunks(list(parts)):
                 self._execute(c, "SELECT digest FROM view_snapshot_parts WHERE id = ? AND "
                                  f"digest IN ({', '.join('?' * len(chunk))})", [sid, *chunk])
                 held.update(row["digest"] for row in c.fetchall())
-            new.extend((sid, d, self.seal(text, self.snapshot_part_place(sid, d)))
-                       for d, text in texts.items() if d not in held)
+            for d, how in parts.items():
+                if d not in held:  # (a rebuild or a rollback since the part was named)
+                    text = how if isinstance(how, str) else how[0].dump_json(how[1]).decode()
+                    new.append((sid, d, self.seal(text, self.snapshot_part_place(sid, d))))
         self._executemany(c, "INSERT INTO view_snapshot_parts VALUES (?, ?, ?)", new)
         self._executemany(c, "INSERT INTO view_snapshots VALUES (?, ?, ?)", rows)
+
+    def _snapshot_memos(self) -> OrderedDict[str, dict[str, list[tuple[Any, str]]]]:
+        """Per aggregate, the parts of this process's last snapshot of it: each part's
+        elements and digest, by field."""
+        memos: OrderedDict[str, dict[str, list[tuple[Any, str]]]] | None = \
+            self.__dict__.get("_snapshot_parts")
+        if memos is None:
+            memos = self.__dict__["_snapshot_parts"] = OrderedDict()
+        return memos
 
     def digest(self, text: str) -> str:
         """What names a snapshot's part: SHA-256 of its text, keyed on an encrypted store
